@@ -1,0 +1,28 @@
+"""The Flask application: `create_app` binds the extensions, the API and the pages."""
+import logging
+
+from flask import Flask
+
+import config as settings
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings.Config.load(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from app import models  # noqa: F401  (the whole schema, for migrations)
+    from app.extensions import api, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    api.init_app(app)
+
+    from app.blueprints import register
+
+    register(app, api, csrf)
+    return app

@@ -1,0 +1,44 @@
+"""flask-smorest's Api with the project's error shape, for /api/ paths only (pages keep HTML errors)."""
+import logging
+
+import flask_smorest
+from flask import request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+class Api(flask_smorest.Api):
+    def handle_http_exception(self, error: HTTPException):
+        from app.errors import http_error_response
+
+        if not is_api_request():
+            return error
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages")
+        if messages is None and error.code == 400 and getattr(error, "description", None) and "JSON" in str(error.description):
+            messages = {"json": ["Invalid JSON body."]}
+        return http_error_response(error.code or 500, messages)
+
+    def _register_error_handlers(self):
+        from app.errors import Refusal, http_error_response, ledger_response, refusal_response
+        from ledger.errors import LedgerError
+
+        app = self._app
+        app.register_error_handler(HTTPException, self.handle_http_exception)
+        app.register_error_handler(Refusal, refusal_response)
+        app.register_error_handler(LedgerError, ledger_response)
+
+        @app.errorhandler(Exception)
+        def unexpected(error):
+            # Logged with its trace; the client gets the one shape and no internals.
+            log.exception("unexpected error on %s %s", request.method, request.path)
+            if isinstance(error, HTTPException):
+                return self.handle_http_exception(error)
+            if is_api_request():
+                return http_error_response(500)
+            return InternalServerError()

@@ -1,0 +1,51 @@
+"""Who may see or change what: one place for every scope rule, called by operations, never by SQL in views."""
+from app.auth.models import Account
+from app.errors import Forbidden
+
+
+def is_admin(account: Account) -> bool:
+    return account.role == "admin"
+
+
+def secretary_of_community(account: Account, community_id: int | None) -> bool:
+    return account.role == "secretary" and account.community_id is not None and account.community_id == community_id
+
+
+def secretary_of_unit(account: Account, unit_id: int | None) -> bool:
+    return account.role == "secretary" and account.unit_id is not None and account.unit_id == unit_id
+
+
+def manages_community(account: Account, community_id: int | None) -> bool:
+    return is_admin(account) or secretary_of_community(account, community_id)
+
+
+def oversees(account: Account, *, community_id=None, unit_id=None) -> bool:
+    """A secretary sees their own community or work unit (上班时间单位管、下班时间社区管); an admin sees all."""
+    if is_admin(account):
+        return True
+    if community_id is not None and secretary_of_community(account, community_id):
+        return True
+    return unit_id is not None and secretary_of_unit(account, unit_id)
+
+
+def sees_member(account: Account, member) -> bool:
+    return account.member_id == member.id or oversees(account, community_id=member.community_id, unit_id=member.unit_id)
+
+
+def may_audit(account: Account, member) -> bool:
+    """积分审核 belongs to the member's community secretary and the county; nobody audits their own points."""
+    return account.member_id != member.id and manages_community(account, member.community_id)
+
+
+def require(allowed: bool, message: str = "没有权限进行此操作", code: str = "forbidden") -> None:
+    if not allowed:
+        raise Forbidden(message, code=code)
+
+
+def require_scope(account: Account, *, community_id=None, unit_id=None) -> None:
+    """For calls filtered by community or unit: a secretary must name a scope that is theirs."""
+    if is_admin(account):
+        return
+    require(account.role == "secretary", "仅社区或单位书记、管理员可查看")
+    require(community_id is not None or unit_id is not None, "请指定本社区或本单位（community_id 或 unit_id）")
+    require(oversees(account, community_id=community_id, unit_id=unit_id), "只能查看本社区或本单位的数据")

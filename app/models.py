@@ -1,0 +1,11 @@
+"""Every model, imported in one place so that Alembic and `create_all` see the whole schema."""
+from app.auth.models import Account  # noqa: F401
+from app.catalogue.models import PointsRule, ServiceCategory, ServiceItem  # noqa: F401
+from app.checkins.models import Checkin  # noqa: F401
+from app.duty.models import QuarterOutcome  # noqa: F401
+from app.events.models import Event, Signup  # noqa: F401
+from app.members.models import Household, Member, Pairing  # noqa: F401
+from app.org.models import Building, Community, CountySettings, Grid, Region, Unit  # noqa: F401
+from app.periods.models import Period, RankingRow, SealHead  # noqa: F401
+from app.points.models import Balance, EntryStatus, LedgerRecord  # noqa: F401
+from app.visits.models import Visit  # noqa: F401

@@ -1,0 +1,73 @@
+"""The organisation tree: county → street/township → community → grid → building, and work units."""
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+class Region(db.Model):
+    """县 county (the root) and its 街道 streets / 乡镇 townships."""
+
+    __tablename__ = "regions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # county | street | township
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+
+
+class Community(db.Model):
+    """社区 (社区党委): where in-service members report, and whose events they attend."""
+
+    __tablename__ = "communities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    address: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[Region] = relationship()
+    grids: Mapped[list["Grid"]] = relationship(back_populates="community", order_by="Grid.id")
+
+
+class Grid(db.Model):
+    """网格 (网格党支部) inside a community."""
+
+    __tablename__ = "grids"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    community: Mapped[Community] = relationship(back_populates="grids")
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+
+
+class Building(db.Model):
+    """楼栋 (楼栋党小组) inside a grid."""
+
+    __tablename__ = "buildings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    __table_args__ = (UniqueConstraint("grid_id", "name"),)
+
+
+class Unit(db.Model):
+    """单位: an organ, enterprise or institution (机关企事业单位) employing members, with its Party organisation."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="organ")  # organ | enterprise | institution
+    party_org: Mapped[str | None] = mapped_column(String(100))
+    # 双报到: the unit's Party organisation also reports to a community.
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+
+
+class CountySettings(db.Model):
+    """The county's own numbers, set by the organisation department (one row)."""
+
+    __tablename__ = "county_settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_target: Mapped[int] = mapped_column(default=10)  # 1+10: households per member
+    audit_day: Mapped[int] = mapped_column(default=5)  # a month closes after this day of the next month
+    month_cap: Mapped[int | None] = mapped_column(default=100)  # points per member per month, all rules
+    return_day_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    return_day_end: Mapped[str] = mapped_column(String(5), default="11:30")

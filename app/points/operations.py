@@ -1,0 +1,165 @@
+"""The one write path of the points ledger (积分台账): append an entry, decide it, reverse it, carry it.
+
+Every change appends records to the member's hash chain (ledger.chain) under a lock on the member's
+row, and moves the entry-status and balance projections in the same transaction. Nothing here
+updates or deletes a ledger record. Callers own the transaction (app.db.transaction)."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.auth import scope
+from app.db import lock, utcnow
+from app.errors import Forbidden, NotFound, Refusal
+from app.extensions import db
+from app.members.models import Member
+from app.periods.state import is_closed, open_period
+from app.points.models import Balance, EntryStatus, LedgerRecord
+from app.points.rules import rulebook
+from ledger import chain, periods
+from ledger.book import balance_moves, reversal_points
+from ledger.errors import AlreadyReversed, NotReversible
+from ledger.states import Decision, State, decide as next_state
+
+_RECORD_COLUMNS = ("chain", "seq", "kind", "prev_hash", "hash", "period", "created_at", "reason", "points",
+                   "rule", "source", "source_id", "reverses_seq", "state", "entry_seq", "decision", "actor_id")
+
+
+def upsert(model, values: dict, index: list[str], set_: dict):
+    """INSERT ... ON CONFLICT DO UPDATE on either engine."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(model).values(**values)
+    return db.session.execute(stmt.on_conflict_do_update(index_elements=index, set_=set_(stmt.excluded)))
+
+
+def _head(member_id: int) -> chain.Head:
+    last = db.session.execute(
+        select(LedgerRecord.seq, LedgerRecord.hash).where(LedgerRecord.chain == member_id)
+        .order_by(LedgerRecord.seq.desc()).limit(1)).first()
+    return chain.Head(member_id, last.seq, last.hash) if last else chain.Head(member_id)
+
+
+def _append(record: dict) -> LedgerRecord:
+    row = LedgerRecord(**{k: record.get(k) for k in _RECORD_COLUMNS})
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _move_balances(member_id: int, moves) -> None:
+    for period, delta in moves:
+        upsert(Balance,
+               {"member_id": member_id, "period": period, "posted": delta.posted, "pending": delta.pending,
+                "posted_entries": delta.posted_entries},
+               ["member_id", "period"],
+               lambda excluded: {"posted": Balance.posted + excluded.posted,
+                                 "pending": Balance.pending + excluded.pending,
+                                 "posted_entries": Balance.posted_entries + excluded.posted_entries})
+
+
+def _used(member_id: int, period: str, rule: str | None = None) -> int:
+    query = select(func.coalesce(func.sum(EntryStatus.points), 0)).where(
+        EntryStatus.member_id == member_id, EntryStatus.period == period,
+        EntryStatus.state != State.REJECTED.value, EntryStatus.points > 0)
+    if rule is not None:
+        query = query.where(EntryStatus.rule == rule)
+    return int(db.session.scalar(query))
+
+
+def append_entry(member_id: int, *, natural_period: str, source: str, source_id: int | None, now: datetime,
+                 kind: str | None = None, category: str | None = None, force_pending: bool = False,
+                 reason: str | None = None) -> LedgerRecord:
+    """A new entry priced by the rule in force at `now`, in its month or the next open one."""
+    lock(Member, member_id)
+    period = open_period(natural_period)
+    book = rulebook()
+    rule = book.find(source, kind=kind, category=category, at=now)
+    points = book.price(rule, used_by_rule=_used(member_id, period, rule.code), used_in_month=_used(member_id, period))
+    state = State.PENDING if (rule.needs_audit or force_pending) else State.POSTED
+    record = chain.entry_record(_head(member_id), period=period, points=points, rule=rule.code, source=source,
+                                source_id=source_id, state=state.value, now=now, reason=reason)
+    row = _append(record)
+    db.session.add(EntryStatus(entry_id=row.id, member_id=member_id, seq=row.seq, period=period,
+                               state=state.value, points=points, rule=rule.code, source=source,
+                               source_id=source_id, created_at=now, updated_at=now))
+    _move_balances(member_id, balance_moves(points=points, old_state=None, new_state=state,
+                                            old_period=None, new_period=period))
+    return row
+
+
+def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
+    status = db.session.get(EntryStatus, entry_id)
+    if status is None:
+        raise NotFound("积分条目")
+    member = lock(Member, status.member_id)
+    if actor.member_id == member.id:
+        raise Forbidden("不能审核本人的积分", code="own_entry")
+    if not scope.may_audit(actor, member):
+        raise Forbidden("只能审核本社区党员的积分", code="out_of_scope")
+    db.session.refresh(status)  # read again under the lock
+    return status, member
+
+
+def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetime) -> EntryStatus:
+    """积分审核: approve or reject a pending entry; repeating a decision changes nothing."""
+    status, member = _status_for_audit(actor, entry_id)
+    move = Decision(decision)
+    new = next_state(State(status.state), move)
+    if new is None:
+        return status
+    if move is Decision.REJECT and not (reason or "").strip():
+        raise Refusal("reason_required", "驳回须填写原因")
+    if is_closed(status.period):
+        raise Refusal("period_closed", f"{status.period} 已结账，该条目应已顺延", status=409)
+    _append(chain.audit_record(_head(member.id), entry_seq=status.seq, decision=move.value, actor_id=actor.id,
+                               reason=(reason or "").strip() or None, period=status.period, now=now))
+    _move_balances(member.id, balance_moves(points=status.points, old_state=State(status.state), new_state=new,
+                                            old_period=status.period, new_period=status.period))
+    status.state = new.value
+    status.updated_at = now
+    return status
+
+
+def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntryStatus:
+    """冲正: a new posted entry with the opposite points, in the open month, naming what it corrects."""
+    status, member = _status_for_audit(actor, entry_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refusal("reason_required", "冲正须填写原因")
+    original = db.session.get(LedgerRecord, entry_id)
+    if status.state != State.POSTED.value or original.reverses_seq is not None:
+        raise NotReversible(status.state)
+    if status.reversed_by is not None:
+        raise AlreadyReversed(status.seq)
+    period = open_period(periods.month_of(now))
+    points = reversal_points(status.points)
+    record = chain.entry_record(_head(member.id), period=period, points=points, rule=status.rule, source="manual",
+                                source_id=actor.id, state=State.POSTED.value, now=now,
+                                reverses_seq=status.seq, reason=reason)
+    row = _append(record)
+    reversal = EntryStatus(entry_id=row.id, member_id=member.id, seq=row.seq, period=period,
+                           state=State.POSTED.value, points=points, rule=status.rule, source="manual",
+                           source_id=actor.id, created_at=now, updated_at=now)
+    db.session.add(reversal)
+    _move_balances(member.id, balance_moves(points=points, old_state=None, new_state=State.POSTED,
+                                            old_period=None, new_period=period))
+    status.reversed_by = row.seq
+    status.updated_at = now
+    return reversal
+
+
+def carry(status: EntryStatus, to_period: str, now: datetime) -> None:
+    """At month close, a still-pending entry moves to the next open month, said so by a system record."""
+    lock(Member, status.member_id)
+    db.session.refresh(status)
+    if status.state != State.PENDING.value or status.period == to_period:
+        return
+    _append(chain.audit_record(_head(status.member_id), entry_seq=status.seq, decision=Decision.CARRY.value,
+                               actor_id=None, reason=f"{status.period} 月结时尚未审核，顺延至 {to_period}",
+                               period=to_period, now=now))
+    _move_balances(status.member_id, balance_moves(points=status.points, old_state=State.PENDING,
+                                                   new_state=State.PENDING, old_period=status.period,
+                                                   new_period=to_period))
+    status.period = to_period
+    status.updated_at = now

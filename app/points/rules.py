@@ -1,0 +1,43 @@
+"""The county's points rules, read from the database into the pure ledger.rules.RuleBook."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.catalogue.models import PointsRule
+from app.extensions import db
+from app.org.models import CountySettings
+from ledger.rules import Rule, RuleBook, default_rules
+
+
+def county_settings() -> CountySettings:
+    settings = db.session.scalars(select(CountySettings).limit(1)).first()
+    return settings or CountySettings(pairing_target=10, audit_day=5, month_cap=100,
+                                      return_day_start="09:00", return_day_end="11:30")
+
+
+def rulebook() -> RuleBook:
+    rows = db.session.scalars(select(PointsRule)).all()
+    rules = [Rule(code=r.code, name=r.name, source=r.source, match=r.match, points=r.points,
+                  needs_audit=r.needs_audit, cap_month=r.cap_month, valid_from=r.valid_from,
+                  valid_to=r.valid_to) for r in rows]
+    return RuleBook(rules, month_cap=county_settings().month_cap)
+
+
+def rule_name(code: str) -> str:
+    name = db.session.scalars(select(PointsRule.name).where(PointsRule.code == code)
+                              .order_by(PointsRule.valid_from.desc()).limit(1)).first()
+    return name or code
+
+
+def install_default_rules(valid_from: datetime) -> int:
+    """Write the default rules once (a county edits them afterwards); returns how many were added."""
+    known = set(db.session.scalars(select(PointsRule.code)))
+    added = 0
+    for rule in default_rules(valid_from):
+        if rule.code not in known:
+            db.session.add(PointsRule(code=rule.code, name=rule.name, source=rule.source, match=rule.match,
+                                      points=rule.points, needs_audit=rule.needs_audit,
+                                      cap_month=rule.cap_month, valid_from=rule.valid_from,
+                                      valid_to=rule.valid_to))
+            added += 1
+    return added

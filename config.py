@@ -1,0 +1,77 @@
+"""Settings read from the environment (CONTRACT.md, "Running it")."""
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two workers starting together must not each write a different key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_path) / 'ledger.sqlite3'}"
+
+
+class Config:
+    """Production and development settings; values that need the instance folder are filled by `load`."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "").rstrip("/") or None
+    API_TITLE = "在职党员回社区报到积分台账 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_TOKEN_SECONDS = 12 * 3600
+    # Login lock-out: after this many wrong passwords in a row the account waits this long.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_SECONDS = 15 * 60
+    # A screen code (rotating token) lives this long; the contract promises "within 60 seconds".
+    ROTATING_TOKEN_SECONDS = 45
+    RANKING_CACHE_SECONDS = 5
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 90 * 24 * 3600  # older members should not have to log in every Sunday
+    WTF_CSRF_TIME_LIMIT = None
+    JSON_AS_ASCII = False
+
+    @classmethod
+    def load(cls, instance_path: str) -> dict:
+        values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        values.setdefault("SQLALCHEMY_DATABASE_URI", None)
+        values["SQLALCHEMY_DATABASE_URI"] = values["SQLALCHEMY_DATABASE_URI"] or _database_url(instance_path)
+        values.setdefault("SECRET_KEY", None)
+        values["SECRET_KEY"] = values["SECRET_KEY"] or _secret_key(instance_path)
+        return values
+
+
+class TestConfig(Config):
+    """Tests: DATABASE_URL decides the engine (SQLite file per test unless set), fast hashing."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "test-only-key-not-for-production"
+    PASSWORD_HASH_FAST = True

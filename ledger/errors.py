@@ -1,0 +1,129 @@
+"""Typed ledger errors: a stable `code` for programs and a Chinese `message` for people."""
+
+from __future__ import annotations
+
+from .words import DECISIONS, STATES, month_words
+
+
+class LedgerError(Exception):
+    """Base of every refusal the ledger makes; the HTTP layer renders {"code", "message"}."""
+
+    code = "ledger_error"
+
+    def __init__(self, message: str, **context: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidPeriod(LedgerError):
+    code = "invalid_period"
+
+    _FORMS = {"month": "月份（格式应为 YYYY-MM，如 2026-11）", "quarter": "季度（格式应为 YYYY-Qn，如 2026-Q4）"}
+
+    def __init__(self, value: object, expected: str | None = None, detail: str | None = None) -> None:
+        form = self._FORMS.get(expected or "", "月份或季度（格式应为 YYYY-MM 或 YYYY-Qn）")
+        message = detail or f"「{value}」不是有效的{form}"
+        super().__init__(message, value=value, expected=expected)
+        self.value = value
+        self.expected = expected
+
+
+_TRANSITION_MESSAGES = {
+    ("posted", "reject"): "已入账的积分不能驳回，请使用冲正",
+    ("posted", "carry"): "已入账的积分不能结转",
+    ("rejected", "approve"): "已驳回的积分不能再通过，请重新提交",
+    ("rejected", "carry"): "已驳回的积分不能结转",
+}
+
+
+class IllegalTransition(LedgerError):
+    code = "illegal_transition"
+
+    def __init__(self, state: object, decision: object) -> None:
+        state = getattr(state, "value", state)
+        decision = getattr(decision, "value", decision)
+        message = _TRANSITION_MESSAGES.get(
+            (state, decision),
+            f"{STATES.get(state, state)}的积分不能{DECISIONS.get(decision, decision)}",
+        )
+        super().__init__(message, state=state, decision=decision)
+        self.state = state
+        self.decision = decision
+
+
+class AlreadyReversed(LedgerError):
+    code = "already_reversed"
+
+    def __init__(self, entry_seq: int, by_seq: int | None = None) -> None:
+        by = f"（冲正记录第{by_seq}条）" if by_seq is not None else ""
+        super().__init__(f"第{entry_seq}条积分已被冲正{by}，不能重复冲正", entry_seq=entry_seq, by_seq=by_seq)
+        self.entry_seq = entry_seq
+        self.by_seq = by_seq
+
+
+class NotReversible(LedgerError):
+    code = "not_reversible"
+
+    def __init__(self, entry_seq: int, state: object = None, *, is_reversal: bool = False) -> None:
+        state = getattr(state, "value", state)
+        if is_reversal:
+            why = "它本身是一条冲正记录"
+        elif state == "pending":
+            why = "它尚未入账，请直接驳回"
+        elif state == "rejected":
+            why = "它已被驳回，没有可冲正的积分"
+        else:
+            why = "只有已入账的积分可以冲正"
+        super().__init__(f"第{entry_seq}条积分不能冲正：{why}", entry_seq=entry_seq, state=state)
+        self.entry_seq = entry_seq
+        self.state = state
+        self.is_reversal = is_reversal
+
+
+class RuleNotFound(LedgerError):
+    code = "rule_not_found"
+
+    def __init__(self, source: str, kind: str | None = None, category: str | None = None, at: object = None) -> None:
+        what = "、".join(str(p) for p in (source, kind, category) if p)
+        when = f"（{at:%Y-%m-%d}）" if hasattr(at, "strftime") else ""
+        super().__init__(f"没有适用于「{what}」的积分规则{when}", source=source, kind=kind, category=category)
+        self.source = source
+        self.kind = kind
+        self.category = category
+        self.at = at
+
+
+class PeriodClosed(LedgerError):
+    """Added: a closed month's balances never move, so the ledger refuses to write into one."""
+
+    code = "period_closed"
+
+    def __init__(self, period: str) -> None:
+        super().__init__(f"{month_words(period)}已结账，不能再变动；更正请记入当前未结账的月份", period=period)
+        self.period = period
+
+
+class UnsettledPeriod(LedgerError):
+    """Added: a month cannot close while entries in it still await audit, unless they are carried."""
+
+    code = "unsettled_period"
+
+    def __init__(self, period: str, pending: int) -> None:
+        super().__init__(f"{month_words(period)}还有{pending}条待审核积分，请先审核或结转到下月再结账", period=period, pending=pending)
+        self.period = period
+        self.pending = pending
+
+
+class EntryNotFound(LedgerError):
+    """Added: the in-memory Book's answer to a seq that names no entry of that member."""
+
+    code = "entry_not_found"
+
+    def __init__(self, chain: int, seq: int) -> None:
+        super().__init__(f"找不到该积分记录（成员{chain}第{seq}条）", chain=chain, seq=seq)
+        self.chain = chain
+        self.seq = seq

@@ -1,0 +1,33 @@
+"""Competition ranking (1, 2, 2, 4) for the public bulletin (实时通报)."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any, Callable, Hashable, Iterable, Sequence, TypeVar
+
+Row = TypeVar("Row")
+
+
+def competition_ranks(values: Sequence[float]) -> list[int]:
+    """Ranks for values already sorted descending: ties share a rank and the next rank skips.
+
+    Compare figures as they are shown (e.g. per-member averages rounded to two decimals),
+    or two rows that print the same could rank apart.
+    """
+    ranks: list[int] = []
+    for i, value in enumerate(values):
+        if i and value > values[i - 1]:
+            raise ValueError("competition_ranks() needs values sorted descending")
+        ranks.append(ranks[-1] if i and value == values[i - 1] else i + 1)
+    return ranks
+
+
+def rank_rows(rows: Iterable[Row], key: Callable[[Row], Any] | Hashable) -> list[tuple[int, Row]]:
+    """Rows sorted by `key` descending, with their ranks; ties keep the order they came in.
+
+    `key` is a function of a row, or the name of a mapping key.
+    """
+    get = key if callable(key) else itemgetter(key)
+    # sorted() is stable even with reverse=True, which is the tiebreak promised above.
+    ordered = sorted(rows, key=get, reverse=True)
+    return list(zip(competition_ranks([get(r) for r in ordered]), ordered))
