@@ -14,6 +14,8 @@ from ledger import periods
 
 log = logging.getLogger(__name__)
 
+BATCH = 1000
+
 
 def record_quarter(quarter: str, now: datetime) -> dict:
     """Writes every active member's outcome for an ended quarter; members already recorded keep theirs.
@@ -27,9 +29,12 @@ def record_quarter(quarter: str, now: datetime) -> dict:
         rows = [{"quarter": quarter, "member_id": m["member_id"], "met": m["met"], "community_id": m["community_id"],
                  "unit_id": m["unit_id"], "recorded_at": now} for m in quarter_duty(quarter)]
         recorded = 0
-        if rows:
-            recorded = db.session.execute(insert(QuarterOutcome).values(rows)
-                                          .on_conflict_do_nothing(index_elements=["quarter", "member_id"])).rowcount
+        # In slices: one statement's bound parameters are limited (SQLite 32,766), a county is thousands of members.
+        for at in range(0, len(rows), BATCH):
+            recorded += len(db.session.execute(
+                insert(QuarterOutcome).values(rows[at:at + BATCH])
+                .on_conflict_do_nothing(index_elements=["quarter", "member_id"])
+                .returning(QuarterOutcome.member_id)).all())
         members, met = db.session.execute(
             select(func.count(), func.count().filter(QuarterOutcome.met))
             .where(QuarterOutcome.quarter == quarter)).one()
