@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.members.models import Household, Member, Pairing
-from app.org.models import CountySettings, Grid
+from tests.duty.factories import into_grid, pairing_target
 
 
 def _pairings(app):
@@ -110,29 +110,12 @@ def test_a_refused_move_changes_nothing(client, app, make, home, secretary):
     assert response.status_code == 403 and _pairings(app) == [(member.id, household.id, True)]
 
 
-def _in_grid(app, grid_index, *rows):
-    """Moves members or households into the community's n-th grid (the factory puts them in the first)."""
-    with app.app_context():
-        for row in rows:
-            stored = db.session.get(type(row), row.id)
-            grids = db.session.scalars(select(Grid.id).where(Grid.community_id == stored.community_id)
-                                       .order_by(Grid.id)).all()
-            stored.grid_id = grids[grid_index]
-        db.session.commit()
-
-
-def _target(app, households):
-    with app.app_context():
-        db.session.add(CountySettings(pairing_target=households))
-        db.session.commit()
-
-
 def test_auto_pairing_fills_members_up_to_the_target_same_grid_first(client, app, make, home, secretary):
-    _target(app, 2)
+    pairing_target(app, 2)
     north, south = make.member(home), make.member(home)
     h1 = make.household(home, member=north)
     h2, h3, h4, h5 = (make.household(home) for _ in range(4))
-    _in_grid(app, 1, south, h3, h4)
+    into_grid(app, 1, south, h3, h4)
     response = client.post("/api/v1/pairings/auto", json={"community_id": home.id}, headers=secretary)
     assert response.get_json() == {"community_id": home.id, "target": 2, "pairings": 3, "members": 2,
                                    "below_target": 0}
@@ -143,10 +126,10 @@ def test_auto_pairing_fills_members_up_to_the_target_same_grid_first(client, app
 
 
 def test_auto_pairing_takes_other_grids_when_the_members_own_runs_out(client, app, make, home, secretary):
-    _target(app, 3)
+    pairing_target(app, 3)
     member = make.member(home)
     households = [make.household(home) for _ in range(2)]
-    _in_grid(app, 1, households[1])
+    into_grid(app, 1, households[1])
     other_community = make.household(make.community())
     body = client.post("/api/v1/pairings/auto", json={"community_id": home.id}, headers=secretary).get_json()
     assert body["pairings"] == 2 and body["below_target"] == 1
@@ -162,7 +145,7 @@ def test_auto_pairing_is_refused_out_of_scope(client, make, auth, home):
 
 
 def test_members_below_the_target_are_listed_with_their_count(client, app, make, home, secretary):
-    _target(app, 2)
+    pairing_target(app, 2)
     full, short, none = make.member(home), make.member(home), make.member(home)
     for _ in range(2):
         make.household(home, member=full)
