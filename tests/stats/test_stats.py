@@ -160,11 +160,11 @@ def test_a_secretary_reads_their_community_and_its_grids(client, app, make, auth
     ("admin", "community_id=999999", 404),
     ("admin", "grid_id=999999", 404),
 ])
-def test_the_figures_are_refused_out_of_scope(client, app, make, auth, county, who, query, status):
-    west_grid = next(g["id"] for g in _by(app, "2026-11", "grid") if g["community_id"] == county["west"].id)
-    account = {"east secretary": county["east secretary"], "admin": make.admin(),
-               "member": make.member(county["east"]).account}[who]
-    path = f"/api/v1/stats?period=2026-11&{query.format(west=county['west'].id, east=county['east'].id, west_grid=west_grid)}"
+def test_the_figures_are_refused_out_of_scope(client, make, auth, who, query, status):
+    east, west = make.community(), make.community()
+    account = {"east secretary": lambda: make.secretary(east), "admin": make.admin,
+               "member": lambda: make.member(east).account}[who]()
+    path = f"/api/v1/stats?period=2026-11&{query.format(west=west.id, east=east.id, west_grid=make.grid(west).id)}"
     assert client.get(path, headers=auth(account)).status_code == status
 
 
