@@ -18,7 +18,7 @@ class PairRequest(Schema):
     household_id = fields.Integer(required=True, strict=True)
 
 
-class MoveRequest(Schema):
+class PairingMoveRequest(Schema):
     member_id = fields.Integer(required=True, strict=True)
 
 
@@ -99,7 +99,7 @@ class PairingById(MethodView):
 
 @blp.route("/pairings/<int:pairing_id>/move")
 class PairingMove(MethodView):
-    @blp.arguments(MoveRequest)
+    @blp.arguments(PairingMoveRequest)
     @blp.response(201, PairingResponse)
     def post(self, body, pairing_id):
         """Hand the household to another member: the old pairing ends, the new one starts, in one go."""

@@ -163,3 +163,10 @@ def test_an_unknown_field_is_ignored_and_a_missing_one_is_a_400(client, paired):
     _, household, headers = paired
     assert client.post("/api/v1/visits", headers=headers, json={"household_id": household.id}).status_code == 400
     assert _visit(client, headers, household, mood="good").status_code == 201
+
+
+def test_an_overlong_idempotency_key_is_a_400(client, app, paired):
+    _, household, headers = paired
+    response = _visit(client, {**headers, "Idempotency-Key": "k" * 101}, household)
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_idempotency_key"
+    assert _entries(app) == []
