@@ -1,0 +1,63 @@
+"""The A4 check-in poster (签到海报): title, time, place, community and the printed code, in Chinese.
+
+The code is drawn as vector squares, so it prints sharp at any size; the CJK font is embedded as a
+subset, so the poster prints the same from any computer."""
+import io
+from datetime import datetime
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen import canvas
+
+from app.events import qr
+from app.printing.fonts import cjk_font
+from ledger.periods import local
+
+MARGIN = 56
+CODE_SIZE = 340
+
+
+def time_words(starts_at: datetime, ends_at: datetime) -> str:
+    """"2026年11月29日 09:00–11:30", the date repeated only when the event runs past midnight."""
+    start, end = local(starts_at), local(ends_at)
+    day = f"{start.year}年{start.month}月{start.day}日"
+    if start.date() == end.date():
+        return f"{day} {start:%H:%M}–{end:%H:%M}"
+    return f"{day} {start:%H:%M} – {end.year}年{end.month}月{end.day}日 {end:%H:%M}"
+
+
+def _centred(pdf: canvas.Canvas, text: str, y: float, size: int, width: float) -> float:
+    """Draw `text` centred, wrapped to the page; returns the y below it."""
+    font = cjk_font()
+    for line in simpleSplit(text, font, size, width - 2 * MARGIN):
+        pdf.setFont(font, size)
+        pdf.drawCentredString(width / 2, y, line)
+        y -= size * 1.35
+    return y
+
+
+def _draw_code(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
+    modules = qr.matrix(url)
+    step = size / len(modules)
+    pdf.setFillColorRGB(0, 0, 0)
+    for row, line in enumerate(modules):
+        for col, dark in enumerate(line):
+            if dark:
+                pdf.rect(x + col * step, y + size - (row + 1) * step, step, step, stroke=0, fill=1)
+
+
+def render(event, url: str) -> bytes:
+    width, height = A4
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
+    pdf.setTitle(f"{event.title} 签到码")
+    y = _centred(pdf, event.title, height - MARGIN - 30, 30, width)
+    y = _centred(pdf, f"时间：{time_words(event.starts_at, event.ends_at)}", y - 12, 16, width)
+    if event.place:
+        y = _centred(pdf, f"地点：{event.place}", y, 16, width)
+    y = _centred(pdf, event.community.name, y, 16, width)
+    _draw_code(pdf, url, (width - CODE_SIZE) / 2, y - CODE_SIZE - 10, CODE_SIZE)
+    _centred(pdf, "请用微信扫一扫签到", y - CODE_SIZE - 50, 26, width)
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
