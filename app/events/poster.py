@@ -6,15 +6,15 @@ import io
 from datetime import datetime
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from app.events import qr
 from app.printing.fonts import cjk_font
 from ledger.periods import local
 
-MARGIN = 56
-CODE_SIZE = 340
+MARGIN = 48
+CODE_SIZE = 400
 
 
 def time_words(starts_at: datetime, ends_at: datetime) -> str:
@@ -26,10 +26,21 @@ def time_words(starts_at: datetime, ends_at: datetime) -> str:
     return f"{day} {start:%H:%M} – {end.year}年{end.month}月{end.day}日 {end:%H:%M}"
 
 
+def _lines(text: str, font: str, size: int, width: float) -> list[str]:
+    """Wrap by character: Chinese has no spaces to break at."""
+    lines, line = [], ""
+    for char in text:
+        if line and stringWidth(line + char, font, size) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return lines + [line] if line else lines
+
+
 def _centred(pdf: canvas.Canvas, text: str, y: float, size: int, width: float) -> float:
     """Draw `text` centred, wrapped to the page; returns the y below it."""
     font = cjk_font()
-    for line in simpleSplit(text, font, size, width - 2 * MARGIN):
+    for line in _lines(text, font, size, width - 2 * MARGIN):
         pdf.setFont(font, size)
         pdf.drawCentredString(width / 2, y, line)
         y -= size * 1.35
@@ -52,12 +63,15 @@ def render(event, url: str) -> bytes:
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
     pdf.setTitle(f"{event.title} 签到码")
     y = _centred(pdf, event.title, height - MARGIN - 30, 30, width)
-    y = _centred(pdf, f"时间：{time_words(event.starts_at, event.ends_at)}", y - 12, 16, width)
+    y = _centred(pdf, f"时间：{time_words(event.starts_at, event.ends_at)}", y - 10, 20, width)
     if event.place:
-        y = _centred(pdf, f"地点：{event.place}", y, 16, width)
-    y = _centred(pdf, event.community.name, y, 16, width)
-    _draw_code(pdf, url, (width - CODE_SIZE) / 2, y - CODE_SIZE - 10, CODE_SIZE)
-    _centred(pdf, "请用微信扫一扫签到", y - CODE_SIZE - 50, 26, width)
+        y = _centred(pdf, f"地点：{event.place}", y, 20, width)
+    y = _centred(pdf, event.community.name, y, 20, width)
+    # A long title or place shrinks the code rather than pushing it off the page.
+    size = max(min(CODE_SIZE, y - MARGIN - 50), 200)
+    # The code's own white border is part of the matrix, so it needs no gap of its own.
+    _draw_code(pdf, url, (width - size) / 2, y - size, size)
+    _centred(pdf, "请用微信扫一扫签到", y - size - 40, 32, width)
     pdf.showPage()
     pdf.save()
     return out.getvalue()
