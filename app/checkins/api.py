@@ -8,15 +8,15 @@ from marshmallow import fields, validate
 from app.auth.current import actor, member_actor
 from app.checkins import operations
 from app.db import transaction, utcnow
-from app.schemas import Schema
+from app.schemas import ID_PATH, Coordinate, Id, Schema
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="活动签到")
 
 
 class CheckinRequest(Schema):
     token = fields.String(required=True, validate=validate.Length(max=100))
-    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    latitude = Coordinate(90)
+    longitude = Coordinate(180)
 
 
 class IdempotencyHeader(Schema):
@@ -32,7 +32,7 @@ class CheckinResult(Schema):
 
 
 class ProxyRequest(Schema):
-    member_id = fields.Integer(required=True, strict=True)
+    member_id = Id(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -59,7 +59,7 @@ class Checkins(MethodView):
         return _answer(outcome)
 
 
-@blp.route("/events/<int:event_id>/proxy-checkins")
+@blp.route(f"/events/<{ID_PATH}:event_id>/proxy-checkins")
 class ProxyCheckins(MethodView):
     @blp.arguments(ProxyRequest)
     @blp.response(201, ProxyResult)

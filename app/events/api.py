@@ -8,14 +8,14 @@ from app.auth.current import actor, member_actor
 from app.db import transaction, utcnow
 from app.events import operations, poster, qr, queries
 from app.events.models import EVENT_KINDS
-from app.schemas import LocalDateTime, Schema
+from app.schemas import ID_PATH, Coordinate, Id, LocalDateTime, Schema
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="活动、签到码与报名")
 
 
 class EventFields(Schema):
     id = fields.Integer(dump_only=True)
-    community_id = fields.Integer(required=True, strict=True)
+    community_id = Id(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=100))
     category = fields.String(required=True, validate=validate.Length(min=1, max=50))
     kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
@@ -27,10 +27,10 @@ class Event(EventFields):
     place = fields.String(allow_none=True, validate=validate.Length(max=200))
     checkin_opens_at = LocalDateTime(allow_none=True)
     checkin_closes_at = LocalDateTime(allow_none=True)
-    latitude = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    longitude = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    latitude = Coordinate(90)
+    longitude = Coordinate(180)
     radius_m = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=100_000))
-    capacity = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
+    capacity = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=100_000))
 
 
 class EventDetail(Event):
@@ -43,7 +43,7 @@ class EventList(Schema):
 
 
 class EventFilter(Schema):
-    community_id = fields.Integer()
+    community_id = Id(strict=False)
     kind = fields.String(validate=validate.OneOf(EVENT_KINDS))
     month = fields.String()
 
@@ -75,7 +75,7 @@ class Events(MethodView):
             return operations.create_event(actor(), body, utcnow())
 
 
-@blp.route("/events/<int:event_id>")
+@blp.route(f"/events/<{ID_PATH}:event_id>")
 class EventOne(MethodView):
     @blp.response(200, EventDetail)
     def get(self, event_id):
@@ -89,21 +89,21 @@ def _image(body: bytes, mimetype: str) -> Response:
     return response
 
 
-@blp.route("/events/<int:event_id>/qr.png")
+@blp.route(f"/events/<{ID_PATH}:event_id>/qr.png")
 class QrPng(MethodView):
     @blp.response(200, content_type="image/png", description="打印用签到二维码")
     def get(self, event_id):
         return _image(qr.png(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/png")
 
 
-@blp.route("/events/<int:event_id>/qr.svg")
+@blp.route(f"/events/<{ID_PATH}:event_id>/qr.svg")
 class QrSvg(MethodView):
     @blp.response(200, content_type="image/svg+xml", description="打印用签到二维码（矢量）")
     def get(self, event_id):
         return _image(qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/svg+xml")
 
 
-@blp.route("/events/<int:event_id>/poster.pdf")
+@blp.route(f"/events/<{ID_PATH}:event_id>/poster.pdf")
 class Poster(MethodView):
     @blp.response(200, content_type="application/pdf", description="A4 签到海报")
     def get(self, event_id):
@@ -113,7 +113,7 @@ class Poster(MethodView):
         return response
 
 
-@blp.route("/events/<int:event_id>/rotating-token")
+@blp.route(f"/events/<{ID_PATH}:event_id>/rotating-token")
 class ScreenToken(MethodView):
     @blp.response(200, RotatingToken)
     def get(self, event_id):
@@ -121,7 +121,7 @@ class ScreenToken(MethodView):
         return {"token": code.token, "url": qr.checkin_url(code.token), "expires_at": code.expires_at}
 
 
-@blp.route("/events/<int:event_id>/rotate-key")
+@blp.route(f"/events/<{ID_PATH}:event_id>/rotate-key")
 class RotateKey(MethodView):
     @blp.response(200, Event)
     def post(self, event_id):
@@ -129,7 +129,7 @@ class RotateKey(MethodView):
             return operations.rotate_key(actor(), event_id)
 
 
-@blp.route("/events/<int:event_id>/signups")
+@blp.route(f"/events/<{ID_PATH}:event_id>/signups")
 class Signups(MethodView):
     @blp.response(201, SignupResult)
     def post(self, event_id):

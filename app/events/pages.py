@@ -10,6 +10,7 @@ from app.auth.current import optional_actor
 from app.db import utcnow
 from app.errors import Refusal
 from app.events import qr, queries
+from app.schemas import ID_PATH
 from ledger.periods import local
 
 bp = Blueprint("event_pages", __name__)
@@ -25,7 +26,7 @@ def _screen_code(event_id: int) -> dict:
             "title": code.event.title}
 
 
-@bp.get("/events/<int:event_id>/screen")
+@bp.get(f"/events/<{ID_PATH}:event_id>/screen")
 def screen(event_id):
     if optional_actor() is None:
         return redirect(url_for("auth_pages.login", next=request.path))
@@ -36,7 +37,7 @@ def screen(event_id):
     return render_template("events/screen.html", code=code, event_id=event_id, refresh_seconds=REFRESH_SECONDS)
 
 
-@bp.get("/events/<int:event_id>/screen/code.json")
+@bp.get(f"/events/<{ID_PATH}:event_id>/screen/code.json")
 def screen_code(event_id):
     if optional_actor() is None:
         return jsonify({"code": "unauthenticated", "message": "请先登录"}), 401

@@ -137,3 +137,23 @@ def test_every_event_call_is_in_the_openapi_document(client):
                  "/api/v1/events/{event_id}/signups", "/api/v1/events/{event_id}/proxy-checkins",
                  "/api/v1/checkins"):
         assert path in paths
+
+
+HUGE = 10**20
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("get", f"/api/v1/events/{HUGE}", None),
+    ("get", f"/api/v1/events?community_id={HUGE}", None),
+    ("post", f"/api/v1/events/{HUGE}/signups", None),
+    ("post", "/api/v1/events", {**RETURN_DAY, "community_id": HUGE}),
+    ("post", "/api/v1/events", {**RETURN_DAY, "community_id": 1, "starts_at": "9999-12-31T23:59:59-12:00"}),
+    ("post", "/api/v1/events", {**RETURN_DAY, "community_id": 1, "capacity": HUGE}),
+    ("post", "/api/v1/events/1/proxy-checkins", {"member_id": HUGE, "reason": "无手机"}),
+    ("post", "/api/v1/checkins", {"token": "x", "latitude": float("nan")}),
+])
+def test_out_of_range_input_is_a_clear_4xx_not_a_server_error(client, auth, make, method, path, body):
+    community = make.community()
+    make.event(community)
+    response = getattr(client, method)(path, json=body, headers=auth(make.admin()))
+    assert response.status_code in (400, 403, 404) and response.get_json()["message"], response.get_json()
