@@ -3,6 +3,7 @@
 Opening the link never checks in by itself (a GET), so WeChat's link preview cannot spend a scan; the
 tap is a POST carrying the CSRF token and a per-page idempotency key, so a double tap or a resent form
 is answered like the first."""
+import logging
 import math
 import uuid
 
@@ -15,6 +16,7 @@ from app.errors import LEDGER_STATUS, Refusal
 from ledger.errors import LedgerError
 
 bp = Blueprint("checkin_pages", __name__)
+log = logging.getLogger(__name__)
 
 
 def _login_first():
@@ -49,6 +51,7 @@ def tap(token):
                                           longitude=_coordinate("longitude", 180), idempotency_key=key)
     except (Refusal, LedgerError) as refusal:
         status = refusal.status if isinstance(refusal, Refusal) else LEDGER_STATUS.get(refusal.code, 409)
+        log.info("check-in page refused account %s: %s (%s)", account.id, refusal.code, refusal.message)
         return render_template("checkin/result.html", status=refusal.code, message=refusal.message,
                                event=queries.event_for_token(token)), status
     return render_template("checkin/result.html", status="checked_in" if outcome.new else "already",
