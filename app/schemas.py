@@ -1,8 +1,54 @@
 """Base marshmallow schema for the API: unknown fields are ignored, so older clients keep working."""
-from marshmallow import EXCLUDE, Schema as _Schema
+from datetime import timezone
+
+from marshmallow import EXCLUDE, Schema as _Schema, ValidationError, fields, validate
+
+from ledger.periods import MAX_YEAR, MIN_YEAR, local
+
+# Ids are INTEGER columns: a larger number names nothing, and must not reach the driver (which overflows).
+ID_MAX = 2**31 - 1
+# For routes: `<int:…>` would accept any size of number.
+ID_PATH = f"int(max={ID_MAX})"
 
 
 class Schema(_Schema):
     class Meta:
         unknown = EXCLUDE
         ordered = True
+
+
+class Id(fields.Integer):
+    """A row id in a request: a JSON integer, positive, within the column's range."""
+
+    def __init__(self, *, strict: bool = True, **kwargs):
+        # A query string carries text, so there an id may come as digits.
+        super().__init__(strict=strict, validate=validate.Range(min=1, max=ID_MAX), **kwargs)
+
+
+class Coordinate(fields.Float):
+    """A latitude (limit 90) or longitude (limit 180) in degrees, WGS-84 as phones report it."""
+
+    default_error_messages = {"special": "应为数字"}
+
+    def __init__(self, limit: float, **kwargs):
+        super().__init__(allow_none=True, validate=validate.Range(-limit, limit), **kwargs)
+
+
+class LocalDateTime(fields.AwareDateTime):
+    """A time in, with its offset (a naive time is refused); out, in China Standard Time (+08:00)."""
+
+    default_error_messages = {"invalid_awareness": "应为带时区的时间（如 2026-11-29T09:00:00+08:00）",
+                              "out_of_range": "时间超出范围"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            in_range = MIN_YEAR <= parsed.astimezone(timezone.utc).year <= MAX_YEAR
+        except OverflowError:
+            in_range = False
+        if not in_range:
+            raise self.make_error("out_of_range")
+        return parsed
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else local(value).isoformat()

@@ -56,3 +56,14 @@ def require_scope(account: Account, *, community_id=None, unit_id=None) -> None:
     require(account.role == "secretary", "仅社区或单位书记、管理员可查看")
     require(community_id is not None or unit_id is not None, "请指定本社区或本单位（community_id 或 unit_id）")
     require(oversees(account, community_id=community_id, unit_id=unit_id), "只能查看本社区或本单位的数据")
+
+
+def sees_community(account: Account, community_id: int | None) -> bool:
+    """A community's events: its own members, its secretary, the county."""
+    member = account.member
+    return manages_community(account, community_id) or (member is not None and member.community_id == community_id)
+
+
+def may_check_in(account: Account) -> bool:
+    """活动打卡 is an in-service member's own act; any community's event, so long as the account is active."""
+    return account.member_id is not None and not account.suspended and account.member.active

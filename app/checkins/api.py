@@ -1,0 +1,69 @@
+"""/api/v1/checkins (a member's scan) and /api/v1/events/{id}/proxy-checkins (代签到)."""
+from dataclasses import asdict
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from app.auth.current import actor, member_actor
+from app.checkins import operations
+from app.db import transaction, utcnow
+from app.schemas import ID_PATH, Coordinate, Id, Schema
+
+blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="活动签到")
+
+
+class CheckinRequest(Schema):
+    token = fields.String(required=True, validate=validate.Length(max=100))
+    latitude = Coordinate(90)
+    longitude = Coordinate(180)
+
+
+class IdempotencyHeader(Schema):
+    idempotency_key = fields.String(data_key="Idempotency-Key", validate=validate.Length(max=100))
+
+
+class CheckinResult(Schema):
+    checkin_id = fields.Integer()
+    event_id = fields.Integer()
+    member_id = fields.Integer()
+    status = fields.String()
+    entry_id = fields.Integer()
+
+
+class ProxyRequest(Schema):
+    member_id = Id(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ProxyResult(CheckinResult):
+    by = fields.Integer(allow_none=True)
+
+
+def _answer(outcome: operations.Outcome):
+    body = asdict(outcome)
+    return body if outcome.new else (body, 200)
+
+
+@blp.route("/checkins")
+class Checkins(MethodView):
+    @blp.arguments(CheckinRequest)
+    @blp.arguments(IdempotencyHeader, location="headers")
+    @blp.response(201, CheckinResult)
+    def post(self, body, headers):
+        account = member_actor()
+        with transaction():
+            outcome = operations.check_in(account, body["token"], now=utcnow(), latitude=body.get("latitude"),
+                                          longitude=body.get("longitude"),
+                                          idempotency_key=(headers.get("idempotency_key") or "").strip() or None)
+        return _answer(outcome)
+
+
+@blp.route(f"/events/<{ID_PATH}:event_id>/proxy-checkins")
+class ProxyCheckins(MethodView):
+    @blp.arguments(ProxyRequest)
+    @blp.response(201, ProxyResult)
+    def post(self, body, event_id):
+        with transaction():
+            outcome = operations.proxy_check_in(actor(), event_id, body["member_id"], body["reason"], utcnow())
+        return _answer(outcome)

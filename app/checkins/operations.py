@@ -1,0 +1,153 @@
+"""活动打卡: a member's scan of an event's code, and a secretary's 代签到 for a member with no smartphone.
+
+A check-in counts once per member per event (DOMAIN rule 2): the unique (event, member) constraint
+decides, by INSERT ... ON CONFLICT DO NOTHING under the member's row lock, never by a check-then-insert.
+Only a new row earns a ledger entry. Callers own the transaction."""
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.auth import scope
+from app.checkins import tokens
+from app.checkins.models import Checkin
+from app.db import lock
+from app.errors import Forbidden, NotFound, Refusal
+from app.events.models import Event
+from app.events.operations import managed_event
+from app.extensions import db
+from app.members.models import Member
+from app.points.models import EntryStatus
+from app.points.operations import append_entry
+from ledger import periods
+
+log = logging.getLogger(__name__)
+
+PROXY_GRACE = timedelta(days=7)
+EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True)
+class Outcome:
+    checkin_id: int
+    event_id: int
+    member_id: int
+    status: str  # the ledger entry's state: posted or pending
+    entry_id: int
+    new: bool
+    by: int | None = None
+
+
+class OutsideWindow(Refusal):
+    def __init__(self, message: str = "不在签到时间内"):
+        super().__init__("outside_window", message, status=409)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance by the haversine formula."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def _outcome(checkin: Checkin, new: bool) -> Outcome:
+    entry = db.session.scalars(select(EntryStatus).where(EntryStatus.source == "checkin",
+                                                         EntryStatus.source_id == checkin.id)).one()
+    return Outcome(checkin.id, checkin.event_id, checkin.member_id, entry.state, entry.entry_id, new,
+                   checkin.by_account_id)
+
+
+def _existing(event_id: int, member_id: int) -> Checkin | None:
+    return db.session.scalars(select(Checkin).where(Checkin.event_id == event_id,
+                                                    Checkin.member_id == member_id)).first()
+
+
+def _replayed(member_id: int, idempotency_key: str | None) -> Checkin | None:
+    if not idempotency_key:
+        return None
+    return db.session.scalars(select(Checkin).where(Checkin.member_id == member_id,
+                                                    Checkin.idempotency_key == idempotency_key)).first()
+
+
+def _record(event: Event, member_id: int, now: datetime, **values) -> Outcome:
+    """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction."""
+    lock(Member, member_id)
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, created_at=now, **values)
+            .on_conflict_do_nothing().returning(Checkin.id))
+    checkin_id = db.session.scalar(stmt)
+    if checkin_id is None:
+        # Lost to a concurrent scan, a retry, or a key already used for another scan: answer with that one.
+        existing = _existing(event.id, member_id) or _replayed(member_id, values.get("idempotency_key"))
+        return _outcome(existing, new=False)
+    append_entry(member_id, natural_period=periods.month_of(event.starts_at), source="checkin",
+                 source_id=checkin_id, now=now, kind=event.kind, category=event.category,
+                 force_pending=values["method"] == "proxy")
+    log.info("member %s checked in at event %s (%s)", member_id, event.id, values["method"])
+    return _outcome(db.session.get(Checkin, checkin_id), new=True)
+
+
+def _check_code(event: Event, claim: tokens.Claim, now: datetime) -> None:
+    if claim.type == tokens.PRINTED and claim.key_version != event.key_version:
+        raise Refusal("token_revoked", "该签到码已作废，请扫描现场最新的签到码", status=410)
+    if claim.type == tokens.SCREEN and now >= claim.expires_at:
+        raise Refusal("token_expired", "该签到码已过期，请扫描大屏上的最新签到码", status=410)
+    if now < event.checkin_opens_at:
+        raise OutsideWindow("签到尚未开始")
+    if now > event.checkin_closes_at:
+        raise OutsideWindow("签到已结束")
+
+
+def _check_place(event: Event, latitude: float | None, longitude: float | None) -> None:
+    if event.radius_m is None:
+        return
+    if latitude is None or longitude is None:
+        raise Refusal("out_of_area", "本活动须在现场签到，请允许获取位置后重试", status=422)
+    if distance_m(latitude, longitude, event.latitude, event.longitude) > event.radius_m:
+        raise Refusal("out_of_area", "您不在活动现场范围内，请到现场签到", status=422)
+
+
+def check_in(account, token: str, *, now: datetime, latitude: float | None = None,
+             longitude: float | None = None, idempotency_key: str | None = None) -> Outcome:
+    """A member's scan: once per event, whichever code, however often retried."""
+    if not scope.may_check_in(account):
+        raise Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed")
+    member_id = account.member_id
+    # A retried request is answered as the first one was, even after its screen code has expired.
+    replayed = _replayed(member_id, idempotency_key)
+    if replayed is not None:
+        return _outcome(replayed, new=False)
+    claim = tokens.read(current_app.config["SECRET_KEY"], token)
+    event = db.session.get(Event, claim.event_id)
+    if event is None:
+        raise tokens.InvalidToken()
+    existing = _existing(event.id, member_id)
+    if existing is not None:
+        return _outcome(existing, new=False)
+    _check_code(event, claim, now)
+    _check_place(event, latitude, longitude)
+    return _record(event, member_id, now, method=claim.type, latitude=latitude, longitude=longitude,
+                   idempotency_key=idempotency_key or None)
+
+
+def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datetime) -> Outcome:
+    """代签到 by the event's secretary or an admin: recorded with who and why, and always left for audit."""
+    event = managed_event(actor, event_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refusal("reason_required", "代签到须填写原因")
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise NotFound("党员")
+    existing = _existing(event.id, member.id)
+    if existing is not None:
+        return _outcome(existing, new=False)
+    if not event.checkin_opens_at <= now <= event.ends_at + PROXY_GRACE:
+        raise OutsideWindow("代签到须在签到开始后、活动结束7天内进行")
+    return _record(event, member.id, now, method="proxy", by_account_id=actor.id, reason=reason)

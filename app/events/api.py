@@ -1,0 +1,148 @@
+"""/api/v1/events: publishing and listing events, their check-in codes and poster, and sign-ups."""
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from app.auth.current import actor, member_actor
+from app.db import transaction, utcnow
+from app.events import operations, poster, qr, queries
+from app.events.models import EVENT_KINDS
+from app.schemas import ID_PATH, Coordinate, Id, LocalDateTime, Schema
+
+blp = Blueprint("events", __name__, url_prefix="/api/v1", description="活动、签到码与报名")
+
+
+class EventFields(Schema):
+    id = fields.Integer(dump_only=True)
+    community_id = Id(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    category = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
+
+
+class Event(EventFields):
+    place = fields.String(allow_none=True, validate=validate.Length(max=200))
+    checkin_opens_at = LocalDateTime(allow_none=True)
+    checkin_closes_at = LocalDateTime(allow_none=True)
+    latitude = Coordinate(90)
+    longitude = Coordinate(180)
+    radius_m = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=100_000))
+    capacity = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=100_000))
+
+
+class EventDetail(Event):
+    checked_in = fields.Integer()
+    signups = fields.Integer()
+
+
+class EventList(Schema):
+    events = fields.List(fields.Nested(EventFields))
+
+
+class EventFilter(Schema):
+    community_id = Id(strict=False)
+    kind = fields.String(validate=validate.OneOf(EVENT_KINDS))
+    month = fields.String()
+
+
+class RotatingToken(Schema):
+    token = fields.String()
+    url = fields.String()
+    expires_at = LocalDateTime()
+
+
+class SignupResult(Schema):
+    signup_id = fields.Integer(allow_none=True)
+    event_id = fields.Integer()
+    member_id = fields.Integer()
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @blp.arguments(EventFilter, location="query")
+    @blp.response(200, EventList)
+    def get(self, filters):
+        return {"events": queries.list_events(actor(), community_id=filters.get("community_id"),
+                                              kind=filters.get("kind"), month=filters.get("month"))}
+
+    @blp.arguments(Event)
+    @blp.response(201, Event)
+    def post(self, body):
+        with transaction():
+            return operations.create_event(actor(), body, utcnow())
+
+
+@blp.route(f"/events/<{ID_PATH}:event_id>")
+class EventOne(MethodView):
+    @blp.response(200, EventDetail)
+    def get(self, event_id):
+        return queries.event_detail(actor(), event_id)
+
+
+def _image(body: bytes, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    # The code changes when its key is rotated: never serve an old one from a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.route(f"/events/<{ID_PATH}:event_id>/qr.png")
+class QrPng(MethodView):
+    @blp.response(200, content_type="image/png", description="打印用签到二维码")
+    def get(self, event_id):
+        return _image(qr.png(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/png")
+
+
+@blp.route(f"/events/<{ID_PATH}:event_id>/qr.svg")
+class QrSvg(MethodView):
+    @blp.response(200, content_type="image/svg+xml", description="打印用签到二维码（矢量）")
+    def get(self, event_id):
+        return _image(qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/svg+xml")
+
+
+@blp.route(f"/events/<{ID_PATH}:event_id>/poster.pdf")
+class Poster(MethodView):
+    @blp.response(200, content_type="application/pdf", description="A4 签到海报")
+    def get(self, event_id):
+        code = queries.printed_code(actor(), event_id)
+        response = _image(poster.render(code.event, qr.checkin_url(code.token)), "application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="event-{event_id}-poster.pdf"'
+        return response
+
+
+@blp.route(f"/events/<{ID_PATH}:event_id>/rotating-token")
+class ScreenToken(MethodView):
+    @blp.response(200, RotatingToken)
+    def get(self, event_id):
+        code = queries.screen_code(actor(), event_id, utcnow())
+        return {"token": code.token, "url": qr.checkin_url(code.token), "expires_at": code.expires_at}
+
+
+@blp.route(f"/events/<{ID_PATH}:event_id>/rotate-key")
+class RotateKey(MethodView):
+    @blp.response(200, Event)
+    def post(self, event_id):
+        with transaction():
+            return operations.rotate_key(actor(), event_id)
+
+
+@blp.route(f"/events/<{ID_PATH}:event_id>/signups")
+class Signups(MethodView):
+    @blp.response(201, SignupResult)
+    def post(self, event_id):
+        account = member_actor()
+        with transaction():
+            signup, new = operations.sign_up(account, event_id, utcnow())
+            body = {"signup_id": signup.id, "event_id": event_id, "member_id": account.member_id}
+        return body if new else (body, 200)
+
+    @blp.response(200, SignupResult)
+    def delete(self, event_id):
+        account = member_actor()
+        with transaction():
+            signup = operations.cancel_signup(account, event_id, utcnow())
+            return {"signup_id": signup.id if signup else None, "event_id": event_id,
+                    "member_id": account.member_id}

@@ -1,0 +1,123 @@
+"""Writes on events (活动): publishing one, rotating its printed code, signing up (报名) and cancelling."""
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth import scope
+from app.catalogue.models import ServiceCategory
+from app.db import lock
+from app.errors import NotFound, Refusal
+from app.events.models import Event, Signup
+from app.extensions import db
+from app.org.models import Community
+
+log = logging.getLogger(__name__)
+
+CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
+GEOFENCE = ("latitude", "longitude", "radius_m")
+
+
+def managed_event(actor, event_id: int, *, for_update: bool = False) -> Event:
+    """An event its community's secretary or an admin may run (codes, poster, proxy check-ins)."""
+    event = lock(Event, event_id) if for_update else db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("活动")
+    scope.require(scope.manages_community(actor, event.community_id), "只有本社区书记或管理员可以管理该活动")
+    return event
+
+
+def _check_category(category: str) -> None:
+    # The catalogue is the county's data; a county that has not loaded one yet is not held to it.
+    names = set(db.session.scalars(select(ServiceCategory.name)))
+    if names and category not in names:
+        raise Refusal("unknown_category", f"服务项目「{category}」不在本县服务目录中")
+
+
+def _check_times(values: dict) -> None:
+    if values["ends_at"] <= values["starts_at"]:
+        raise Refusal("invalid_times", "结束时间应晚于开始时间")
+    if values["checkin_closes_at"] <= values["checkin_opens_at"]:
+        raise Refusal("invalid_times", "签到截止时间应晚于签到开始时间")
+
+
+def _check_geofence(values: dict) -> None:
+    given = [values.get(k) is not None for k in GEOFENCE]
+    if any(given) and not all(given):
+        raise Refusal("invalid_geofence", "签到范围须同时给出纬度、经度和半径，或都不给")
+
+
+def create_event(actor, values: dict, now: datetime) -> Event:
+    """发布活动: a secretary in their own community, an admin anywhere."""
+    community_id = values["community_id"]
+    scope.require(scope.manages_community(actor, community_id), "只能在本社区发布活动")
+    if db.session.get(Community, community_id) is None:
+        raise NotFound("社区")
+    values = dict(values)
+    values["title"] = values["title"].strip()
+    if not values["title"]:
+        raise Refusal("invalid_request", "请填写活动名称")
+    values.setdefault("checkin_opens_at", None)
+    values.setdefault("checkin_closes_at", None)
+    values["checkin_opens_at"] = values["checkin_opens_at"] or values["starts_at"] - CHECKIN_OPENS_BEFORE
+    values["checkin_closes_at"] = values["checkin_closes_at"] or values["ends_at"]
+    _check_times(values)
+    _check_geofence(values)
+    _check_category(values["category"])
+    event = Event(**values, created_by=actor.id, created_at=now)
+    db.session.add(event)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The one unique rule on events: one return day per community per starting time.
+        raise Refusal("event_exists", "该社区在这一时间已有回家日活动", status=409) from None
+    log.info("event %s created in community %s by account %s", event.id, community_id, actor.id)
+    return event
+
+
+def rotate_key(actor, event_id: int) -> Event:
+    """作废旧码: every code printed before now answers token_revoked; the next print carries the new key."""
+    event = managed_event(actor, event_id, for_update=True)
+    event.key_version += 1
+    log.info("event %s printed code rotated to key %s by account %s", event.id, event.key_version, actor.id)
+    return event
+
+
+def _open_for_signups(event_id: int, now: datetime) -> Event:
+    # The event row's lock makes counting and inserting one step: capacity is never overbooked.
+    event = lock(Event, event_id)
+    if event is None:
+        raise NotFound("活动")
+    if now >= event.starts_at:
+        raise Refusal("signup_closed", "活动已开始，报名已截止", status=409)
+    return event
+
+
+def _signup_of(event_id: int, member_id: int) -> Signup | None:
+    return db.session.scalars(select(Signup).where(Signup.event_id == event_id, Signup.member_id == member_id)).first()
+
+
+def sign_up(account, event_id: int, now: datetime) -> tuple[Signup, bool]:
+    """报名, first come first served: (the sign-up, whether it is new)."""
+    event = _open_for_signups(event_id, now)
+    existing = _signup_of(event.id, account.member_id)
+    if existing is not None:
+        return existing, False
+    if event.capacity is not None:
+        taken = db.session.scalar(select(func.count()).select_from(Signup).where(Signup.event_id == event.id))
+        if taken >= event.capacity:
+            raise Refusal("event_full", "名额已满", status=409)
+    signup = Signup(event_id=event.id, member_id=account.member_id, created_at=now)
+    db.session.add(signup)
+    db.session.flush()
+    return signup, True
+
+
+def cancel_signup(account, event_id: int, now: datetime) -> Signup | None:
+    """取消报名 before the event starts; the place goes to the next member. None when there was nothing to cancel."""
+    event = _open_for_signups(event_id, now)
+    signup = _signup_of(event.id, account.member_id)
+    if signup is not None:
+        db.session.delete(signup)
+    return signup
