@@ -49,3 +49,8 @@ def require_scope(account: Account, *, community_id=None, unit_id=None) -> None:
     require(account.role == "secretary", "仅社区或单位书记、管理员可查看")
     require(community_id is not None or unit_id is not None, "请指定本社区或本单位（community_id 或 unit_id）")
     require(oversees(account, community_id=community_id, unit_id=unit_id), "只能查看本社区或本单位的数据")
+
+
+def may_close_month(account: Account) -> bool:
+    """结账 publishes the month's ranking for the whole county: the organisation department's call."""
+    return is_admin(account)
