@@ -4,6 +4,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -72,3 +74,9 @@ def transaction():
 def lock(model, id_):
     """Lock one row for the rest of the transaction (PostgreSQL); SQLite's writer lock already holds."""
     return db.session.get(model, id_, with_for_update=True, populate_existing=True)
+
+
+def insert(model):
+    """The engine's own INSERT, which knows ON CONFLICT: the same code inserts once on SQLite and PostgreSQL."""
+    dialect_insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(model)

@@ -37,6 +37,13 @@ def may_audit(account: Account, member) -> bool:
     return account.member_id != member.id and manages_community(account, member.community_id)
 
 
+def sees_household(account: Account, household, paired_member_id: int | None) -> bool:
+    """A household's private details (困难、疾病、家庭变故、纠纷) go to its paired member, its community's
+    secretary and the county, and to nobody else (DOMAIN rule 6)."""
+    paired = paired_member_id is not None and account.member_id == paired_member_id
+    return paired or manages_community(account, household.community_id)
+
+
 def require(allowed: bool, message: str = "没有权限进行此操作", code: str = "forbidden") -> None:
     if not allowed:
         raise Forbidden(message, code=code)

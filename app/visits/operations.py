@@ -1,0 +1,71 @@
+"""Logging a visit to a paired household (入户走访, 四必访): once per member, household and day, with its
+ledger entry in the same transaction. The note is private and never logged."""
+import logging
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.db import insert, lock, transaction
+from app.errors import Forbidden, Refusal
+from app.extensions import db
+from app.members.models import Member, Pairing
+from app.pairing.queries import active_pairings
+from app.points.models import EntryStatus
+from app.points.operations import append_entry
+from app.visits.models import VISIT_CATEGORIES, Visit
+from ledger import periods
+from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
+
+log = logging.getLogger(__name__)
+
+KEY_LENGTH = Visit.idempotency_key.type.length
+
+
+def _check(category: str, visited_on: date, idempotency_key: str | None, now: datetime) -> None:
+    if category not in VISIT_CATEGORIES:
+        raise Refusal("invalid_category", "走访类别应为：" + "、".join(CATEGORY_WORDS[c] for c in VISIT_CATEGORIES))
+    if visited_on > periods.local(now).date():
+        raise Refusal("future_date", "走访日期不能晚于今天", status=409)
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= KEY_LENGTH:
+        raise Refusal("invalid_idempotency_key", f"Idempotency-Key 应为 1–{KEY_LENGTH} 个字符")
+
+
+def _answer(visit_id: int) -> dict:
+    entry_id = db.session.scalar(select(EntryStatus.entry_id).where(EntryStatus.source == "visit",
+                                                                    EntryStatus.source_id == visit_id))
+    return {"visit_id": visit_id, "entry_id": entry_id}
+
+
+def log_visit(member_id: int, household_id: int, category: str, visited_on: date, note: str | None,
+              idempotency_key: str | None, now: datetime) -> tuple[dict, bool]:
+    """A member's visit to a household paired with them; (visit_id and entry_id, whether it is new).
+
+    The same member, household and day again, or the same Idempotency-Key, answers the first visit: a
+    phone that retries on a bad connection must not earn twice."""
+    _check(category, visited_on, idempotency_key, now)
+    with transaction():
+        lock(Member, member_id)  # one member's retries take turns, so the checks below hold until commit
+        if idempotency_key is not None:
+            replayed = db.session.scalar(select(Visit.id).where(Visit.member_id == member_id,
+                                                                Visit.idempotency_key == idempotency_key))
+            if replayed is not None:
+                return _answer(replayed), False
+        paired = db.session.scalar(active_pairings().where(Pairing.member_id == member_id,
+                                                           Pairing.household_id == household_id))
+        if paired is None:
+            raise Forbidden("只能登记与本人结对住户的走访", code="not_paired")
+        visit_id = db.session.scalar(
+            insert(Visit).values(member_id=member_id, household_id=household_id, category=category,
+                                 visited_on=visited_on, note=note, idempotency_key=idempotency_key, created_at=now)
+            .on_conflict_do_nothing(index_elements=["member_id", "household_id", "visited_on"])
+            .returning(Visit.id))
+        if visit_id is None:
+            same_day = db.session.scalar(select(Visit.id).where(Visit.member_id == member_id,
+                                                                Visit.household_id == household_id,
+                                                                Visit.visited_on == visited_on))
+            return _answer(same_day), False
+        entry = append_entry(member_id, natural_period=periods.month_of_date(visited_on), source="visit",
+                             source_id=visit_id, now=now, category=category)
+        answer = {"visit_id": visit_id, "entry_id": entry.id}
+    log.info("visit %s: member %s, household %s, %s on %s", visit_id, member_id, household_id, category, visited_on)
+    return answer, True
