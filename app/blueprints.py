@@ -8,6 +8,8 @@ from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
 from app.periods.cli import period_cli
 from app.rankings.api import blp as rankings_api
+from app.reports.api import blp as reports_api
+from app.reports.cli import report_cli
 from app.rankings.pages import bp as board_pages
 from app.stats.api import blp as stats_api
 from app.visits.api import blp as visits_api
@@ -19,7 +21,8 @@ def register(app, api, csrf):
     app.register_blueprint(board_pages)
     app.cli.add_command(duty_cli)
     app.cli.add_command(period_cli)
-    for blp in (auth_api, pairing_api, visits_api, duty_api, stats_api, rankings_api, periods_api):
+    app.cli.add_command(report_cli)
+    for blp in (auth_api, pairing_api, visits_api, duty_api, stats_api, rankings_api, periods_api, reports_api):
         api.register_blueprint(blp)
         # The API authenticates by bearer token, not by cookie, so cross-site forms cannot ride on it.
         csrf.exempt(blp)

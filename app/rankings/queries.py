@@ -49,6 +49,20 @@ def ranking(period: str, by: str = "member", *, community_id: int | None = None,
     return _cached(key, lambda: _page(period, by, closed, community_id, unit_id, metric, limit, offset))
 
 
+def full_ranking(period: str, by: str, *, community_id: int | None = None, unit_id: int | None = None,
+                 metric: str = "total") -> dict:
+    """Every row of a ranking, page after page of `ranking`, so a printed report adds up as the API does."""
+    answer = ranking(period, by, community_id=community_id, unit_id=unit_id, metric=metric, limit=MAX_LIMIT)
+    rows = list(answer["rows"])
+    while len(rows) < answer["total"]:
+        more = ranking(period, by, community_id=community_id, unit_id=unit_id, metric=metric, limit=MAX_LIMIT,
+                       offset=len(rows))["rows"]
+        if not more:
+            break
+        rows += more
+    return {**answer, "rows": rows}
+
+
 def _cached(key, compute):
     seconds = current_app.config.get("RANKING_CACHE_SECONDS", 0)
     if not seconds:
