@@ -80,7 +80,11 @@ def _cached(key, compute):
 
 def _page(period, by, closed, community_id, unit_id, metric, limit, offset) -> dict:
     if by == "member":
-        total, rows = _member_page(_member_source(period, closed, community_id, unit_id), limit, offset)
+        source = _member_source(period, closed, community_id, unit_id)
+        rows = _member_page(source, limit, offset)
+        # Counting every ranked member costs more than a page, and every page of a list shares the count.
+        total = _cached((period, by, community_id, unit_id, closed),
+                        lambda: db.session.scalar(select(func.count()).select_from(source.subquery())))
     else:
         ranked = _rank_groups(_group_rows(period, by, closed, community_id, unit_id), by, metric)
         total, rows = len(ranked), ranked[offset:offset + limit]
@@ -108,22 +112,21 @@ def _member_source(period: str, closed: bool, community_id, unit_id):
     return query
 
 
-def _member_page(source, limit: int, offset: int) -> tuple[int, list[dict]]:
-    # Rank over the whole filtered list first, then cut the page, then fetch names for that page only:
-    # PostgreSQL walks ix_balances_period_posted backwards and stops after offset + limit rows.
+def _member_page(source, limit: int, offset: int) -> list[dict]:
+    # Rank over the whole filtered list, cut the page, and only then fetch the page's names. Ordered as the
+    # index ix_balances_ranking is, PostgreSQL reads the index in order and stops after offset + limit rows.
     src = source.subquery()
     ranked = select(func.rank().over(order_by=src.c.points.desc()).label("rank"), src.c.member_id,
                     src.c.points).subquery()
-    page = select(ranked).order_by(ranked.c.rank, ranked.c.member_id).limit(limit).offset(offset).subquery()
+    page = (select(ranked).order_by(ranked.c.points.desc(), ranked.c.member_id)
+            .limit(limit).offset(offset).subquery())
     query = (select(page.c.rank, page.c.points, Member.name, Unit.name.label("unit"),
                     Community.name.label("community"))
              .join(Member, Member.id == page.c.member_id)
              .join(Unit, Unit.id == Member.unit_id).join(Community, Community.id == Member.community_id)
              .order_by(page.c.rank, page.c.member_id))
-    rows = [{"rank": r.rank, "name": r.name, "unit": r.unit, "community": r.community, "points": r.points}
+    return [{"rank": r.rank, "name": r.name, "unit": r.unit, "community": r.community, "points": r.points}
             for r in db.session.execute(query)]
-    total = db.session.scalar(select(func.count()).select_from(src))
-    return total, rows
 
 
 # Units and communities ---------------------------------------------------------------------------
