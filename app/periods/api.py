@@ -6,7 +6,7 @@ from marshmallow import fields
 from app.auth.current import actor
 from app.db import utcnow
 from app.periods import operations, queries
-from app.schemas import Schema
+from app.schemas import Schema, ScopeQuery
 
 blp = Blueprint("periods", __name__, url_prefix="/api/v1", description="月度结账")
 
@@ -21,11 +21,6 @@ class PeriodState(Schema):
 class Closed(Schema):
     period = fields.String()
     closed = fields.Boolean()
-
-
-class ScopeQuery(Schema):
-    community_id = fields.Integer()
-    unit_id = fields.Integer()
 
 
 class CommunityPending(Schema):
