@@ -81,7 +81,7 @@ def _cached(key, compute):
 def _page(period, by, closed, community_id, unit_id, metric, limit, offset) -> dict:
     if by == "member":
         source = _member_source(period, closed, community_id, unit_id)
-        rows = _member_page(source, limit, offset)
+        rows = _member_page(source, closed, limit, offset)
         # Counting every ranked member costs more than a page, and every page of a list shares the count.
         total = _cached((period, by, community_id, unit_id, closed),
                         lambda: db.session.scalar(select(func.count()).select_from(source.subquery())))
@@ -94,9 +94,13 @@ def _page(period, by, closed, community_id, unit_id, metric, limit, offset) -> d
 # Members -----------------------------------------------------------------------------------------
 
 def _member_source(period: str, closed: bool, community_id, unit_id):
-    """The members in the ranking with their points: a member with a posted entry in the month."""
+    """The members in the ranking with their points: a member with a posted entry in the month.
+
+    A closed month's rows carry the names as they were published, so a member who later moves unit or
+    community does not move the closed ranking."""
     if closed:
-        query = select(RankingRow.subject_id.label("member_id"), RankingRow.points.label("points")).where(
+        query = select(RankingRow.subject_id.label("member_id"), RankingRow.points.label("points"), RankingRow.name,
+                       RankingRow.unit, RankingRow.community).where(
             RankingRow.period == period, RankingRow.by == "member")
         columns = RankingRow
     else:
@@ -112,21 +116,22 @@ def _member_source(period: str, closed: bool, community_id, unit_id):
     return query
 
 
-def _member_page(source, limit: int, offset: int) -> list[dict]:
+def _member_page(source, closed: bool, limit: int, offset: int) -> list[dict]:
     # Rank over the whole filtered list, cut the page, and only then fetch the page's names. Ordered as the
     # index ix_balances_ranking is, PostgreSQL reads the index in order and stops after offset + limit rows.
     src = source.subquery()
-    ranked = select(func.rank().over(order_by=src.c.points.desc()).label("rank"), src.c.member_id,
-                    src.c.points).subquery()
+    ranked = select(func.rank().over(order_by=src.c.points.desc()).label("rank"), *src.c).subquery()
     page = (select(ranked).order_by(ranked.c.points.desc(), ranked.c.member_id)
             .limit(limit).offset(offset).subquery())
-    query = (select(page.c.rank, page.c.points, Member.name, Unit.name.label("unit"),
-                    Community.name.label("community"))
-             .join(Member, Member.id == page.c.member_id)
-             .join(Unit, Unit.id == Member.unit_id).join(Community, Community.id == Member.community_id)
-             .order_by(page.c.rank, page.c.member_id))
+    if closed:
+        query = select(page)
+    else:
+        query = (select(page.c.rank, page.c.points, page.c.member_id, Member.name, Unit.name.label("unit"),
+                        Community.name.label("community"))
+                 .join(Member, Member.id == page.c.member_id)
+                 .join(Unit, Unit.id == Member.unit_id).join(Community, Community.id == Member.community_id))
     return [{"rank": r.rank, "name": r.name, "unit": r.unit, "community": r.community, "points": r.points}
-            for r in db.session.execute(query)]
+            for r in db.session.execute(query.order_by(page.c.rank, page.c.member_id))]
 
 
 # Units and communities ---------------------------------------------------------------------------

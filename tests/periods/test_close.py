@@ -10,6 +10,7 @@ from app.auth.models import Account
 from app.db import transaction
 from app.errors import Refusal
 from app.extensions import db
+from app.members.models import Member
 from app.periods.models import Period, SealHead
 from app.periods.operations import close_month
 from app.points import operations
@@ -93,6 +94,7 @@ def test_a_closed_months_ranking_never_moves_after_a_later_correction(app, make,
     before = [_ranking(client, **q) for q in queries]
     _close(app)
     later = datetime(2026, 11, 8, 2, 0, tzinfo=timezone.utc)
+    new_unit, new_home = make.unit(), make.community()
     with app.app_context(), transaction():
         actor = db.session.get(Account, secretary.id)
         first_entry = db.session.scalars(select(EntryStatus.entry_id).where(
@@ -100,6 +102,9 @@ def test_a_closed_months_ranking_never_moves_after_a_later_correction(app, make,
         reversal = operations.reverse(actor, first_entry, "签到重复", later)
         operations.decide(actor, carried, "approve", None, later)
         assert reversal.period == "2026-11"
+        # The top member moves to another unit and community after the close.
+        moved = db.session.get(Member, members[0].id)
+        moved.unit_id, moved.community_id = new_unit.id, new_home.id
     after = [_ranking(client, **q) for q in queries]
     assert all(a["closed"] is True for a in after)
     assert [a["rows"] for a in after] == [b["rows"] for b in before]
