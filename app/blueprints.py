@@ -9,17 +9,27 @@ from app.events.api import blp as events_api
 from app.events.pages import bp as event_pages
 from app.health import bp as health
 from app.pairing.api import blp as pairing_api
+from app.periods.api import blp as periods_api
+from app.periods.cli import period_cli
+from app.rankings.api import blp as rankings_api
+from app.rankings.pages import bp as board_pages
+from app.reports.api import blp as reports_api
+from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
 from app.visits.api import blp as visits_api
 
+API = (auth_api, events_api, checkins_api, pairing_api, visits_api, duty_api, stats_api, rankings_api,
+       periods_api, reports_api)
+PAGES = (health, auth_pages, checkin_pages, event_pages, board_pages)
+COMMANDS = (duty_cli, period_cli, report_cli)
+
 
 def register(app, api, csrf):
-    app.register_blueprint(health)
-    app.register_blueprint(auth_pages)
-    app.register_blueprint(checkin_pages)
-    app.register_blueprint(event_pages)
-    app.cli.add_command(duty_cli)
-    for blp in (auth_api, events_api, checkins_api, pairing_api, visits_api, duty_api, stats_api):
+    for bp in PAGES:
+        app.register_blueprint(bp)
+    for command in COMMANDS:
+        app.cli.add_command(command)
+    for blp in API:
         api.register_blueprint(blp)
         # The API authenticates by bearer token, not by cookie, so cross-site forms cannot ride on it.
         csrf.exempt(blp)

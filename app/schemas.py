@@ -52,3 +52,10 @@ class LocalDateTime(fields.AwareDateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else local(value).isoformat()
+
+
+class ScopeQuery(Schema):
+    """?community_id= / ?unit_id=: the community or work unit a secretary's view is cut to."""
+
+    community_id = Id(strict=False)
+    unit_id = Id(strict=False)

@@ -76,3 +76,9 @@ class Balance(db.Model):
     pending: Mapped[int] = mapped_column(default=0)
     posted_entries: Mapped[int] = mapped_column(default=0)
     __table_args__ = (Index("ix_balances_period_posted", "period", "posted"),)
+
+
+# The public ranking (app.rankings) walks this index in ranking order and stops after the page it
+# shows, and counts the ranked members from it alone, without reading the table.
+Index("ix_balances_ranking", Balance.period, Balance.posted.desc(), Balance.member_id,
+      postgresql_where=Balance.posted_entries > 0, sqlite_where=Balance.posted_entries > 0)

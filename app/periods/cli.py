@@ -1,0 +1,28 @@
+"""`flask period close YYYY-MM`: the same month close as the API and the scheduler."""
+import click
+from flask.cli import AppGroup
+
+from app.db import utcnow
+from app.errors import Refusal
+from app.periods.operations import close_month
+from ledger.errors import LedgerError
+from ledger.periods import TZ
+
+period_cli = AppGroup("period", help="月度结账")
+
+
+@period_cli.command("close")
+@click.argument("period")
+def close(period):
+    """Close PERIOD (YYYY-MM): carry pending entries, seal the chains, freeze the rankings."""
+    try:
+        closing = close_month(period, None, utcnow())
+    except (Refusal, LedgerError) as refusal:
+        raise click.ClickException(refusal.message) from refusal
+    when = closing.closed_at.astimezone(TZ).isoformat(timespec="seconds")
+    if closing.already_closed:
+        click.echo(f"{period} 已于 {when} 结账，未作改动（封存值 {closing.seal}）")
+        return
+    click.echo(f"{period} 已结账（{when}），封存值 {closing.seal}")
+    if closing.carried:
+        click.echo(f"尚未审核的 {closing.carried} 条积分已顺延至 {closing.to_period}")

@@ -1,0 +1,82 @@
+"""Month close (月结): carry what is still pending, seal every chain's head, and freeze the rankings."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+
+from app.auth import scope
+from app.db import transaction
+from app.errors import Refusal
+from app.extensions import db
+from app.periods.models import Period, RankingRow, SealHead
+from app.periods.state import open_period
+from app.points.models import EntryStatus, LedgerRecord
+from app.points.operations import carry
+from app.rankings.queries import standings
+from ledger import chain, periods
+from ledger.states import State
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What a close did: the month's row, how many pending entries moved on, and whether it was closed before."""
+
+    period: str
+    closed_at: datetime
+    seal: str
+    carried: int
+    to_period: str | None
+    already_closed: bool
+
+
+def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
+    """Close `period` in one transaction; closing a closed month changes nothing and returns it."""
+    with transaction():
+        periods.parse_month(period)
+        _serialise_closes()
+        done = db.session.get(Period, period)
+        if done is not None:
+            return Closing(period, done.closed_at, done.seal, 0, None, True)
+        if now < periods.bounds(period)[1]:
+            raise Refusal("period_not_ended", f"{period} 尚未结束（按北京时间），不能结账", status=409)
+        to_period = open_period(periods.next_month(period))
+        pending = db.session.scalars(select(EntryStatus).where(
+            EntryStatus.period == period, EntryStatus.state == State.PENDING.value)
+            .order_by(EntryStatus.entry_id)).all()
+        for status in pending:
+            carry(status, to_period, now)
+        heads = _heads()
+        prev_seal = db.session.scalars(select(Period.seal).where(Period.period < period)
+                                       .order_by(Period.period.desc()).limit(1)).first() or ""
+        seal = chain.seal(period, heads, prev_seal)
+        db.session.add(Period(period=period, closed_at=now, closed_by=actor_id, seal=seal, prev_seal=prev_seal))
+        db.session.flush()
+        if heads:
+            db.session.execute(insert(SealHead), [{"period": period, "chain": h.chain, "seq": h.seq, "hash": h.hash}
+                                                  for h in heads])
+        rows = [{"period": period, "by": by, **row} for by, group in standings(period).items() for row in group]
+        if rows:
+            db.session.execute(insert(RankingRow), rows)
+        return Closing(period, now, seal, len(pending), to_period, False)
+
+
+def close_month_as(account, period: str, now: datetime) -> Closing:
+    """The county publishes the month's ranking (实时通报): only an admin closes a month by hand."""
+    scope.require(scope.may_close_month(account), "只有组织部管理员可以结账")
+    return close_month(period, account.id, now)
+
+
+def _serialise_closes() -> None:
+    # Two closes of the same month at once: the second waits here, then finds the month closed.
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(7_202_611)))
+
+
+def _heads() -> list[chain.Head]:
+    """Every chain's last record (seq, hash) as it stands now."""
+    last = (select(LedgerRecord.chain, func.max(LedgerRecord.seq).label("seq"))
+            .group_by(LedgerRecord.chain).subquery())
+    query = (select(LedgerRecord.chain, LedgerRecord.seq, LedgerRecord.hash)
+             .join(last, (LedgerRecord.chain == last.c.chain) & (LedgerRecord.seq == last.c.seq))
+             .order_by(LedgerRecord.chain))
+    return [chain.Head(r.chain, r.seq, r.hash) for r in db.session.execute(query)]

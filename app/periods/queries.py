@@ -1,0 +1,51 @@
+"""What the county can read about a month: closed or not, its seal, and what still waits for audit."""
+import calendar
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.auth import scope
+from app.extensions import db
+from app.members.models import Member
+from app.org.models import Community
+from app.periods.models import Period
+from app.points.models import EntryStatus
+from app.points.rules import county_settings
+from ledger import periods
+from ledger.states import State
+from ledger.words import month_words
+
+
+def period_status(period: str) -> dict:
+    periods.parse_month(period)
+    row = db.session.get(Period, period)
+    return {"period": period, "closed": row is not None,
+            "closed_at": row.closed_at.astimezone(periods.TZ).isoformat() if row else None,
+            "seal": row.seal if row else None}
+
+
+def audit_deadline(period: str) -> date:
+    """积分审核 ends on the county's audit day of the next month; the month closes after it."""
+    year, month = periods.parse_month(periods.next_month(period))
+    return date(year, month, min(county_settings().audit_day, calendar.monthrange(year, month)[1]))
+
+
+def pending_by_community(account, period: str, *, community_id: int | None = None,
+                         unit_id: int | None = None) -> dict:
+    """The month's entries still waiting for audit, counted per community, against the deadline."""
+    periods.parse_month(period)
+    scope.require_scope(account, community_id=community_id, unit_id=unit_id)
+    query = (select(Community.id, Community.name, func.count(EntryStatus.entry_id))
+             .join(Member, Member.id == EntryStatus.member_id).join(Community, Community.id == Member.community_id)
+             .where(EntryStatus.period == period, EntryStatus.state == State.PENDING.value)
+             .group_by(Community.id, Community.name).order_by(Community.id))
+    if community_id is not None:
+        query = query.where(Member.community_id == community_id)
+    if unit_id is not None:
+        query = query.where(Member.unit_id == unit_id)
+    communities = [{"community_id": cid, "community": name, "pending": n} for cid, name, n in db.session.execute(query)]
+    deadline = audit_deadline(period)
+    return {"period": period, "closed": db.session.get(Period, period) is not None,
+            "deadline": deadline.isoformat(),
+            "message": f"{month_words(period)}积分审核截止日期：{deadline.year}年{deadline.month}月{deadline.day}日",
+            "pending": sum(c["pending"] for c in communities), "communities": communities}

@@ -1,0 +1,50 @@
+"""GET /api/v1/rankings: the public monthly ranking (实时通报), open to anyone."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from app.db import utcnow
+from app.rankings import queries
+from app.schemas import Schema
+from ledger import periods
+
+blp = Blueprint("rankings", __name__, url_prefix="/api/v1", description="积分排行榜（公开）")
+
+
+class RankingQuery(Schema):
+    period = fields.String(metadata={"description": "YYYY-MM，默认本月"})
+    by = fields.String(load_default="member", metadata={"description": "member | unit | community"})
+    metric = fields.String(load_default="total", metadata={"description": "total | per_member（单位、社区）"})
+    community_id = fields.Integer()
+    unit_id = fields.Integer()
+    limit = fields.Integer(load_default=queries.DEFAULT_LIMIT)
+    offset = fields.Integer(load_default=0)
+
+
+class RankingRow(Schema):
+    rank = fields.Integer()
+    name = fields.String()
+    unit = fields.String(allow_none=True)
+    community = fields.String(allow_none=True)
+    points = fields.Raw(metadata={"type": "number", "description": "总分为整数；人均为两位小数"})
+    members = fields.Integer(metadata={"description": "单位、社区的在册党员数"})
+
+
+class Ranking(Schema):
+    period = fields.String()
+    closed = fields.Boolean()
+    total = fields.Integer(metadata={"description": "排名的总行数"})
+    rows = fields.List(fields.Nested(RankingRow))
+
+
+def ranking_args(args: dict) -> dict:
+    """The query as `queries.ranking` takes it; the month defaults to the current one (Asia/Shanghai)."""
+    return {**args, "period": args.get("period") or periods.month_of(utcnow())}
+
+
+@blp.route("/rankings")
+class Rankings(MethodView):
+    @blp.arguments(RankingQuery, location="query")
+    @blp.response(200, Ranking)
+    def get(self, args):
+        return queries.ranking(**ranking_args(args))

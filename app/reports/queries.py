@@ -1,0 +1,68 @@
+"""The monthly leaderboard report's figures (月度积分通报): rankings, quarterly duty, pairing and visits.
+
+Rankings come from app.rankings (so the report adds up as the API does); duty, coverage and visits
+from app.duty and app.stats. Both the workbook and the PDF are drawn from `month_report`."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.auth import scope
+from app.duty.queries import quarter_duty, rate
+from app.errors import NotFound
+from app.extensions import db
+from app.org.models import Community, Region, Unit
+from app.rankings.queries import full_ranking
+from app.stats.queries import figures, figures_by
+from ledger import periods
+
+HISTORY_MONTHS = 6
+
+
+def _months_back(period: str, n: int) -> list[str]:
+    months = [period]
+    while len(months) < n:
+        months.insert(0, periods.prev_month(months[0]))
+    return months
+
+
+def _county_name() -> str:
+    return db.session.scalars(select(Region.name).where(Region.kind == "county").limit(1)).first() or "本县"
+
+
+def _scope_name(community_id, unit_id) -> str | None:
+    """The community's or unit's name, or None for the county; 404 for an unknown one."""
+    for model, value, what in ((Community, community_id, "社区"), (Unit, unit_id, "单位")):
+        if value is not None:
+            row = db.session.get(model, value)
+            if row is None:
+                raise NotFound(what)
+            return row.name
+    return None
+
+
+def month_report(account, period: str, *, community_id: int | None = None, unit_id: int | None = None,
+                 now: datetime) -> dict:
+    """Everything the month's report prints, within the account's scope (account None: the CLI, any scope)."""
+    periods.parse_month(period)
+    if account is not None:
+        scope.require_scope(account, community_id=community_id, unit_id=unit_id)
+    name = _scope_name(community_id, unit_id)
+    where = {"community_id": community_id, "unit_id": unit_id}
+    members = full_ranking(period, "member", **where)
+    quarter = periods.quarter_of_month(period)
+    duty = quarter_duty(quarter, **where)
+    coverage = figures_by(period, "community") if name is None else \
+        [{"id": community_id or unit_id, "name": name, **figures(period, **where)}]
+    return {
+        "period": period, "closed": members["closed"], "county": _county_name(), "scope": name or "全县",
+        "made_on": periods.local(now).date(),
+        "members": members["rows"],
+        "units": full_ranking(period, "unit", **where)["rows"],
+        # A community ranking is not cut by work unit, so a unit's report shows the county's.
+        "communities": full_ranking(period, "community", community_id=community_id)["rows"],
+        "quarter": quarter, "duty": duty, "duty_rate": rate(sum(m["met"] for m in duty), len(duty)),
+        "coverage": coverage, "totals": figures(period, **where),
+        "history": [(month, sum(r["points"] for r in (members if month == period else
+                                                      full_ranking(month, "member", **where))["rows"]))
+                    for month in _months_back(period, HISTORY_MONTHS)],
+    }

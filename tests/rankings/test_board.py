@@ -1,0 +1,50 @@
+"""/board: the public ranking as a page, the same rows as the API, and nothing private."""
+import re
+
+from tests.rankings.helpers import AFTER_OCTOBER, earn, ten_eight_eight_five
+
+from app.periods.operations import close_month
+
+
+def _rows(html: str) -> list[tuple[int, str]]:
+    return [(int(rank), name) for rank, name in
+            re.findall(r'<tr data-rank="(\d+)"><td>\d+</td><td class="name">([^<]*)</td>', html)]
+
+
+def test_the_board_shows_every_row_of_the_api_ranking_in_order(app, make, client):
+    ten_eight_eight_five(app, make)
+    for by in ("member", "unit", "community"):
+        api = client.get(f"/api/v1/rankings?period=2026-10&by={by}&limit=500").get_json()
+        page = client.get(f"/board?period=2026-10&by={by}")
+        assert page.status_code == 200
+        assert _rows(page.get_data(as_text=True)) == [(r["rank"], r["name"]) for r in api["rows"]]
+
+
+def test_the_board_holds_nothing_private(app, make, client):
+    community = make.community()
+    member = make.member(community)
+    make.household(community, member=member, sickness=True)
+    earn(app, member, "return_day")
+    html = client.get("/board?period=2026-10").get_data(as_text=True)
+    assert member.name in html
+    assert member.phone not in html and "幸福路" not in html and "安居小区" not in html and "住户" not in html
+
+
+def test_a_closed_month_is_marked_final_on_the_board(app, make, client):
+    earn(app, make.member(), "return_day")
+    assert "已结账" not in client.get("/board?period=2026-10").get_data(as_text=True)
+    with app.app_context():
+        close_month("2026-10", None, AFTER_OCTOBER)
+    html = client.get("/board?period=2026-10").get_data(as_text=True)
+    assert "已结账" in html and 'data-closed="true"' in html
+
+
+def test_the_big_screen_refreshes_itself_every_minute(client):
+    assert 'http-equiv="refresh" content="60"' in client.get("/board?screen=1").get_data(as_text=True)
+    assert "refresh" not in client.get("/board").get_data(as_text=True)
+
+
+def test_a_bad_board_query_is_a_400_page(client):
+    for query in ("period=2026-13", "by=household", "metric=per_member"):
+        response = client.get(f"/board?{query}")
+        assert response.status_code == 400 and "text/html" in response.content_type
