@@ -95,11 +95,10 @@ def _plan(m: Newcomer, households: list[tuple[int, str]], now: datetime):
     """What this member did in the past months: check-ins and visits, each with its time."""
     checkins, visits = [], []
     for period in history_months(now):
-        for events, turnout, method in ((m.place.return_days, RETURN_DAY_TURNOUT, "printed"),
-                                        (m.place.services, SERVICE_TURNOUT, "screen")):
+        for kind, events, turnout, method in (("return_day", m.place.return_days, RETURN_DAY_TURNOUT, "printed"),
+                                              ("service", m.place.services, SERVICE_TURNOUT, "screen")):
             if m.rng.random() < turnout:
                 event_id, starts, category = events[period]
-                kind = "return_day" if events is m.place.return_days else "service"
                 checkins.append((starts + timedelta(minutes=m.rng.randint(-20, 60)), event_id, method, kind, category))
         if m.rng.random() < VISIT_RATE:
             year, month = periods.parse_month(period)

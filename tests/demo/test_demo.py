@@ -61,7 +61,7 @@ def test_demo_json_prints_one_account_per_line_with_the_contract_fields_and_they
         assert response.status_code == 200, response.get_json()
 
 
-def test_running_the_demo_twice_adds_nothing_and_a_larger_n_adds_only_the_missing_members(app, runner):
+def test_running_the_demo_twice_adds_nothing_and_a_larger_n_adds_only_the_missing_members(app, runner, client):
     first = printed_accounts(runner, "--members", "40")
     with app.app_context():
         counts = row_counts()
@@ -71,7 +71,11 @@ def test_running_the_demo_twice_adds_nothing_and_a_larger_n_adds_only_the_missin
     assert second == first
     assert {a["password"] for a in first} == {"demo1234"}
 
-    run_demo(runner, "--members", "45")
+    grown = printed_accounts(runner, "--members", "45", "--password", "changed-9")
+    assert [a["phone"] for a in grown if a["role"] == "member"][:40] == [a["phone"] for a in first if a["role"] == "member"]
+    for account in (grown[0], grown[-1]):
+        response = client.post("/api/v1/auth/token", json={"phone": account["phone"], "password": "changed-9"})
+        assert response.status_code == 200, response.get_json()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Member)) == counts["members"] + 5
         assert db.session.scalar(select(func.count()).select_from(Pairing)) >= counts["pairings"] + 50
