@@ -1,6 +1,5 @@
 """`flask demo`: a Yongchun-like county whose printed accounts log in, loaded once however often it runs."""
 import json
-from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
