@@ -3,11 +3,14 @@ from app.auth.api import blp as auth_api
 from app.auth.pages import bp as auth_pages
 from app.checkins.api import blp as checkins_api
 from app.checkins.pages import bp as checkin_pages
+from app.demo.cli import demo
 from app.duty.api import blp as duty_api
 from app.duty.cli import cli as duty_cli
 from app.events.api import blp as events_api
 from app.events.pages import bp as event_pages
 from app.health import bp as health
+from app.members.api import blp as members_api
+from app.members.cli import members
 from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
 from app.periods.cli import period_cli
@@ -18,10 +21,10 @@ from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
 from app.visits.api import blp as visits_api
 
-API = (auth_api, events_api, checkins_api, pairing_api, visits_api, duty_api, stats_api, rankings_api,
+API = (auth_api, members_api, events_api, checkins_api, pairing_api, visits_api, duty_api, stats_api, rankings_api,
        periods_api, reports_api)
 PAGES = (health, auth_pages, checkin_pages, event_pages, board_pages)
-COMMANDS = (duty_cli, period_cli, report_cli)
+COMMANDS = (demo, members, duty_cli, period_cli, report_cli)
 
 
 def register(app, api, csrf):

@@ -1,0 +1,42 @@
+"""/api/v1/members: the member register, for secretaries (their community or unit) and the county."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from app.auth.current import actor
+from app.members import queries
+from app.schemas import Schema
+
+blp = Blueprint("members", __name__, url_prefix="/api/v1", description="在职党员名册")
+
+
+class MembersQuery(Schema):
+    community_id = fields.Integer()
+    unit_id = fields.Integer()
+    q = fields.String(validate=validate.Length(max=50))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class MemberRow(Schema):
+    member_id = fields.Integer()
+    name = fields.String()
+    phone = fields.String()
+    community_id = fields.Integer()
+    community = fields.String()
+    unit_id = fields.Integer()
+    unit = fields.String()
+    grid = fields.String(allow_none=True)
+
+
+class MembersResponse(Schema):
+    members = fields.List(fields.Nested(MemberRow))
+    total = fields.Integer()
+
+
+@blp.route("/members")
+class Members(MethodView):
+    @blp.arguments(MembersQuery, location="query")
+    @blp.response(200, MembersResponse)
+    def get(self, args):
+        return queries.list_members(actor(), **args)

@@ -1,0 +1,249 @@
+"""Members import (党员名单导入): an .xlsx or UTF-8 .csv file, checked whole before anything is written."""
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.datetime import from_excel
+from sqlalchemy import select
+
+from app.auth.models import Account
+from app.auth.passwords import hash_password
+from app.db import transaction
+from app.errors import Refusal
+from app.extensions import db
+from app.members.models import Member
+from app.org.models import Community, Grid, Unit
+
+NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON = "姓名", "手机号", "工作单位", "居住社区", "网格", "详细地址", "双报到日期"
+COLUMNS = (NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON)
+REQUIRED_COLUMNS = COLUMNS[:-1]  # 双报到日期 may be left out of an older sheet
+MOBILE = re.compile(r"1[3-9]\d{9}")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+SHEET_TITLE = "党员名单"
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 [{self.column}] {self.reason}"
+
+
+class ImportRejected(Refusal):
+    """The file has bad rows: nothing was imported."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("invalid_rows", f"共 {len(problems)} 处错误，未导入任何数据")
+        self.problems = problems
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    accounts: int = 0
+
+    def __str__(self) -> str:
+        text = f"新增 {self.added} 人，更新 {self.updated} 人，未变 {self.unchanged} 人"
+        return text + (f"；新建党员账号 {self.accounts} 个" if self.accounts else "")
+
+
+def _cells(path: Path) -> list[list]:
+    """The first sheet's rows as lists of raw values (Excel keeps numbers and dates typed; CSV gives text)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
+            raise Refusal("bad_file", f"无法读取 Excel 文件：{path.name}") from exc
+        try:
+            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    if suffix == ".csv":
+        try:
+            # utf-8-sig: Excel on Windows saves "CSV UTF-8" with a byte-order mark.
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                return [list(row) for row in csv.reader(f)]
+        except UnicodeDecodeError as exc:
+            raise Refusal("bad_file", "CSV 文件须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）") from exc
+    raise Refusal("bad_file", "只支持 .xlsx 或 .csv 文件")
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _date(value) -> date | None:
+    """A date cell, an Excel serial number, or text in a usual Chinese office format."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)):
+        try:
+            converted = from_excel(value)
+        except (ValueError, OverflowError):
+            return None
+        return converted.date() if isinstance(converted, datetime) else None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class _Lookups:
+    """Units, communities and grids by name, read once for the whole file."""
+
+    def __init__(self):
+        self.units = dict(db.session.execute(select(Unit.name, Unit.id)).all())
+        self.communities = dict(db.session.execute(select(Community.name, Community.id)).all())
+        self.grids = {(c, name): id_ for id_, c, name in db.session.execute(
+            select(Grid.id, Grid.community_id, Grid.name))}
+
+
+def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int], problems: list[Problem]) -> dict:
+    """One row checked: the member's values, with every problem found appended to `problems`."""
+    def problem(column, reason):
+        problems.append(Problem(number, column, reason))
+
+    name, phone, address = _text(row.get(NAME)), _text(row.get(PHONE)), _text(row.get(ADDRESS))
+    unit, community, grid = _text(row.get(UNIT)), _text(row.get(COMMUNITY)), _text(row.get(GRID))
+    if not name:
+        problem(NAME, "不能为空")
+    elif len(name) > 50:
+        problem(NAME, "超过 50 个字")
+    if not phone:
+        problem(PHONE, "不能为空")
+    elif not MOBILE.fullmatch(phone):
+        problem(PHONE, f"「{phone}」不是有效的手机号（11 位数字，以 1 开头）")
+    elif phone in seen:
+        problem(PHONE, f"与第{seen[phone]}行的手机号重复")
+    else:
+        seen[phone] = number
+    unit_id = lookups.units.get(unit)
+    if not unit:
+        problem(UNIT, "不能为空")
+    elif unit_id is None:
+        problem(UNIT, f"单位「{unit}」不存在")
+    community_id = lookups.communities.get(community)
+    if not community:
+        problem(COMMUNITY, "不能为空")
+    elif community_id is None:
+        problem(COMMUNITY, f"社区「{community}」不存在")
+    grid_id = lookups.grids.get((community_id, grid))
+    if grid and community_id is not None and grid_id is None:
+        problem(GRID, f"网格「{grid}」不在「{community}」")
+    if not address:
+        problem(ADDRESS, "不能为空")
+    elif len(address) > 200:
+        problem(ADDRESS, "超过 200 个字")
+    raw_date = row.get(REPORTED_ON)
+    reported_on = None if _text(raw_date) is None else _date(_text(raw_date) if isinstance(raw_date, str) else raw_date)
+    if _text(raw_date) is not None and reported_on is None:
+        problem(REPORTED_ON, f"「{_text(raw_date)}」不是有效日期（如 2024-03-01）")
+    return {"name": name, "phone": phone, "unit_id": unit_id, "community_id": community_id, "grid_id": grid_id,
+            "address": address, "reported_on": reported_on}
+
+
+def read(path: Path) -> list[dict]:
+    """Every member of the file, or ImportRejected naming every bad row."""
+    rows = _cells(path)
+    header = [_text(h) for h in rows[0]] if rows else []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise ImportRejected([Problem(1, c, "表头缺少此列") for c in missing])
+    lookups, seen, problems, records = _Lookups(), {}, [], []
+    for number, cells in enumerate(rows[1:], start=2):
+        if all(_text(c) is None for c in cells):
+            continue  # blank rows, often trailing, that Excel keeps
+        row = {column: cells[i] for i, column in enumerate(header) if column in COLUMNS and i < len(cells)}
+        records.append(_record(number, row, lookups, seen, problems))
+    if problems:
+        raise ImportRejected(problems)
+    return records
+
+
+def import_members(path: Path, initial_password: str | None, now: datetime) -> Summary:
+    """Add or update members matched on phone, all in one transaction; new members get an account if asked."""
+    summary = Summary()
+    with transaction():
+        records = read(path)
+        existing = {m.phone: m for m in db.session.scalars(
+            select(Member).where(Member.phone.in_([r["phone"] for r in records])))}
+        added = []
+        for record in records:
+            member = existing.get(record["phone"])
+            if member is None:
+                member = Member(**record, created_at=now)
+                db.session.add(member)
+                added.append(member)
+                summary.added += 1
+            elif any(getattr(member, k) != v for k, v in record.items()):
+                for key, value in record.items():
+                    setattr(member, key, value)
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+        if initial_password and added:
+            db.session.flush()
+            taken = set(db.session.scalars(select(Account.phone).where(
+                Account.phone.in_([m.phone for m in added]))))
+            password_hash = hash_password(initial_password)  # once: Argon2 per row would take minutes
+            for member in added:
+                if member.phone not in taken:
+                    db.session.add(Account(phone=member.phone, name=member.name, password_hash=password_hash,
+                                           role="member", member_id=member.id, created_at=now))
+                    summary.accounts += 1
+    return summary
+
+
+def write_template(path: Path) -> None:
+    """The import template: the header row, and a sheet of instructions with the valid names."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append(list(COLUMNS))
+    for letter, width in zip("ABCDEFG", (10, 15, 26, 14, 10, 40, 14)):
+        sheet.column_dimensions[letter].width = width
+        sheet[f"{letter}1"].font = Font(bold=True)
+    for row in range(2, 2001):
+        sheet[f"B{row}"].number_format = "@"  # a phone kept as text, not turned into 1.38E+10
+        sheet[f"G{row}"].number_format = "yyyy-mm-dd"
+    guide = workbook.create_sheet("填写说明")
+    for line in (
+        ["每行一名在职党员，从第 2 行开始填写；表头（第 1 行）请勿修改。"],
+        ["姓名、手机号、工作单位、居住社区、详细地址为必填；网格、双报到日期可不填。"],
+        ["手机号：11 位大陆手机号；同一文件中不得重复。已存在的手机号视为同一人，按表中内容更新。"],
+        ["工作单位、居住社区须与下列名称完全一致；网格须属于所填居住社区。"],
+        ["双报到日期：如 2024-03-01。"],
+        ["任一行有误时整个文件不导入，并列出每个错误的行号、列名和原因。"],
+        [],
+        ["工作单位", "居住社区", "社区下的网格"],
+    ):
+        guide.append(line)
+    units = db.session.scalars(select(Unit.name).order_by(Unit.id)).all()
+    communities = db.session.scalars(select(Community).order_by(Community.id)).all()
+    for i in range(max(len(units), len(communities))):
+        community = communities[i] if i < len(communities) else None
+        guide.append([units[i] if i < len(units) else None, community.name if community else None,
+                      "、".join(g.name for g in community.grids) if community else None])
+    guide.column_dimensions["A"].width = 30
+    guide.column_dimensions["B"].width = 16
+    guide.column_dimensions["C"].width = 36
+    workbook.save(path)
