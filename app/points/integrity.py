@@ -1,0 +1,201 @@
+"""The stored ledger checked against itself (`flask ledger verify`) and written out for an outside auditor
+(`flask ledger export`): every record rebuilt from its columns exactly as it was hashed, nothing recomputed."""
+import json
+import time
+from collections import defaultdict
+from operator import itemgetter
+
+from sqlalchemy import and_, func, select
+
+from app.periods.models import Period, SealHead
+from app.points.models import Balance, EntryStatus, LedgerRecord
+from ledger import chain as hash_chain, periods
+from ledger.book import Balance as Tally, balances_from_records
+from ledger.errors import LedgerError
+from ledger.states import decide
+
+ENTRY_KEYS = ("chain", "seq", "kind", "prev_hash", "period", "points", "rule", "source", "source_id",
+              "reverses_seq", "state", "reason", "created_at", "hash")
+AUDIT_KEYS = ("chain", "seq", "kind", "prev_hash", "entry_seq", "decision", "actor_id", "reason", "period",
+              "created_at", "hash")
+_COLUMNS = tuple(dict.fromkeys(ENTRY_KEYS + AUDIT_KEYS))
+_ENTRY_AT = itemgetter(*(_COLUMNS.index(k) + 1 for k in ENTRY_KEYS))  # + 1: the row's first column is the id
+_AUDIT_AT = itemgetter(*(_COLUMNS.index(k) + 1 for k in AUDIT_KEYS))
+_STATUS_COLUMNS = ("entry_id", "member_id", "seq", "period", "state", "points", "rule", "source", "source_id",
+                   "reversed_by")
+R = LedgerRecord.__table__.c
+S = EntryStatus.__table__.c
+BATCH = 20_000
+
+
+class LedgerBroken(Exception):
+    """The first record, entry status, balance or seal that does not hold; the message names it."""
+
+
+def _records_query():
+    return select(R.id, *(R[k] for k in _COLUMNS)).order_by(R.chain, R.seq)
+
+
+def _record(row) -> dict:
+    """The record as it was hashed: exactly its kind's keys, straight from the columns."""
+    if row[3] == "audit":
+        return dict(zip(AUDIT_KEYS, _AUDIT_AT(row)))
+    return dict(zip(ENTRY_KEYS, _ENTRY_AT(row)))
+
+
+def _stream(conn, query):
+    # yield_per makes PostgreSQL use a server-side cursor: a million rows never sit in memory at once.
+    for rows in conn.execution_options(yield_per=BATCH).execute(query).partitions():
+        yield from rows
+
+
+def _name_record(conn, chain: int, seq: int) -> str:
+    found = conn.execute(select(R.id, R.kind).where(R.chain == chain, R.seq == seq)).first()
+    where = f"id={found.id} kind={found.kind}" if found else "（库中无此记录）"
+    return f"记录 chain={chain} seq={seq} {where}"
+
+
+class _Chain:
+    """One member's records while they stream by, checked against their projections when the chain ends."""
+
+    def __init__(self, chain: int):
+        self.chain = chain
+        self.records: list[dict] = []
+        self.rows: list[tuple] = []  # (record id, its entry_status columns or Nones)
+
+    def check_statuses(self, conn) -> int:
+        now: dict[int, list] = {}  # seq -> [state, period, reversed_by]: the entry as the records leave it
+        for record in self.records:
+            seq = record["seq"]
+            if record["kind"] == "entry":
+                now[seq] = [record["state"], record["period"], None]
+                reversed_seq = record["reverses_seq"]
+                if reversed_seq is not None:
+                    if reversed_seq not in now:
+                        raise LedgerBroken(f"{_name_record(conn, self.chain, seq)}: 冲正指向的第 {reversed_seq} 条不是积分条目")
+                    now[reversed_seq][2] = seq
+                continue
+            entry = now[record["entry_seq"]]
+            try:
+                new = decide(entry[0], record["decision"])
+            except (LedgerError, ValueError) as error:
+                raise LedgerBroken(f"{_name_record(conn, self.chain, seq)}: 审核决定不合规则（{error}）") from None
+            if new is not None:
+                entry[0], entry[1] = new.value, record["period"]
+        for record, (record_id, status) in zip(self.records, self.rows):
+            if record["kind"] != "entry":
+                if status[0] is not None:
+                    raise LedgerBroken(f"积分状态 entry_id={record_id}: 指向的是审核记录（chain={self.chain} seq={record['seq']}）")
+                continue
+            if status[0] is None:
+                raise LedgerBroken(f"{_name_record(conn, self.chain, record['seq'])}: 没有对应的积分状态（entry_status）")
+            state, period, reversed_by = now[record["seq"]]
+            expected = (record_id, self.chain, record["seq"], period, state, record["points"], record["rule"],
+                        record["source"], record["source_id"], reversed_by)
+            for name, stored, wanted in zip(_STATUS_COLUMNS, status, expected):
+                if stored != wanted:
+                    raise LedgerBroken(f"积分状态 entry_id={record_id}（chain={self.chain} seq={record['seq']}）: "
+                                       f"存储的 {name}={stored!r}，按记录应为 {wanted!r}")
+        return len(now)
+
+    def check_balances(self, stored: dict[str, Tally]) -> None:
+        rebuilt = {period: tally for (_, period), tally in balances_from_records(self.records).items()}
+        for period in sorted(set(rebuilt) | set(stored)):
+            _compare_balance(self.chain, period, stored.get(period, Tally()), rebuilt.get(period, Tally()))
+
+
+def _compare_balance(member: int, period: str, stored: Tally, wanted: Tally) -> None:
+    if stored != wanted:
+        raise LedgerBroken(f"余额 member={member} period={period}: 存储的 posted={stored.posted} pending={stored.pending} "
+                           f"posted_entries={stored.posted_entries}，按记录应为 posted={wanted.posted} "
+                           f"pending={wanted.pending} posted_entries={wanted.posted_entries}")
+
+
+def verify(conn) -> dict:
+    """Every record's hash and link, every entry status, every balance, every closed month's seal.
+
+    Returns the counts; raises LedgerBroken naming the first thing that fails, chains in order."""
+    started = time.perf_counter()
+    stored_balances: dict[int, dict[str, Tally]] = defaultdict(dict)
+    balance_rows = 0
+    for member, period, posted, pending, posted_entries in conn.execute(
+            select(Balance.member_id, Balance.period, Balance.posted, Balance.pending, Balance.posted_entries)):
+        balance_rows += 1
+        if posted or pending or posted_entries:  # a row moved back to zero equals no row
+            stored_balances[member][period] = Tally(posted, pending, posted_entries)
+    heads_by_period: dict[str, list] = defaultdict(list)
+    sealed: dict[int, set] = defaultdict(set)
+    for period, chain, seq, digest in conn.execute(select(SealHead.period, SealHead.chain, SealHead.seq, SealHead.hash)):
+        heads_by_period[period].append(hash_chain.Head(chain, seq, digest))
+        sealed[chain].add(seq)
+    hashes_now: dict[tuple[int, int], str] = {}
+
+    verifier = hash_chain.ChainVerifier()
+    query = (select(R.id, *(R[k] for k in _COLUMNS), *(S[k] for k in _STATUS_COLUMNS))
+             .select_from(LedgerRecord.__table__.outerjoin(EntryStatus.__table__, S.entry_id == R.id))
+             .order_by(R.chain, R.seq))
+    status_at = itemgetter(*range(len(_COLUMNS) + 1, len(_COLUMNS) + 1 + len(_STATUS_COLUMNS)))
+    current: _Chain | None = None
+    entries = 0
+
+    def close(done: _Chain) -> int:
+        for seq in sealed.get(done.chain, ()):
+            if seq <= len(done.records):
+                hashes_now[(done.chain, seq)] = done.records[seq - 1]["hash"]
+        count = done.check_statuses(conn)
+        done.check_balances(stored_balances.pop(done.chain, {}))
+        return count
+
+    for row in _stream(conn, query):
+        record = _record(row)
+        failure = verifier.feed(record)
+        if failure is not None:
+            raise LedgerBroken(f"{_name_record(conn, failure.chain, failure.seq)}: {failure.reason}")
+        if current is None or record["chain"] != current.chain:
+            if current is not None:
+                entries += close(current)
+            current = _Chain(record["chain"])
+        current.records.append(record)
+        current.rows.append((row[0], status_at(row)))
+    verifier.finish()
+    if current is not None:
+        entries += close(current)
+    for member in sorted(stored_balances):  # balances of members who have no record at all
+        for period, tally in sorted(stored_balances[member].items()):
+            _compare_balance(member, period, tally, Tally())
+
+    seals = conn.execute(select(Period.period, Period.seal, Period.prev_seal).order_by(Period.period)).all()
+    previous = None  # (period, seal): each month's seal covers the one before it
+    for period, seal, prev_seal in seals:
+        if previous is not None and prev_seal != previous[1]:
+            raise LedgerBroken(f"结账封存 period={period}: prev_seal 与 {previous[0]} 的封存值不符")
+        failure = hash_chain.check_seal(seal, period=period, prev_seal=prev_seal, heads=heads_by_period.get(period, ()),
+                                        records=hashes_now)
+        if failure is not None:
+            raise LedgerBroken(f"结账封存 period={period}（chain={failure.chain} seq={failure.seq}）: {failure.reason}")
+        previous = (period, seal)
+    return {"records": verifier.records, "chains": verifier.chains, "entries": entries,
+            "audits": verifier.records - entries, "balances": balance_rows, "seals": len(seals),
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
+def export(conn, out, period: str | None = None) -> int:
+    """JSON Lines, chain then seq order; with `period`, each chain's stretch written in that month (Asia/Shanghai).
+
+    A stretch runs from the chain's first to its last record stamped in the month, so it is contiguous
+    even if a record in between carries an earlier or later time."""
+    query = _records_query()
+    if period is not None:
+        periods.parse_month(period)
+        start, end = periods.bounds(period)
+        stretch = (select(R.chain, func.min(R.seq).label("first"), func.max(R.seq).label("last"))
+                   .where(R.created_at >= hash_chain.timestamp(start), R.created_at < hash_chain.timestamp(end))
+                   .group_by(R.chain).subquery())
+        query = query.join(stretch, and_(stretch.c.chain == R.chain, R.seq.between(stretch.c.first, stretch.c.last)))
+    written = 0
+    encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+    for row in _stream(conn, query):
+        out.write(encode(_record(row)) + "\n")
+        written += 1
+    return written
+
