@@ -1,11 +1,12 @@
 """`flask ledger verify` and `flask ledger export`: the ledger's integrity, for operators and outside auditors."""
+import os
 import sys
 
 import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.points.integrity import LedgerBroken, export as export_records, verify as verify_records
+from app.points.integrity import LedgerBroken, export as export_records, reading, verify as verify_records
 from ledger import periods
 from ledger.errors import InvalidPeriod
 
@@ -13,14 +14,15 @@ ledger = AppGroup("ledger", help="积分台账：校验与导出")
 
 
 @ledger.command("verify")
-def verify():
+@click.option("--workers", type=click.IntRange(1, 64), default=lambda: min(os.cpu_count() or 1, 8), show_default="CPUs",
+              help="processes sharing the chains")
+def verify(workers):
     """Check every record's hash and link, every entry status, balance and seal; exit 1 at the first failure."""
-    with db.engine.connect() as conn:
-        try:
-            summary = verify_records(conn)
-        except LedgerBroken as broken:
-            click.echo(f"ledger verify: FAILED — {broken}", err=True)
-            sys.exit(1)
+    try:
+        summary = verify_records(db.engine, workers)
+    except LedgerBroken as broken:
+        click.echo(f"ledger verify: FAILED — {broken}", err=True)
+        sys.exit(1)
     click.echo("ledger verify: OK — {records} records, {chains} chains, {entries} entries, {audits} audits, "
                "{balances} balances, {seals} seals, {seconds} s".format(**summary))
 
@@ -37,7 +39,7 @@ def export(period, out):
             raise click.BadParameter(error.message, param_hint="--period") from None
     stream = open(out, "w", encoding="utf-8", newline="\n") if out else sys.stdout
     try:
-        with db.engine.connect() as conn:
+        with reading(db.engine) as conn:
             written = export_records(conn, stream, period)
     finally:
         if out:

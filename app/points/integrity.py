@@ -3,14 +3,17 @@
 import json
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from multiprocessing import get_context
 from operator import itemgetter
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 
 from app.periods.models import Period, SealHead
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from ledger import chain as hash_chain, periods
-from ledger.book import Balance as Tally, balances_from_records
+from ledger.book import Balance as Tally, balance_moves
 from ledger.errors import LedgerError
 from ledger.states import decide
 
@@ -63,8 +66,9 @@ class _Chain:
         self.records: list[dict] = []
         self.rows: list[tuple] = []  # (record id, its entry_status columns or Nones)
 
-    def check_statuses(self, conn) -> int:
-        now: dict[int, list] = {}  # seq -> [state, period, reversed_by]: the entry as the records leave it
+    def replay(self, conn) -> dict[int, list]:
+        """seq -> [state, period, reversed_by]: each entry as the records leave it."""
+        now: dict[int, list] = {}
         for record in self.records:
             seq = record["seq"]
             if record["kind"] == "entry":
@@ -82,26 +86,42 @@ class _Chain:
                 raise LedgerBroken(f"{_name_record(conn, self.chain, seq)}: 审核决定不合规则（{error}）") from None
             if new is not None:
                 entry[0], entry[1] = new.value, record["period"]
+        return now
+
+    def check_statuses(self, now: dict[int, list]) -> None:
         for record, (record_id, status) in zip(self.records, self.rows):
             if record["kind"] != "entry":
                 if status[0] is not None:
                     raise LedgerBroken(f"积分状态 entry_id={record_id}: 指向的是审核记录（chain={self.chain} seq={record['seq']}）")
                 continue
             if status[0] is None:
-                raise LedgerBroken(f"{_name_record(conn, self.chain, record['seq'])}: 没有对应的积分状态（entry_status）")
+                raise LedgerBroken(f"记录 chain={self.chain} seq={record['seq']} id={record_id} kind=entry: "
+                                   "没有对应的积分状态（entry_status）")
             state, period, reversed_by = now[record["seq"]]
             expected = (record_id, self.chain, record["seq"], period, state, record["points"], record["rule"],
                         record["source"], record["source_id"], reversed_by)
-            for name, stored, wanted in zip(_STATUS_COLUMNS, status, expected):
-                if stored != wanted:
-                    raise LedgerBroken(f"积分状态 entry_id={record_id}（chain={self.chain} seq={record['seq']}）: "
-                                       f"存储的 {name}={stored!r}，按记录应为 {wanted!r}")
-        return len(now)
+            if status != expected:
+                name, stored, wanted = next(d for d in zip(_STATUS_COLUMNS, status, expected) if d[1] != d[2])
+                raise LedgerBroken(f"积分状态 entry_id={record_id}（chain={self.chain} seq={record['seq']}）: "
+                                   f"存储的 {name}={stored!r}，按记录应为 {wanted!r}")
 
-    def check_balances(self, stored: dict[str, Tally]) -> None:
-        rebuilt = {period: tally for (_, period), tally in balances_from_records(self.records).items()}
+    def check_balances(self, now: dict[int, list], stored: dict[str, Tally]) -> None:
+        # Balance moves telescope: a month's balance is every entry's move from nothing to where it stands now,
+        # the same sum balances_from_records reaches delta by delta, for one call per entry instead of per record.
+        rebuilt: dict[str, Tally] = defaultdict(Tally)
+        for record in self.records:
+            if record["kind"] == "entry":
+                state, period, _ = now[record["seq"]]
+                for month, delta in _final_share(record["points"], state, period):
+                    rebuilt[month].add(delta)
         for period in sorted(set(rebuilt) | set(stored)):
             _compare_balance(self.chain, period, stored.get(period, Tally()), rebuilt.get(period, Tally()))
+
+
+@lru_cache(maxsize=4096)
+def _final_share(points: int, state: str, period: str) -> tuple:
+    # A million entries share a few dozen (points, state, month) triples: compute each once.
+    return tuple(balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period))
 
 
 def _compare_balance(member: int, period: str, stored: Tally, wanted: Tally) -> None:
@@ -111,41 +131,53 @@ def _compare_balance(member: int, period: str, stored: Tally, wanted: Tally) -> 
                            f"pending={wanted.pending} posted_entries={wanted.posted_entries}")
 
 
-def verify(conn) -> dict:
-    """Every record's hash and link, every entry status, every balance, every closed month's seal.
+def _in(column, first, stop):
+    """The members [first, stop) of one worker's share; None leaves that end open."""
+    bounds = [*([column >= first] if first is not None else []), *([column < stop] if stop is not None else [])]
+    return and_(*bounds) if bounds else true()
 
-    Returns the counts; raises LedgerBroken naming the first thing that fails, chains in order."""
-    started = time.perf_counter()
+
+def reading(engine):
+    """A connection for one consistent read of the whole ledger that blocks no writer."""
+    conn = engine.connect().execution_options(read_only=True)
+    if engine.dialect.name == "postgresql":
+        # Every query of the pass sees the same snapshot, so balances and records cannot disagree in passing.
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
+def _verify_share(conn, first, stop) -> dict:
+    """Chains, entry statuses and balances of the members in [first, stop); the hashes of their sealed heads."""
     stored_balances: dict[int, dict[str, Tally]] = defaultdict(dict)
     balance_rows = 0
     for member, period, posted, pending, posted_entries in conn.execute(
-            select(Balance.member_id, Balance.period, Balance.posted, Balance.pending, Balance.posted_entries)):
+            select(Balance.member_id, Balance.period, Balance.posted, Balance.pending, Balance.posted_entries)
+            .where(_in(Balance.member_id, first, stop))):
         balance_rows += 1
         if posted or pending or posted_entries:  # a row moved back to zero equals no row
             stored_balances[member][period] = Tally(posted, pending, posted_entries)
-    heads_by_period: dict[str, list] = defaultdict(list)
     sealed: dict[int, set] = defaultdict(set)
-    for period, chain, seq, digest in conn.execute(select(SealHead.period, SealHead.chain, SealHead.seq, SealHead.hash)):
-        heads_by_period[period].append(hash_chain.Head(chain, seq, digest))
+    for chain, seq in conn.execute(select(SealHead.chain, SealHead.seq).where(_in(SealHead.chain, first, stop))):
         sealed[chain].add(seq)
-    hashes_now: dict[tuple[int, int], str] = {}
+    hashes: dict[tuple[int, int], str] = {}
 
     verifier = hash_chain.ChainVerifier()
     query = (select(R.id, *(R[k] for k in _COLUMNS), *(S[k] for k in _STATUS_COLUMNS))
              .select_from(LedgerRecord.__table__.outerjoin(EntryStatus.__table__, S.entry_id == R.id))
-             .order_by(R.chain, R.seq))
+             .where(_in(R.chain, first, stop)).order_by(R.chain, R.seq))
     status_at = itemgetter(*range(len(_COLUMNS) + 1, len(_COLUMNS) + 1 + len(_STATUS_COLUMNS)))
-    current: _Chain | None = None
     entries = 0
 
     def close(done: _Chain) -> int:
         for seq in sealed.get(done.chain, ()):
             if seq <= len(done.records):
-                hashes_now[(done.chain, seq)] = done.records[seq - 1]["hash"]
-        count = done.check_statuses(conn)
-        done.check_balances(stored_balances.pop(done.chain, {}))
-        return count
+                hashes[(done.chain, seq)] = done.records[seq - 1]["hash"]
+        now = done.replay(conn)
+        done.check_statuses(now)
+        done.check_balances(now, stored_balances.pop(done.chain, {}))
+        return len(now)
 
+    current: _Chain | None = None
     for row in _stream(conn, query):
         record = _record(row)
         failure = verifier.feed(record)
@@ -163,20 +195,76 @@ def verify(conn) -> dict:
     for member in sorted(stored_balances):  # balances of members who have no record at all
         for period, tally in sorted(stored_balances[member].items()):
             _compare_balance(member, period, tally, Tally())
+    return {"records": verifier.records, "chains": verifier.chains, "entries": entries,
+            "audits": verifier.records - entries, "balances": balance_rows, "hashes": hashes}
 
+
+_engine = None  # the engine a forked worker inherits
+
+
+def _worker_start():
+    # The parent's pooled connections must not be shared across processes: a worker opens its own.
+    _engine.dispose(close=False)
+
+
+def _worker(share: tuple) -> dict | str:
+    with reading(_engine) as conn:
+        try:
+            return _verify_share(conn, *share)
+        except LedgerBroken as broken:
+            return str(broken)
+
+
+def _shares(conn, workers: int) -> list[tuple]:
+    """Split the members into `workers` ranges of chain ids; the outer ends stay open."""
+    low, high = conn.execute(select(func.min(R.chain), func.max(R.chain))).one()
+    if workers <= 1 or low is None or high - low < workers:
+        return [(None, None)]
+    step = (high - low + 1) / workers
+    cuts = [low + round(step * i) for i in range(1, workers)]
+    return list(zip([None, *cuts], [*cuts, None]))
+
+
+def _check_seals(conn, hashes: dict) -> int:
+    heads_by_period: dict[str, list] = defaultdict(list)
+    for period, chain, seq, digest in conn.execute(select(SealHead.period, SealHead.chain, SealHead.seq, SealHead.hash)):
+        heads_by_period[period].append(hash_chain.Head(chain, seq, digest))
     seals = conn.execute(select(Period.period, Period.seal, Period.prev_seal).order_by(Period.period)).all()
     previous = None  # (period, seal): each month's seal covers the one before it
     for period, seal, prev_seal in seals:
         if previous is not None and prev_seal != previous[1]:
             raise LedgerBroken(f"结账封存 period={period}: prev_seal 与 {previous[0]} 的封存值不符")
         failure = hash_chain.check_seal(seal, period=period, prev_seal=prev_seal, heads=heads_by_period.get(period, ()),
-                                        records=hashes_now)
+                                        records=hashes)
         if failure is not None:
             raise LedgerBroken(f"结账封存 period={period}（chain={failure.chain} seq={failure.seq}）: {failure.reason}")
         previous = (period, seal)
-    return {"records": verifier.records, "chains": verifier.chains, "entries": entries,
-            "audits": verifier.records - entries, "balances": balance_rows, "seals": len(seals),
-            "seconds": round(time.perf_counter() - started, 2)}
+    return len(seals)
+
+
+def verify(engine, workers: int = 1) -> dict:
+    """Every record's hash and link, every entry status, every balance, every closed month's seal.
+
+    With workers > 1 the members are shared among forked processes, one range of chains each (hashing
+    is CPU-bound). Returns the counts; raises LedgerBroken naming the first failure, chains in order."""
+    global _engine
+    started = time.perf_counter()
+    with reading(engine) as conn:
+        shares = _shares(conn, workers)
+        if len(shares) == 1:
+            parts = [_verify_share(conn, None, None)]
+        else:
+            _engine = engine
+            with ProcessPoolExecutor(len(shares), mp_context=get_context("fork"), initializer=_worker_start) as pool:
+                parts = list(pool.map(_worker, shares))
+        for part in parts:
+            if isinstance(part, str):
+                raise LedgerBroken(part)
+        hashes = {key: digest for part in parts for key, digest in part.pop("hashes").items()}
+        summary = {key: sum(part[key] for part in parts) for key in parts[0]}
+        summary["seals"] = _check_seals(conn, hashes)
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    return summary
 
 
 def export(conn, out, period: str | None = None) -> int:
