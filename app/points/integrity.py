@@ -4,7 +4,9 @@ import json
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain as concat
 from multiprocessing import get_context
 from operator import itemgetter
 
@@ -46,10 +48,12 @@ def _record(row) -> dict:
     return dict(zip(ENTRY_KEYS, _ENTRY_AT(row)))
 
 
+@contextmanager
 def _stream(conn, query):
+    """The query's rows, a batch at a time; closed on the way out, even when a check stops half way."""
     # yield_per makes PostgreSQL use a server-side cursor: a million rows never sit in memory at once.
-    for rows in conn.execution_options(yield_per=BATCH).execute(query).partitions():
-        yield from rows
+    with conn.execution_options(yield_per=BATCH).execute(query) as result:
+        yield concat.from_iterable(result.partitions())
 
 
 def _name_record(conn, chain: int, seq: int) -> str:
@@ -178,17 +182,18 @@ def _verify_share(conn, first, stop) -> dict:
         return len(now)
 
     current: _Chain | None = None
-    for row in _stream(conn, query):
-        record = _record(row)
-        failure = verifier.feed(record)
-        if failure is not None:
-            raise LedgerBroken(f"{_name_record(conn, failure.chain, failure.seq)}: {failure.reason}")
-        if current is None or record["chain"] != current.chain:
-            if current is not None:
-                entries += close(current)
-            current = _Chain(record["chain"])
-        current.records.append(record)
-        current.rows.append((row[0], status_at(row)))
+    with _stream(conn, query) as rows:
+        for row in rows:
+            record = _record(row)
+            failure = verifier.feed(record)
+            if failure is not None:
+                raise LedgerBroken(f"{_name_record(conn, failure.chain, failure.seq)}: {failure.reason}")
+            if current is None or record["chain"] != current.chain:
+                if current is not None:
+                    entries += close(current)
+                current = _Chain(record["chain"])
+            current.records.append(record)
+            current.rows.append((row[0], status_at(row)))
     verifier.finish()
     if current is not None:
         entries += close(current)
@@ -282,8 +287,9 @@ def export(conn, out, period: str | None = None) -> int:
         query = query.join(stretch, and_(stretch.c.chain == R.chain, R.seq.between(stretch.c.first, stretch.c.last)))
     written = 0
     encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-    for row in _stream(conn, query):
-        out.write(encode(_record(row)) + "\n")
-        written += 1
+    with _stream(conn, query) as rows:
+        for row in rows:
+            out.write(encode(_record(row)) + "\n")
+            written += 1
     return written
 
