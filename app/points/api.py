@@ -82,6 +82,10 @@ class LedgerEntries(MethodView):
     @blp.arguments(EntryQuery, location="query")
     @blp.response(200, Entries)
     def get(self, args):
+        """积分明细: a member's entries, oldest first, each with a sentence saying why.
+
+        Without member_id: a member gets their own entries, a secretary those of every member of their
+        community or work unit, an admin everyone's (page with limit/offset)."""
         return {"entries": queries.entries(actor(), **args)}
 
 
@@ -101,6 +105,7 @@ class Reverse(MethodView):
     @blp.arguments(Reason)
     @blp.response(200, Entry)
     def post(self, body, entry_id):
+        """冲正: a posted entry is taken back by a new entry in the open month, naming it and the reason."""
         with transaction():
             reversal = operations.reverse(actor(), entry_id, body["reason"], utcnow())
         return queries.entry(reversal.entry_id)
@@ -111,6 +116,7 @@ class BulkDecide(MethodView):
     @blp.arguments(Bulk)
     @blp.response(200, BulkResult)
     def post(self, body):
+        """批量审核: each id decided on its own; the refused ones say why."""
         done, refused = operations.decide_each(actor(), body["ids"], body["action"], body["reason"], utcnow())
         return {"done": done, "refused": refused}
 
@@ -120,4 +126,5 @@ class AuditQueue(MethodView):
     @blp.arguments(QueueQuery, location="query")
     @blp.response(200, Entries)
     def get(self, args):
+        """待审核: pending entries in scope, oldest first; a secretary naming no scope gets their own."""
         return {"entries": queries.audit_queue(actor(), **args)}

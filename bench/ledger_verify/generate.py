@@ -5,6 +5,8 @@ months of it, three of them closed and sealed; rows go in with Core executemany 
 import os
 import sys
 import time
+from functools import partial
+from multiprocessing import get_context
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
@@ -55,27 +57,33 @@ def member_history(member: int) -> tuple[Book, dict[str, chain.Head]]:
     return book, heads
 
 
-def rows_of(book: Book, member: int, next_id: int):
-    records, statuses = [], []
-    ids = {}
-    for record in book.records():
-        ids[record["seq"]] = next_id
-        # One executemany wants every column in every row: an entry's audit columns are NULL and vice versa.
-        records.append({"id": next_id, **{k: record.get(k) for k in COLUMNS}})
-        next_id += 1
+def rows_of(book: Book, member: int):
+    """The member's ledger_records, entry_status and balances rows; record ids are the parent's to number."""
+    # One executemany wants every column in every row: an entry's audit columns are NULL and vice versa.
+    records = [{k: record.get(k) for k in COLUMNS} for record in book.records()]
+    statuses = []
     for record in records:
         if record["kind"] != "entry":
             continue
         created = datetime.strptime(record["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
         seq = record["seq"]
-        statuses.append({"entry_id": record["id"], "member_id": member, "seq": seq,
+        statuses.append({"member_id": member, "seq": seq,
                          "period": book.period_of(member, seq), "state": book.state_of(member, seq).value,
                          "points": record["points"], "rule": record["rule"], "source": record["source"],
                          "source_id": record["source_id"], "reversed_by": book.reversed_by(member, seq),
                          "created_at": created, "updated_at": created})
     balances = [{"member_id": member, "period": period, "posted": b.posted, "pending": b.pending,
                  "posted_entries": b.posted_entries} for (_, period), b in book.balances().items()]
-    return records, statuses, balances, next_id
+    return records, statuses, balances
+
+
+def members_rows(first: int, count: int) -> list[tuple]:
+    """Rows of members first..first+count-1, ids left for the parent to number; run in a worker process."""
+    out = []
+    for member in range(first, first + count):
+        book, heads = member_history(member)
+        out.append((member, *rows_of(book, member), heads))
+    return out
 
 
 def main(target: int) -> None:
@@ -91,7 +99,7 @@ def main(target: int) -> None:
             conn.execute(Unit.__table__.insert(), [{"id": u, "name": f"单位{u}", "kind": "organ"} for u in range(1, UNITS + 1)])
         pending = {"records": [], "statuses": [], "balances": []}
         seal_heads = {month: [] for month in CLOSED}
-        members, next_id, member, written = [], 1, 0, 0
+        members, next_id, written = [], 1, 0
 
         def flush(conn):
             options = {"insertmanyvalues_page_size": 3000}
@@ -103,23 +111,33 @@ def main(target: int) -> None:
                     conn.execute(table.__table__.insert().execution_options(**options), pending[name])
                     pending[name].clear()
 
-        with db.engine.begin() as conn:
-            while written < target:
-                member += 1
-                members.append({"id": member, "name": f"党员{member}", "phone": f"1{member:010d}",
-                                "unit_id": member % UNITS + 1, "community_id": member % COMMUNITIES + 1,
-                                "active": True, "created_at": datetime(2026, 1, 1, tzinfo=timezone.utc)})
-                book, heads = member_history(member)
-                records, statuses, balances, next_id = rows_of(book, member, next_id)
-                written += len(records)
-                pending["records"] += records
-                pending["statuses"] += statuses
-                pending["balances"] += balances
-                for month, head in heads.items():
-                    seal_heads[month].append(head)
+        chunk = 500
+        with db.engine.begin() as conn, get_context("fork").Pool(os.cpu_count()) as pool:
+            # Members are played through the Book in worker processes; this one numbers and inserts the rows.
+            starts = range(1, target // 10, chunk)  # more members than needed: a member writes about twenty
+            for histories in pool.imap(partial(members_rows, count=chunk), starts):
+                for member, records, statuses, balances, heads in histories:
+                    members.append({"id": member, "name": f"党员{member}", "phone": f"1{member:010d}",
+                                    "unit_id": member % UNITS + 1, "community_id": member % COMMUNITIES + 1,
+                                    "active": True, "created_at": datetime(2026, 1, 1, tzinfo=timezone.utc)})
+                    ids = {}
+                    for record in records:
+                        record["id"] = ids[record["seq"]] = next_id
+                        next_id += 1
+                    for status in statuses:
+                        status["entry_id"] = ids[status["seq"]]
+                    written += len(records)
+                    pending["records"] += records
+                    pending["statuses"] += statuses
+                    pending["balances"] += balances
+                    for month, head in heads.items():
+                        seal_heads[month].append(head)
                 if len(pending["records"]) >= BATCH:
                     flush(conn)
                     print(f"\r  {written:,} records", end="", file=sys.stderr, flush=True)
+                if written >= target:
+                    pool.terminate()
+                    break
             flush(conn)
             previous = ""
             for month in CLOSED:
@@ -135,7 +153,7 @@ def main(target: int) -> None:
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
-    print(f"\r  {written:,} records for {member:,} members in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(f"\r  {written:,} records for {len(seal_heads[CLOSED[0]]):,} members in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":
