@@ -19,13 +19,13 @@ from ledger.book import Balance as Tally, balance_moves
 from ledger.errors import LedgerError
 from ledger.states import decide
 
-ENTRY_KEYS = ("chain", "seq", "kind", "prev_hash", "period", "points", "rule", "source", "source_id",
-              "reverses_seq", "state", "reason", "created_at", "hash")
-AUDIT_KEYS = ("chain", "seq", "kind", "prev_hash", "entry_seq", "decision", "actor_id", "reason", "period",
-              "created_at", "hash")
+# The hash sorts the keys itself; sorting them here only gives the columns a fixed order.
+ENTRY_KEYS = tuple(sorted(hash_chain.ENTRY_KEYS))
+AUDIT_KEYS = tuple(sorted(hash_chain.AUDIT_KEYS))
 _COLUMNS = tuple(dict.fromkeys(ENTRY_KEYS + AUDIT_KEYS))
 _ENTRY_AT = itemgetter(*(_COLUMNS.index(k) + 1 for k in ENTRY_KEYS))  # + 1: the row's first column is the id
 _AUDIT_AT = itemgetter(*(_COLUMNS.index(k) + 1 for k in AUDIT_KEYS))
+_KIND_AT = _COLUMNS.index("kind") + 1
 _STATUS_COLUMNS = ("entry_id", "member_id", "seq", "period", "state", "points", "rule", "source", "source_id",
                    "reversed_by")
 R = LedgerRecord.__table__.c
@@ -43,7 +43,7 @@ def _records_query():
 
 def _record(row) -> dict:
     """The record as it was hashed: exactly its kind's keys, straight from the columns."""
-    if row[3] == "audit":
+    if row[_KIND_AT] == "audit":
         return dict(zip(AUDIT_KEYS, _AUDIT_AT(row)))
     return dict(zip(ENTRY_KEYS, _ENTRY_AT(row)))
 
