@@ -190,8 +190,8 @@ class Book:
                 period: str, now: datetime) -> int:
         """Post a new entry that negates a posted one, in `period` (an open month).
 
-        The reversal keeps the original's rule and source, so per-rule caps and
-        "why do I have these points" both see the net.
+        The reversal keeps the original's rule, so "why do I have these points" sees the net; its
+        source is the secretary's decision (`manual`, the actor's id), so the chain says who corrected.
         """
         entry = self._entry(member, entry_seq)
         if entry.is_reversal or entry.state is not State.POSTED:
@@ -202,7 +202,7 @@ class Book:
         original = self._records[member][entry_seq - 1]
         points = reversal_points(entry.points)
         record = entry_record(self._head(member), period=period, points=points, rule=original["rule"],
-                              source=original["source"], source_id=original["source_id"],
+                              source="manual", source_id=actor_id,
                               state=State.POSTED, now=now, reverses_seq=entry_seq, reason=reason)
         self._append(member, record)
         seq = record["seq"]

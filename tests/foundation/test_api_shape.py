@@ -1,0 +1,41 @@
+"""Every API error has one shape, {"code", "message"}, and the OpenAPI document is generated from the code."""
+import pytest
+
+
+def test_healthz_answers_once_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("body, content_type", [
+    ("not json", "application/json"),
+    ('{"phone": 1}', "application/json"),
+    ("[]", "application/json"),
+    ("", "text/plain"),
+])
+def test_a_malformed_request_is_a_400_with_a_chinese_message(client, body, content_type):
+    response = client.post("/api/v1/auth/token", data=body, content_type=content_type)
+    assert response.status_code in (400, 415, 422)
+    payload = response.get_json()
+    assert set(payload) >= {"code", "message"}
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in payload["message"])
+
+
+def test_an_unknown_api_path_is_a_404_in_the_same_shape(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404 and response.get_json()["code"] == "not_found"
+
+
+def test_a_wrong_method_is_a_405_in_the_same_shape(client):
+    response = client.delete("/api/v1/auth/token")
+    assert response.status_code == 405 and response.get_json()["code"] == "method_not_allowed"
+
+
+def test_every_api_route_is_in_the_openapi_document(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    documented = {path for path in document["paths"]}
+    routes = {rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
+    routes.discard("/api/v1/openapi.json")
+    normalise = lambda p: "/".join("{}" if part.startswith("{") else part for part in p.split("/"))
+    assert {normalise(r) for r in routes} <= {normalise(p) for p in documented}
