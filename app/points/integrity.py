@@ -85,7 +85,7 @@ class _Chain:
                 continue
             entry = now[record["entry_seq"]]
             try:
-                new = decide(entry[0], record["decision"])
+                new = _decide(entry[0], record["decision"])
             except (LedgerError, ValueError) as error:
                 raise LedgerBroken(f"{_name_record(conn, self.chain, seq)}: 审核决定不合规则（{error}）") from None
             if new is not None:
@@ -120,6 +120,10 @@ class _Chain:
                     rebuilt[month].add(delta)
         for period in sorted(set(rebuilt) | set(stored)):
             _compare_balance(self.chain, period, stored.get(period, Tally()), rebuilt.get(period, Tally()))
+
+
+# Three states by three decisions: the state table's answers, each worked out once (refusals are not cached).
+_decide = lru_cache(maxsize=64)(decide)
 
 
 @lru_cache(maxsize=4096)
