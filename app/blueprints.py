@@ -13,6 +13,8 @@ from app.members.api import blp as members_api
 from app.members.cli import members
 from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
+from app.points.api import blp as points_api
+from app.points.cli import ledger as ledger_cli
 from app.periods.cli import period_cli
 from app.rankings.api import blp as rankings_api
 from app.rankings.pages import bp as board_pages
@@ -21,10 +23,10 @@ from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
 from app.visits.api import blp as visits_api
 
-API = (auth_api, members_api, events_api, checkins_api, pairing_api, visits_api, duty_api, stats_api, rankings_api,
+API = (auth_api, members_api, events_api, checkins_api, points_api, pairing_api, visits_api, duty_api, stats_api, rankings_api,
        periods_api, reports_api)
 PAGES = (health, auth_pages, checkin_pages, event_pages, board_pages)
-COMMANDS = (demo, members, duty_cli, period_cli, report_cli)
+COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
 
 
 def register(app, api, csrf):

@@ -57,7 +57,9 @@ def _sqlite_begin(conn):
     # SQLite has one writer. BEGIN IMMEDIATE takes the write lock at the start of every transaction, so a
     # read-then-write never fails half way with "database is locked": SQLite serialises, PostgreSQL scales.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A long read-only pass (ledger verify, export) reads a WAL snapshot instead: it must not hold the
+        # writer lock for its whole length, nor wait on the other readers beside it.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -42,6 +42,28 @@ def sees_household(account: Account, household, paired_member_id: int | None) ->
     secretary and the county, and to nobody else (DOMAIN rule 6)."""
     paired = paired_member_id is not None and account.member_id == paired_member_id
     return paired or manages_community(account, household.community_id)
+def ledger_view(account: Account) -> dict:
+    """Whose ledger entries a caller sees when naming no member, as filters on the member: an admin
+    everyone, a secretary their community's or work unit's members, a member themself."""
+    if is_admin(account):
+        return {}
+    if account.role == "secretary" and (account.community_id is not None or account.unit_id is not None):
+        return _given(community_id=account.community_id, unit_id=account.unit_id)
+    require(account.member_id is not None, "该账号没有积分台账", code="not_allowed")
+    return {"member_id": account.member_id}
+
+
+def audit_queue_scope(account: Account, community_id=None, unit_id=None) -> dict:
+    """The audit queue's filters: a secretary naming nothing gets their own community or unit."""
+    if account.role == "secretary" and community_id is None and unit_id is None:
+        community_id, unit_id = account.community_id, account.unit_id
+    require_scope(account, community_id=community_id, unit_id=unit_id)
+    return _given(community_id=community_id, unit_id=unit_id)
+
+
+def _given(**filters) -> dict:
+    # Filters are combined with AND, so naming a second scope only narrows what a secretary sees.
+    return {k: v for k, v in filters.items() if v is not None}
 
 
 def require(allowed: bool, message: str = "没有权限进行此操作", code: str = "forbidden") -> None:

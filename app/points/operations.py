@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.auth import scope
-from app.db import lock, utcnow
+from app.db import lock, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
 from app.members.models import Member
@@ -19,7 +19,7 @@ from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.points.rules import rulebook
 from ledger import chain, periods
 from ledger.book import balance_moves, reversal_points
-from ledger.errors import AlreadyReversed, NotReversible
+from ledger.errors import AlreadyReversed, LedgerError, NotReversible
 from ledger.states import Decision, State, decide as next_state
 
 _RECORD_COLUMNS = ("chain", "seq", "kind", "prev_hash", "hash", "period", "created_at", "reason", "points",
@@ -88,8 +88,12 @@ def append_entry(member_id: int, *, natural_period: str, source: str, source_id:
     return row
 
 
+# Ids arrive from URLs and JSON bodies; one beyond the column's range names nothing (and must not overflow SQLite).
+MAX_ID = 2**31 - 1
+
+
 def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
-    status = db.session.get(EntryStatus, entry_id)
+    status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= MAX_ID else None
     if status is None:
         raise NotFound("积分条目")
     member = lock(Member, status.member_id)
@@ -102,14 +106,19 @@ def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
 
 
 def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetime) -> EntryStatus:
-    """积分审核: approve or reject a pending entry; repeating a decision changes nothing."""
+    """积分审核: approve or reject a pending entry; repeating a decision changes nothing.
+
+    Refusals come in a fixed order: own entry, out of scope, missing reason, then the entry's state."""
+    if decision not in (Decision.APPROVE.value, Decision.REJECT.value):
+        # Carrying is the month close's move (carry), never an auditor's.
+        raise Refusal("invalid_decision", "审核结论只能是通过或驳回")
     status, member = _status_for_audit(actor, entry_id)
     move = Decision(decision)
+    if move is Decision.REJECT and not (reason or "").strip():
+        raise Refusal("reason_required", "驳回须填写原因")
     new = next_state(State(status.state), move)
     if new is None:
         return status
-    if move is Decision.REJECT and not (reason or "").strip():
-        raise Refusal("reason_required", "驳回须填写原因")
     if is_closed(status.period):
         raise Refusal("period_closed", f"{status.period} 已结账，该条目应已顺延", status=409)
     _append(chain.audit_record(_head(member.id), entry_seq=status.seq, decision=move.value, actor_id=actor.id,
@@ -129,7 +138,7 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
         raise Refusal("reason_required", "冲正须填写原因")
     original = db.session.get(LedgerRecord, entry_id)
     if status.state != State.POSTED.value or original.reverses_seq is not None:
-        raise NotReversible(status.state)
+        raise NotReversible(status.seq, status.state, is_reversal=original.reverses_seq is not None)
     if status.reversed_by is not None:
         raise AlreadyReversed(status.seq)
     period = open_period(periods.month_of(now))
@@ -163,3 +172,20 @@ def carry(status: EntryStatus, to_period: str, now: datetime) -> None:
                                                    new_period=to_period))
     status.period = to_period
     status.updated_at = now
+
+
+def decide_each(actor, entry_ids: list[int], decision: str, reason: str | None,
+                now: datetime) -> tuple[list[int], list[dict]]:
+    """批量审核: every id decided in its own transaction, so one refusal stops no other.
+
+    Unlike the calls above this one owns its transactions; it returns (done ids, refusals)."""
+    done, refused = [], []
+    for entry_id in dict.fromkeys(entry_ids):  # a repeated id is decided once, in its first place
+        try:
+            with transaction():
+                decide(actor, entry_id, decision, reason, now)
+        except (Refusal, LedgerError) as refusal:
+            refused.append({"id": entry_id, "code": refusal.code, "message": refusal.message})
+        else:
+            done.append(entry_id)
+    return done, refused

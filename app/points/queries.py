@@ -1,9 +1,19 @@
-"""Reads of the points ledger that pages and the API share; all from the balance aggregates."""
-from sqlalchemy import func, select
+"""Reads of the points ledger that pages and the API share: balances, and entries with their explanations."""
+from sqlalchemy import func, select, tuple_
 
+from app.auth import scope
+from app.checkins.models import Checkin
+from app.errors import NotFound
+from app.events.models import Event
 from app.extensions import db
-from app.points.models import Balance
+from app.members.models import Member
+from app.points.models import Balance, EntryStatus, LedgerRecord
+from app.points.operations import MAX_ID
+from app.points.rules import rule_names
+from app.visits.models import Visit
 from ledger import periods
+from ledger.explain import date_words, explain
+from ledger.words import SOURCES, VISIT_CATEGORIES
 
 
 def member_summary(member, now) -> dict:
@@ -25,3 +35,123 @@ def member_summary(member, now) -> dict:
         "points_total": int(total),
         "rank_month": rank,
     }
+
+
+def _entries_query():
+    # The record's own period is where the entry was first written: differing from the status, it was carried.
+    return (select(EntryStatus, LedgerRecord.period, LedgerRecord.reverses_seq, LedgerRecord.reason)
+            .join(LedgerRecord, LedgerRecord.id == EntryStatus.entry_id))
+
+
+def _of_members(query, filters: dict):
+    if not filters:
+        return query
+    if set(filters) == {"member_id"}:
+        return query.where(EntryStatus.member_id == filters["member_id"])
+    query = query.join(Member, Member.id == EntryStatus.member_id)
+    return query.where(*(getattr(Member, key) == value for key, value in filters.items()))
+
+
+def entries(actor, *, member_id=None, period=None, state=None, limit=200, offset=0) -> list[dict]:
+    """积分明细: a member's entries (or, naming nobody, those the caller oversees), oldest first.
+
+    A member without member_id sees their own; a secretary their community's or unit's members; an admin all."""
+    if member_id is not None:
+        member = db.session.get(Member, member_id) if 0 < member_id <= MAX_ID else None
+        if member is None:
+            raise NotFound("党员")
+        scope.require(scope.sees_member(actor, member), "只能查看本人或本社区、本单位党员的积分", code="out_of_scope")
+        filters = {"member_id": member_id}
+    else:
+        filters = scope.ledger_view(actor)
+    query = _of_members(_entries_query(), filters)
+    if period is not None:
+        periods.parse_month(period)
+        query = query.where(EntryStatus.period == period)
+    if state is not None:
+        query = query.where(EntryStatus.state == state)
+    return _render(db.session.execute(query.order_by(EntryStatus.entry_id).limit(limit).offset(offset)).all())
+
+
+def audit_queue(actor, *, community_id=None, unit_id=None, limit=200, offset=0) -> list[dict]:
+    """待审核: the pending entries in the caller's scope, oldest first."""
+    filters = scope.audit_queue_scope(actor, community_id, unit_id)
+    query = _of_members(_entries_query(), filters).where(EntryStatus.state == "pending")
+    return _render(db.session.execute(
+        query.order_by(EntryStatus.created_at, EntryStatus.entry_id).limit(limit).offset(offset)).all())
+
+
+def entry(entry_id: int) -> dict:
+    """One entry as the API shows it (after an audit decision the caller was allowed to make)."""
+    rows = db.session.execute(_entries_query().where(EntryStatus.entry_id == entry_id)).all()
+    if not rows:
+        raise NotFound("积分条目")
+    return _render(rows)[0]
+
+
+def _render(rows) -> list[dict]:
+    """The API's entries, with every source, reversed entry and rule name loaded in one query each."""
+    reversed_keys = {(row.EntryStatus.member_id, row.reverses_seq) for row in rows if row.reverses_seq is not None}
+    originals = {}
+    if reversed_keys:
+        originals = {(s.member_id, s.seq): s for s in db.session.scalars(
+            select(EntryStatus).where(tuple_(EntryStatus.member_id, EntryStatus.seq).in_(reversed_keys)))}
+    statuses = [row.EntryStatus for row in rows] + list(originals.values())
+    sources = _sources(statuses)
+    names = rule_names({s.rule for s in statuses})
+    out = []
+    for row in rows:
+        status = row.EntryStatus
+        original = originals.get((status.member_id, row.reverses_seq))
+        on, what = sources.get((status.source, status.source_id), (None, {}))
+        reverses = None
+        if original is not None:
+            original_on, original_what = sources.get((original.source, original.source_id), (None, {}))
+            reverses = (f"{date_words(original_on or periods.local(original.created_at).date())}"
+                        f"{_describe(original.source, original_what)}的积分（编号{original.entry_id}）")
+            what = {}
+        out.append({
+            "id": status.entry_id,
+            "member_id": status.member_id,
+            "period": status.period,
+            "points": status.points,
+            "rule": status.rule,
+            "source": status.source,
+            "source_id": status.source_id,
+            "state": status.state,
+            "reverses": original.entry_id if original is not None else None,
+            "created_at": periods.local(status.created_at).isoformat(),
+            "explanation": explain(
+                source=status.source, points=status.points, rule_name=names.get(status.rule, status.rule),
+                on=on if on is not None and original is None else periods.local(status.created_at).date(),
+                state=status.state, reverses=reverses, reason=row.reason,
+                carried_from=row.period if row.period != status.period else None, **what),
+        })
+    return out
+
+
+def _sources(statuses) -> dict:
+    """(source, source_id) -> (the local date it happened, what explain() names it by)."""
+    ids = {"checkin": set(), "visit": set()}
+    for s in statuses:
+        if s.source in ids and s.source_id is not None:
+            ids[s.source].add(s.source_id)
+    found = {}
+    if ids["checkin"]:
+        for checkin_id, title, starts_at in db.session.execute(
+                select(Checkin.id, Event.title, Event.starts_at).join(Event, Event.id == Checkin.event_id)
+                .where(Checkin.id.in_(ids["checkin"]))):
+            found[("checkin", checkin_id)] = (periods.local(starts_at).date(), {"event_title": title})
+    if ids["visit"]:
+        for visit_id, category, visited_on in db.session.execute(
+                select(Visit.id, Visit.category, Visit.visited_on).where(Visit.id.in_(ids["visit"]))):
+            found[("visit", visit_id)] = (visited_on, {"visit_category": category})
+    return found
+
+
+def _describe(source: str, what: dict) -> str:
+    if what.get("event_title"):
+        return f"参加「{what['event_title']}」活动签到"
+    if what.get("visit_category"):
+        return f"入户走访（{VISIT_CATEGORIES.get(what['visit_category'], what['visit_category'])}）"
+    return SOURCES.get(source, source)

@@ -24,9 +24,16 @@ def rulebook() -> RuleBook:
 
 
 def rule_name(code: str) -> str:
-    name = db.session.scalars(select(PointsRule.name).where(PointsRule.code == code)
-                              .order_by(PointsRule.valid_from.desc()).limit(1)).first()
-    return name or code
+    return rule_names({code}).get(code, code)
+
+
+def rule_names(codes: set[str]) -> dict[str, str]:
+    """code -> the name of its newest version, for every code given that the county has."""
+    if not codes:
+        return {}
+    rows = db.session.execute(select(PointsRule.code, PointsRule.name).where(PointsRule.code.in_(codes))
+                              .order_by(PointsRule.valid_from))
+    return {code: name for code, name in rows}  # later versions overwrite earlier ones
 
 
 def install_default_rules(valid_from: datetime) -> int:

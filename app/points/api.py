@@ -1,0 +1,130 @@
+"""/api/v1/ledger and /api/v1/audit: a member's entries, 积分审核 (approve, reject, reverse, in bulk), the queue."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from app.auth.current import actor
+from app.db import transaction, utcnow
+from app.points import operations, queries
+from app.points.operations import MAX_ID
+from app.schemas import Schema
+from ledger.states import Decision, State
+
+blp = Blueprint("points", __name__, url_prefix="/api/v1", description="积分台账与积分审核")
+
+
+def _id(**options):
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **options)
+
+
+class Page(Schema):
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class EntryQuery(Page):
+    member_id = _id()
+    period = fields.String(metadata={"description": "YYYY-MM"})
+    state = fields.String(validate=validate.OneOf([s.value for s in State]))
+
+
+class QueueQuery(Page):
+    community_id = _id()
+    unit_id = _id()
+
+
+class Entry(Schema):
+    id = fields.Integer()
+    member_id = fields.Integer()
+    period = fields.String()
+    points = fields.Integer()
+    rule = fields.String()
+    source = fields.String()
+    source_id = fields.Integer(allow_none=True)
+    state = fields.String()
+    reverses = fields.Integer(allow_none=True)
+    created_at = fields.String(metadata={"description": "ISO 8601, +08:00"})
+    explanation = fields.String()
+
+
+class Entries(Schema):
+    entries = fields.List(fields.Nested(Entry))
+
+
+class Reason(Schema):
+    # Optional here: the operation asks for it only after checking who is asking (own entry → 403 first).
+    reason = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
+
+
+class Bulk(Reason):
+    ids = fields.List(_id(required=True), required=True, validate=validate.Length(min=1, max=500))
+    action = fields.String(required=True, validate=validate.OneOf([Decision.APPROVE.value, Decision.REJECT.value]))
+
+    @validates_schema
+    def reject_needs_reason(self, data, **_):
+        if data.get("action") == Decision.REJECT.value and not (data.get("reason") or "").strip():
+            raise ValidationError("驳回须填写原因", "reason")
+
+
+class Refused(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    message = fields.String()
+
+
+class BulkResult(Schema):
+    done = fields.List(fields.Integer())
+    refused = fields.List(fields.Nested(Refused))
+
+
+@blp.route("/ledger/entries")
+class LedgerEntries(MethodView):
+    @blp.arguments(EntryQuery, location="query")
+    @blp.response(200, Entries)
+    def get(self, args):
+        """积分明细: a member's entries, oldest first, each with a sentence saying why.
+
+        Without member_id: a member gets their own entries, a secretary those of every member of their
+        community or work unit, an admin everyone's (page with limit/offset)."""
+        return {"entries": queries.entries(actor(), **args)}
+
+
+@blp.route("/ledger/entries/<int:entry_id>/<any(approve, reject):action>")
+class Decide(MethodView):
+    @blp.arguments(Reason)
+    @blp.response(200, Entry)
+    def post(self, body, entry_id, action):
+        """积分审核: approve or reject (with a reason) a pending entry."""
+        with transaction():
+            operations.decide(actor(), entry_id, action, body["reason"], utcnow())
+        return queries.entry(entry_id)
+
+
+@blp.route("/ledger/entries/<int:entry_id>/reverse")
+class Reverse(MethodView):
+    @blp.arguments(Reason)
+    @blp.response(200, Entry)
+    def post(self, body, entry_id):
+        """冲正: a posted entry is taken back by a new entry in the open month, naming it and the reason."""
+        with transaction():
+            reversal = operations.reverse(actor(), entry_id, body["reason"], utcnow())
+        return queries.entry(reversal.entry_id)
+
+
+@blp.route("/ledger/entries/bulk")
+class BulkDecide(MethodView):
+    @blp.arguments(Bulk)
+    @blp.response(200, BulkResult)
+    def post(self, body):
+        """批量审核: each id decided on its own; the refused ones say why."""
+        done, refused = operations.decide_each(actor(), body["ids"], body["action"], body["reason"], utcnow())
+        return {"done": done, "refused": refused}
+
+
+@blp.route("/audit/queue")
+class AuditQueue(MethodView):
+    @blp.arguments(QueueQuery, location="query")
+    @blp.response(200, Entries)
+    def get(self, args):
+        """待审核: pending entries in scope, oldest first; a secretary naming no scope gets their own."""
+        return {"entries": queries.audit_queue(actor(), **args)}

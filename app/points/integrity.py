@@ -1,0 +1,299 @@
+"""The stored ledger checked against itself (`flask ledger verify`) and written out for an outside auditor
+(`flask ledger export`): every record rebuilt from its columns exactly as it was hashed, nothing recomputed."""
+import json
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import lru_cache
+from itertools import chain as concat
+from multiprocessing import get_context
+from operator import itemgetter
+
+from sqlalchemy import and_, func, select, true
+
+from app.periods.models import Period, SealHead
+from app.points.models import Balance, EntryStatus, LedgerRecord
+from ledger import chain as hash_chain, periods
+from ledger.book import Balance as Tally, balance_moves
+from ledger.errors import LedgerError
+from ledger.states import decide
+
+# The hash sorts the keys itself; sorting them here only gives the columns a fixed order.
+ENTRY_KEYS = tuple(sorted(hash_chain.ENTRY_KEYS))
+AUDIT_KEYS = tuple(sorted(hash_chain.AUDIT_KEYS))
+_COLUMNS = tuple(dict.fromkeys(ENTRY_KEYS + AUDIT_KEYS))
+_ENTRY_AT = itemgetter(*(_COLUMNS.index(k) + 1 for k in ENTRY_KEYS))  # + 1: the row's first column is the id
+_AUDIT_AT = itemgetter(*(_COLUMNS.index(k) + 1 for k in AUDIT_KEYS))
+_KIND_AT = _COLUMNS.index("kind") + 1
+_STATUS_COLUMNS = ("entry_id", "member_id", "seq", "period", "state", "points", "rule", "source", "source_id",
+                   "reversed_by")
+R = LedgerRecord.__table__.c
+S = EntryStatus.__table__.c
+BATCH = 20_000
+
+
+class LedgerBroken(Exception):
+    """The first record, entry status, balance or seal that does not hold; the message names it."""
+
+
+def _records_query():
+    return select(R.id, *(R[k] for k in _COLUMNS)).order_by(R.chain, R.seq)
+
+
+def _record(row) -> dict:
+    """The record as it was hashed: exactly its kind's keys, straight from the columns."""
+    if row[_KIND_AT] == "audit":
+        return dict(zip(AUDIT_KEYS, _AUDIT_AT(row)))
+    return dict(zip(ENTRY_KEYS, _ENTRY_AT(row)))
+
+
+@contextmanager
+def _stream(conn, query):
+    """The query's rows, a batch at a time; closed on the way out, even when a check stops half way."""
+    # yield_per makes PostgreSQL use a server-side cursor: a million rows never sit in memory at once.
+    with conn.execution_options(yield_per=BATCH).execute(query) as result:
+        yield concat.from_iterable(result.partitions())
+
+
+def _name_record(conn, chain: int, seq: int) -> str:
+    found = conn.execute(select(R.id, R.kind).where(R.chain == chain, R.seq == seq)).first()
+    where = f"id={found.id} kind={found.kind}" if found else "（库中无此记录）"
+    return f"记录 chain={chain} seq={seq} {where}"
+
+
+class _Chain:
+    """One member's records while they stream by, checked against their projections when the chain ends."""
+
+    def __init__(self, chain: int):
+        self.chain = chain
+        self.records: list[dict] = []
+        self.rows: list[tuple] = []  # (record id, its entry_status columns or Nones)
+
+    def replay(self, conn) -> dict[int, list]:
+        """seq -> [state, period, reversed_by]: each entry as the records leave it."""
+        now: dict[int, list] = {}
+        for record in self.records:
+            seq = record["seq"]
+            if record["kind"] == "entry":
+                now[seq] = [record["state"], record["period"], None]
+                reversed_seq = record["reverses_seq"]
+                if reversed_seq is not None:
+                    if reversed_seq not in now:
+                        raise LedgerBroken(f"{_name_record(conn, self.chain, seq)}: 冲正指向的第 {reversed_seq} 条不是积分条目")
+                    now[reversed_seq][2] = seq
+                continue
+            entry = now[record["entry_seq"]]
+            try:
+                new = _decide(entry[0], record["decision"])
+            except (LedgerError, ValueError) as error:
+                raise LedgerBroken(f"{_name_record(conn, self.chain, seq)}: 审核决定不合规则（{error}）") from None
+            if new is not None:
+                entry[0], entry[1] = new.value, record["period"]
+        return now
+
+    def check_statuses(self, now: dict[int, list]) -> None:
+        for record, (record_id, status) in zip(self.records, self.rows):
+            if record["kind"] != "entry":
+                if status[0] is not None:
+                    raise LedgerBroken(f"积分状态 entry_id={record_id}: 指向的是审核记录（chain={self.chain} seq={record['seq']}）")
+                continue
+            if status[0] is None:
+                raise LedgerBroken(f"记录 chain={self.chain} seq={record['seq']} id={record_id} kind=entry: "
+                                   "没有对应的积分状态（entry_status）")
+            state, period, reversed_by = now[record["seq"]]
+            expected = (record_id, self.chain, record["seq"], period, state, record["points"], record["rule"],
+                        record["source"], record["source_id"], reversed_by)
+            if status != expected:
+                name, stored, wanted = next(d for d in zip(_STATUS_COLUMNS, status, expected) if d[1] != d[2])
+                raise LedgerBroken(f"积分状态 entry_id={record_id}（chain={self.chain} seq={record['seq']}）: "
+                                   f"存储的 {name}={stored!r}，按记录应为 {wanted!r}")
+
+    def check_balances(self, now: dict[int, list], stored: dict[str, Tally]) -> None:
+        # Balance moves telescope: a month's balance is every entry's move from nothing to where it stands now,
+        # the same sum balances_from_records reaches delta by delta, for one call per entry instead of per record.
+        rebuilt: dict[str, Tally] = defaultdict(Tally)
+        for record in self.records:
+            if record["kind"] == "entry":
+                state, period, _ = now[record["seq"]]
+                for month, delta in _final_share(record["points"], state, period):
+                    rebuilt[month].add(delta)
+        for period in sorted(set(rebuilt) | set(stored)):
+            _compare_balance(self.chain, period, stored.get(period, Tally()), rebuilt.get(period, Tally()))
+
+
+# Three states by three decisions: the state table's answers, each worked out once (refusals are not cached).
+_decide = lru_cache(maxsize=64)(decide)
+
+
+@lru_cache(maxsize=4096)
+def _final_share(points: int, state: str, period: str) -> tuple:
+    # A million entries share a few dozen (points, state, month) triples: compute each once.
+    return tuple(balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period))
+
+
+def _compare_balance(member: int, period: str, stored: Tally, wanted: Tally) -> None:
+    if stored != wanted:
+        raise LedgerBroken(f"余额 member={member} period={period}: 存储的 posted={stored.posted} pending={stored.pending} "
+                           f"posted_entries={stored.posted_entries}，按记录应为 posted={wanted.posted} "
+                           f"pending={wanted.pending} posted_entries={wanted.posted_entries}")
+
+
+def _in(column, first, stop):
+    """The members [first, stop) of one worker's share; None leaves that end open."""
+    bounds = [*([column >= first] if first is not None else []), *([column < stop] if stop is not None else [])]
+    return and_(*bounds) if bounds else true()
+
+
+def reading(engine):
+    """A connection for one consistent read of the whole ledger that blocks no writer."""
+    conn = engine.connect().execution_options(read_only=True)
+    if engine.dialect.name == "postgresql":
+        # Every query of the pass sees the same snapshot, so balances and records cannot disagree in passing.
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
+def _verify_share(conn, first, stop) -> dict:
+    """Chains, entry statuses and balances of the members in [first, stop); the hashes of their sealed heads."""
+    stored_balances: dict[int, dict[str, Tally]] = defaultdict(dict)
+    balance_rows = 0
+    for member, period, posted, pending, posted_entries in conn.execute(
+            select(Balance.member_id, Balance.period, Balance.posted, Balance.pending, Balance.posted_entries)
+            .where(_in(Balance.member_id, first, stop))):
+        balance_rows += 1
+        if posted or pending or posted_entries:  # a row moved back to zero equals no row
+            stored_balances[member][period] = Tally(posted, pending, posted_entries)
+    sealed: dict[int, set] = defaultdict(set)
+    for chain, seq in conn.execute(select(SealHead.chain, SealHead.seq).where(_in(SealHead.chain, first, stop))):
+        sealed[chain].add(seq)
+    hashes: dict[tuple[int, int], str] = {}
+
+    verifier = hash_chain.ChainVerifier()
+    query = (select(R.id, *(R[k] for k in _COLUMNS), *(S[k] for k in _STATUS_COLUMNS))
+             .select_from(LedgerRecord.__table__.outerjoin(EntryStatus.__table__, S.entry_id == R.id))
+             .where(_in(R.chain, first, stop)).order_by(R.chain, R.seq))
+    status_at = itemgetter(*range(len(_COLUMNS) + 1, len(_COLUMNS) + 1 + len(_STATUS_COLUMNS)))
+    entries = 0
+
+    def close(done: _Chain) -> int:
+        for seq in sealed.get(done.chain, ()):
+            if seq <= len(done.records):
+                hashes[(done.chain, seq)] = done.records[seq - 1]["hash"]
+        now = done.replay(conn)
+        done.check_statuses(now)
+        done.check_balances(now, stored_balances.pop(done.chain, {}))
+        return len(now)
+
+    current: _Chain | None = None
+    with _stream(conn, query) as rows:
+        for row in rows:
+            record = _record(row)
+            failure = verifier.feed(record)
+            if failure is not None:
+                raise LedgerBroken(f"{_name_record(conn, failure.chain, failure.seq)}: {failure.reason}")
+            if current is None or record["chain"] != current.chain:
+                if current is not None:
+                    entries += close(current)
+                current = _Chain(record["chain"])
+            current.records.append(record)
+            current.rows.append((row[0], status_at(row)))
+    verifier.finish()
+    if current is not None:
+        entries += close(current)
+    for member in sorted(stored_balances):  # balances of members who have no record at all
+        for period, tally in sorted(stored_balances[member].items()):
+            _compare_balance(member, period, tally, Tally())
+    return {"records": verifier.records, "chains": verifier.chains, "entries": entries,
+            "audits": verifier.records - entries, "balances": balance_rows, "hashes": hashes}
+
+
+_engine = None  # the engine a forked worker inherits
+
+
+def _worker_start():
+    # The parent's pooled connections must not be shared across processes: a worker opens its own.
+    _engine.dispose(close=False)
+
+
+def _worker(share: tuple) -> dict | str:
+    with reading(_engine) as conn:
+        try:
+            return _verify_share(conn, *share)
+        except LedgerBroken as broken:
+            return str(broken)
+
+
+def _shares(conn, workers: int) -> list[tuple]:
+    """Split the members into `workers` ranges of chain ids; the outer ends stay open."""
+    low, high = conn.execute(select(func.min(R.chain), func.max(R.chain))).one()
+    if workers <= 1 or low is None or high - low < workers:
+        return [(None, None)]
+    step = (high - low + 1) / workers
+    cuts = [low + round(step * i) for i in range(1, workers)]
+    return list(zip([None, *cuts], [*cuts, None]))
+
+
+def _check_seals(conn, hashes: dict) -> int:
+    heads_by_period: dict[str, list] = defaultdict(list)
+    for period, chain, seq, digest in conn.execute(select(SealHead.period, SealHead.chain, SealHead.seq, SealHead.hash)):
+        heads_by_period[period].append(hash_chain.Head(chain, seq, digest))
+    seals = conn.execute(select(Period.period, Period.seal, Period.prev_seal).order_by(Period.period)).all()
+    previous = None  # (period, seal): each month's seal covers the one before it
+    for period, seal, prev_seal in seals:
+        if previous is not None and prev_seal != previous[1]:
+            raise LedgerBroken(f"结账封存 period={period}: prev_seal 与 {previous[0]} 的封存值不符")
+        failure = hash_chain.check_seal(seal, period=period, prev_seal=prev_seal, heads=heads_by_period.get(period, ()),
+                                        records=hashes)
+        if failure is not None:
+            raise LedgerBroken(f"结账封存 period={period}（chain={failure.chain} seq={failure.seq}）: {failure.reason}")
+        previous = (period, seal)
+    return len(seals)
+
+
+def verify(engine, workers: int = 1) -> dict:
+    """Every record's hash and link, every entry status, every balance, every closed month's seal.
+
+    With workers > 1 the members are shared among forked processes, one range of chains each (hashing
+    is CPU-bound). Returns the counts; raises LedgerBroken naming the first failure, chains in order."""
+    global _engine
+    started = time.perf_counter()
+    with reading(engine) as conn:
+        shares = _shares(conn, workers)
+        if len(shares) == 1:
+            parts = [_verify_share(conn, None, None)]
+        else:
+            _engine = engine
+            with ProcessPoolExecutor(len(shares), mp_context=get_context("fork"), initializer=_worker_start) as pool:
+                parts = list(pool.map(_worker, shares))
+        for part in parts:
+            if isinstance(part, str):
+                raise LedgerBroken(part)
+        hashes = {key: digest for part in parts for key, digest in part.pop("hashes").items()}
+        summary = {key: sum(part[key] for part in parts) for key in parts[0]}
+        summary["seals"] = _check_seals(conn, hashes)
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    return summary
+
+
+def export(conn, out, period: str | None = None) -> int:
+    """JSON Lines, chain then seq order; with `period`, each chain's stretch written in that month (Asia/Shanghai).
+
+    A stretch runs from the chain's first to its last record stamped in the month, so it is contiguous
+    even if a record in between carries an earlier or later time."""
+    query = _records_query()
+    if period is not None:
+        periods.parse_month(period)
+        start, end = periods.bounds(period)
+        stretch = (select(R.chain, func.min(R.seq).label("first"), func.max(R.seq).label("last"))
+                   .where(R.created_at >= hash_chain.timestamp(start), R.created_at < hash_chain.timestamp(end))
+                   .group_by(R.chain).subquery())
+        query = query.join(stretch, and_(stretch.c.chain == R.chain, R.seq.between(stretch.c.first, stretch.c.last)))
+    written = 0
+    encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+    with _stream(conn, query) as rows:
+        for row in rows:
+            out.write(encode(_record(row)) + "\n")
+            written += 1
+    return written
+

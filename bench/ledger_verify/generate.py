@@ -1,0 +1,160 @@
+"""Fill DATABASE_URL with a ledger of about N records (default 1,000,000) whose projections and seals hold.
+
+Each member's history is played through ledger.book.Book (the same rules the write path keeps), four
+months of it, three of them closed and sealed; rows go in with Core executemany in big batches."""
+import os
+import sys
+import time
+from functools import partial
+from multiprocessing import get_context
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.models import Community, Region, Unit
+from app.members.models import Member
+from app.periods.models import Period, SealHead
+from app.points.integrity import ENTRY_KEYS, AUDIT_KEYS
+from app.points.models import Balance, EntryStatus, LedgerRecord
+from ledger import chain, periods
+from ledger.book import Book
+
+MONTHS = ("2026-08", "2026-09", "2026-10", "2026-11")
+CLOSED = MONTHS[:-1]
+COLUMNS = tuple(dict.fromkeys(ENTRY_KEYS + AUDIT_KEYS))
+BATCH = 50_000
+UNITS, COMMUNITIES = 200, 24
+
+
+def at(period: str, day: int, minute: int) -> datetime:
+    start, _ = periods.bounds(period)
+    return start + timedelta(days=day, hours=1, minutes=minute)
+
+
+def member_history(member: int) -> tuple[Book, dict[str, chain.Head]]:
+    """About twenty records: check-ins, audited visits, a rejection, a reversal, carries at month close."""
+    book = Book()
+    heads = {}
+    for month_no, month in enumerate(MONTHS):
+        first = 10 if month_no else 0  # the previous month closes on the 6th
+        book.add_entry(member, period=month, points=5, rule="checkin.return_day", source="checkin",
+                       source_id=member * 10 + month_no, state="posted", now=at(month, first, 0))
+        visit = book.add_entry(member, period=month, points=3, rule="visit.hardship", source="visit",
+                               source_id=member * 10 + month_no, state="pending", now=at(month, first + 1, 0))
+        book.decide(member, visit, "approve", actor_id=1, reason=None, now=at(month, first + 2, 0))
+        later = book.add_entry(member, period=month, points=1, rule="visit.routine", source="visit",
+                               source_id=member * 10 + month_no + 5, state="pending", now=at(month, first + 3, 0))
+        if (member + month_no) % 3 == 0:
+            book.decide(member, later, "reject", actor_id=1, reason="走访记录不实", now=at(month, first + 4, 0))
+        if (member + month_no) % 7 == 0:
+            book.reverse(member, visit, reason="重复登记", actor_id=1, period=month, now=at(month, first + 5, 0))
+        if month in CLOSED:
+            # Still-pending entries are carried to the next month by the close, then the heads are sealed.
+            book.close(month, now=at(periods.next_month(month), 5, 0))
+            heads[month] = book.heads()[member]
+    return book, heads
+
+
+def rows_of(book: Book, member: int):
+    """The member's ledger_records, entry_status and balances rows; record ids are the parent's to number."""
+    # One executemany wants every column in every row: an entry's audit columns are NULL and vice versa.
+    records = [{k: record.get(k) for k in COLUMNS} for record in book.records()]
+    statuses = []
+    for record in records:
+        if record["kind"] != "entry":
+            continue
+        created = datetime.strptime(record["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+        seq = record["seq"]
+        statuses.append({"member_id": member, "seq": seq,
+                         "period": book.period_of(member, seq), "state": book.state_of(member, seq).value,
+                         "points": record["points"], "rule": record["rule"], "source": record["source"],
+                         "source_id": record["source_id"], "reversed_by": book.reversed_by(member, seq),
+                         "created_at": created, "updated_at": created})
+    balances = [{"member_id": member, "period": period, "posted": b.posted, "pending": b.pending,
+                 "posted_entries": b.posted_entries} for (_, period), b in book.balances().items()]
+    return records, statuses, balances
+
+
+def members_rows(first: int, count: int) -> list[tuple]:
+    """Rows of members first..first+count-1, ids left for the parent to number; run in a worker process."""
+    out = []
+    for member in range(first, first + count):
+        book, heads = member_history(member)
+        out.append((member, *rows_of(book, member), heads))
+    return out
+
+
+def main(target: int) -> None:
+    app = create_app()
+    started = time.perf_counter()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        with db.engine.begin() as conn:
+            county = conn.execute(Region.__table__.insert().returning(Region.id), {"name": "永春县", "kind": "county"}).scalar()
+            conn.execute(Community.__table__.insert(), [
+                {"id": c, "name": f"社区{c}", "region_id": county} for c in range(1, COMMUNITIES + 1)])
+            conn.execute(Unit.__table__.insert(), [{"id": u, "name": f"单位{u}", "kind": "organ"} for u in range(1, UNITS + 1)])
+        pending = {"records": [], "statuses": [], "balances": []}
+        seal_heads = {month: [] for month in CLOSED}
+        members, next_id, written = [], 1, 0
+
+        def flush(conn):
+            options = {"insertmanyvalues_page_size": 3000}
+            if members:
+                conn.execute(Member.__table__.insert().execution_options(**options), members)
+                members.clear()
+            for name, table in (("records", LedgerRecord), ("statuses", EntryStatus), ("balances", Balance)):
+                if pending[name]:
+                    conn.execute(table.__table__.insert().execution_options(**options), pending[name])
+                    pending[name].clear()
+
+        chunk = 500
+        with db.engine.begin() as conn, get_context("fork").Pool(os.cpu_count()) as pool:
+            # Members are played through the Book in worker processes; this one numbers and inserts the rows.
+            starts = range(1, target // 10, chunk)  # more members than needed: a member writes about twenty
+            for histories in pool.imap(partial(members_rows, count=chunk), starts):
+                for member, records, statuses, balances, heads in histories:
+                    members.append({"id": member, "name": f"党员{member}", "phone": f"1{member:010d}",
+                                    "unit_id": member % UNITS + 1, "community_id": member % COMMUNITIES + 1,
+                                    "active": True, "created_at": datetime(2026, 1, 1, tzinfo=timezone.utc)})
+                    ids = {}
+                    for record in records:
+                        record["id"] = ids[record["seq"]] = next_id
+                        next_id += 1
+                    for status in statuses:
+                        status["entry_id"] = ids[status["seq"]]
+                    written += len(records)
+                    pending["records"] += records
+                    pending["statuses"] += statuses
+                    pending["balances"] += balances
+                    for month, head in heads.items():
+                        seal_heads[month].append(head)
+                if len(pending["records"]) >= BATCH:
+                    flush(conn)
+                    print(f"\r  {written:,} records", end="", file=sys.stderr, flush=True)
+                if written >= target:
+                    pool.terminate()
+                    break
+            flush(conn)
+            previous = ""
+            for month in CLOSED:
+                seal = chain.seal(month, seal_heads[month], previous)
+                conn.execute(Period.__table__.insert(), {"period": month, "closed_at": at(periods.next_month(month), 5, 0),
+                                                         "seal": seal, "prev_seal": previous})
+                conn.execute(SealHead.__table__.insert().execution_options(insertmanyvalues_page_size=3000), [
+                    {"period": month, "chain": h.chain, "seq": h.seq, "hash": h.hash} for h in seal_heads[month]])
+                previous = seal
+            if conn.dialect.name == "postgresql":
+                for table, column in (("ledger_records", "id"), ("members", "id"), ("communities", "id"), ("units", "id")):
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), (SELECT max({column}) FROM {table}))"))
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+    print(f"\r  {written:,} records for {len(seal_heads[CLOSED[0]]):,} members in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("RECORDS", 1_000_000)))
