@@ -1,8 +1,8 @@
 """the whole domain schema
 
-Revision ID: 98a05c23bcfa
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 04:10:58.513931
+Create Date: 2026-11-24 04:54:35.501026
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.db
 
 
 # revision identifiers, used by Alembic.
-revision = '98a05c23bcfa'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -190,6 +190,7 @@ def upgrade():
     )
     with op.batch_alter_table('balances', schema=None) as batch_op:
         batch_op.create_index('ix_balances_period_posted', ['period', 'posted'], unique=False)
+        batch_op.create_index('ix_balances_ranking', ['period', sa.literal_column('posted DESC'), 'member_id'], unique=False, postgresql_where=sa.text('posted_entries > 0'), sqlite_where=sa.text('posted_entries > 0'))
 
     op.create_table('ledger_records',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -429,6 +430,7 @@ def downgrade():
 
     op.drop_table('ledger_records')
     with op.batch_alter_table('balances', schema=None) as batch_op:
+        batch_op.drop_index('ix_balances_ranking', postgresql_where=sa.text('posted_entries > 0'), sqlite_where=sa.text('posted_entries > 0'))
         batch_op.drop_index('ix_balances_period_posted')
 
     op.drop_table('balances')
