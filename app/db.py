@@ -3,7 +3,7 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -76,6 +76,27 @@ def transaction():
 def lock(model, id_):
     """Lock one row for the rest of the transaction (PostgreSQL); SQLite's writer lock already holds."""
     return db.session.get(model, id_, with_for_update=True, populate_existing=True)
+
+
+def per_transaction(key, load):
+    """`load()` once per transaction (the rules, the closed months): a new transaction reads afresh."""
+    cache = db.session.info.setdefault("per_transaction", {})
+    db.session.connection()  # begins the transaction if none has begun, so the cache belongs to it
+    current = db.session().get_transaction()
+    if cache.get("transaction") is not current:
+        cache.clear()
+        cache["transaction"] = current
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def advisory_lock(key: int, *, shared: bool) -> None:
+    """A PostgreSQL advisory lock until the transaction ends; SQLite's one writer lock already excludes."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    take = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+    per_transaction(("advisory", key, shared), lambda: db.session.execute(select(take(key))))
 
 
 def insert(model):

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.periods.models import Period, RankingRow, SealHead
 from app.periods.state import open_period
 from app.points.models import EntryStatus, LedgerRecord
-from app.points.operations import carry
+from app.points.operations import carry, enter_ledger
 from app.rankings.queries import standings
 from ledger import chain, periods
 from ledger.states import State
@@ -67,9 +67,9 @@ def close_month_as(account, period: str, now: datetime) -> Closing:
 
 
 def _serialise_closes() -> None:
-    # Two closes of the same month at once: the second waits here, then finds the month closed.
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(7_202_611)))
+    # Alone at the ledger's gate: writers in flight finish first, new ones wait for the seal, and a second
+    # close of the same month waits here, then finds it closed.
+    enter_ledger(closing=True)
 
 
 def _heads() -> list[chain.Head]:

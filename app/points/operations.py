@@ -5,12 +5,12 @@ row, and moves the entry-status and balance projections in the same transaction.
 updates or deletes a ledger record. Callers own the transaction (app.db.transaction)."""
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, case, func, insert as sql_insert, select
 
 from app.auth import scope
-from app.db import lock, transaction
+from app.db import advisory_lock, insert, per_transaction, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
 from app.members.models import Member
@@ -26,66 +26,108 @@ _RECORD_COLUMNS = ("chain", "seq", "kind", "prev_hash", "hash", "period", "creat
                    "rule", "source", "source_id", "reverses_seq", "state", "entry_seq", "decision", "actor_id")
 
 
-def upsert(model, values: dict, index: list[str], set_: dict):
-    """INSERT ... ON CONFLICT DO UPDATE on either engine."""
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(model).values(**values)
-    return db.session.execute(stmt.on_conflict_do_update(index_elements=index, set_=set_(stmt.excluded)))
+class Appended(NamedTuple):
+    """The entry just written: its id (the ledger record's), its place in the chain, and how it stands."""
+
+    id: int
+    seq: int
+    state: str
+    period: str
+    points: int
+
+# Ledger writers share this lock; a month close takes it alone, so no entry slips into a month being sealed.
+LEDGER_GATE = 0x1ED6E5
+
+
+def enter_ledger(*, closing: bool = False) -> None:
+    advisory_lock(LEDGER_GATE, shared=not closing)
+
+
+def _balance_upsert():
+    stmt = insert(Balance)
+    return stmt.on_conflict_do_update(
+        index_elements=["member_id", "period"],
+        set_={"posted": Balance.posted + stmt.excluded.posted, "pending": Balance.pending + stmt.excluded.pending,
+              "posted_entries": Balance.posted_entries + stmt.excluded.posted_entries})
+
+
+# The write path's statements, built once: on the return day every check-in runs them, and building a
+# statement costs more than SQLite takes to run it.
+_LOCK_MEMBER = select(Member.id).where(Member.id == bindparam("member_id")).with_for_update()
+_HEAD = (select(LedgerRecord.seq, LedgerRecord.hash).where(LedgerRecord.chain == bindparam("member_id"))
+         .order_by(LedgerRecord.seq.desc()).limit(1))
+_USED = select(
+    func.coalesce(func.sum(case((EntryStatus.rule == bindparam("rule"), EntryStatus.points), else_=0)), 0),
+    func.coalesce(func.sum(EntryStatus.points), 0),
+).where(EntryStatus.member_id == bindparam("member_id"), EntryStatus.period == bindparam("period"),
+        EntryStatus.state != State.REJECTED.value, EntryStatus.points > 0)
+_APPEND = sql_insert(LedgerRecord).returning(LedgerRecord.id)
+_NEW_STATUS = sql_insert(EntryStatus)
+_BALANCE_UPSERT = {}
+
+
+def _run(statement, params):
+    # Core on the session's own connection and transaction: no ORM bookkeeping per statement.
+    return db.session.connection().execute(statement, params)
+
+
+def _lock_member(member_id: int) -> None:
+    db.session.flush()  # ORM changes made before this operation must be seen by its Core statements
+    enter_ledger()
+    _run(_LOCK_MEMBER, {"member_id": member_id})
 
 
 def _head(member_id: int) -> chain.Head:
-    last = db.session.execute(
-        select(LedgerRecord.seq, LedgerRecord.hash).where(LedgerRecord.chain == member_id)
-        .order_by(LedgerRecord.seq.desc()).limit(1)).first()
+    last = _run(_HEAD, {"member_id": member_id}).first()
     return chain.Head(member_id, last.seq, last.hash) if last else chain.Head(member_id)
 
 
-def _append(record: dict) -> LedgerRecord:
-    row = LedgerRecord(**{k: record.get(k) for k in _RECORD_COLUMNS})
-    db.session.add(row)
-    db.session.flush()
-    return row
+def _append(record: dict) -> int:
+    """Insert one chain record; returns its id."""
+    return _run(_APPEND, {k: record.get(k) for k in _RECORD_COLUMNS}).scalar_one()
 
 
 def _move_balances(member_id: int, moves) -> None:
+    dialect = db.session.connection().dialect.name
+    if dialect not in _BALANCE_UPSERT:
+        _BALANCE_UPSERT[dialect] = _balance_upsert()
     for period, delta in moves:
-        upsert(Balance,
-               {"member_id": member_id, "period": period, "posted": delta.posted, "pending": delta.pending,
-                "posted_entries": delta.posted_entries},
-               ["member_id", "period"],
-               lambda excluded: {"posted": Balance.posted + excluded.posted,
-                                 "pending": Balance.pending + excluded.pending,
-                                 "posted_entries": Balance.posted_entries + excluded.posted_entries})
+        _run(_BALANCE_UPSERT[dialect], {"member_id": member_id, "period": period, "posted": delta.posted,
+                                        "pending": delta.pending, "posted_entries": delta.posted_entries})
 
 
-def _used(member_id: int, period: str, rule: str | None = None) -> int:
-    query = select(func.coalesce(func.sum(EntryStatus.points), 0)).where(
-        EntryStatus.member_id == member_id, EntryStatus.period == period,
-        EntryStatus.state != State.REJECTED.value, EntryStatus.points > 0)
-    if rule is not None:
-        query = query.where(EntryStatus.rule == rule)
-    return int(db.session.scalar(query))
+def _used(member_id: int, period: str, rule: str) -> tuple[int, int]:
+    """Points the member already has this month that count against caps: from this rule, and in all."""
+    by_rule, in_month = _run(_USED, {"member_id": member_id, "period": period, "rule": rule}).one()
+    return int(by_rule), int(in_month)
+
+
+def _new_status(entry_id: int, member_id: int, seq: int, *, period, state: State, points, rule, source, source_id,
+                now) -> None:
+    _run(_NEW_STATUS, {"entry_id": entry_id, "member_id": member_id, "seq": seq, "period": period,
+                       "state": state.value, "points": points, "rule": rule, "source": source,
+                       "source_id": source_id, "created_at": now, "updated_at": now, "reversed_by": None})
 
 
 def append_entry(member_id: int, *, natural_period: str, source: str, source_id: int | None, now: datetime,
                  kind: str | None = None, category: str | None = None, force_pending: bool = False,
-                 reason: str | None = None) -> LedgerRecord:
+                 reason: str | None = None) -> Appended:
     """A new entry priced by the rule in force at `now`, in its month or the next open one."""
-    lock(Member, member_id)
+    _lock_member(member_id)
     period = open_period(natural_period)
-    book = rulebook()
+    book = per_transaction("rulebook", rulebook)
     rule = book.find(source, kind=kind, category=category, at=now)
-    points = book.price(rule, used_by_rule=_used(member_id, period, rule.code), used_in_month=_used(member_id, period))
+    by_rule, in_month = _used(member_id, period, rule.code)
+    points = book.price(rule, used_by_rule=by_rule, used_in_month=in_month)
     state = State.PENDING if (rule.needs_audit or force_pending) else State.POSTED
     record = chain.entry_record(_head(member_id), period=period, points=points, rule=rule.code, source=source,
                                 source_id=source_id, state=state.value, now=now, reason=reason)
-    row = _append(record)
-    db.session.add(EntryStatus(entry_id=row.id, member_id=member_id, seq=row.seq, period=period,
-                               state=state.value, points=points, rule=rule.code, source=source,
-                               source_id=source_id, created_at=now, updated_at=now))
+    entry_id = _append(record)
+    _new_status(entry_id, member_id, record["seq"], period=period, state=state, points=points, rule=rule.code,
+                source=source, source_id=source_id, now=now)
     _move_balances(member_id, balance_moves(points=points, old_state=None, new_state=state,
                                             old_period=None, new_period=period))
-    return row
+    return Appended(entry_id, record["seq"], state.value, period, points)
 
 
 # Ids arrive from URLs and JSON bodies; one beyond the column's range names nothing (and must not overflow SQLite).
@@ -96,11 +138,12 @@ def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
     status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= MAX_ID else None
     if status is None:
         raise NotFound("积分条目")
-    member = lock(Member, status.member_id)
+    member = db.session.get(Member, status.member_id)
     if actor.member_id == member.id:
         raise Forbidden("不能审核本人的积分", code="own_entry")
     if not scope.may_audit(actor, member):
         raise Forbidden("只能审核本社区党员的积分", code="out_of_scope")
+    _lock_member(member.id)
     db.session.refresh(status)  # read again under the lock
     return status, member
 
@@ -146,21 +189,19 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
     record = chain.entry_record(_head(member.id), period=period, points=points, rule=status.rule, source="manual",
                                 source_id=actor.id, state=State.POSTED.value, now=now,
                                 reverses_seq=status.seq, reason=reason)
-    row = _append(record)
-    reversal = EntryStatus(entry_id=row.id, member_id=member.id, seq=row.seq, period=period,
-                           state=State.POSTED.value, points=points, rule=status.rule, source="manual",
-                           source_id=actor.id, created_at=now, updated_at=now)
-    db.session.add(reversal)
+    entry_id = _append(record)
+    _new_status(entry_id, member.id, record["seq"], period=period, state=State.POSTED, points=points,
+                rule=status.rule, source="manual", source_id=actor.id, now=now)
     _move_balances(member.id, balance_moves(points=points, old_state=None, new_state=State.POSTED,
                                             old_period=None, new_period=period))
-    status.reversed_by = row.seq
+    status.reversed_by = record["seq"]
     status.updated_at = now
-    return reversal
+    return db.session.get(EntryStatus, entry_id)
 
 
 def carry(status: EntryStatus, to_period: str, now: datetime) -> None:
     """At month close, a still-pending entry moves to the next open month, said so by a system record."""
-    lock(Member, status.member_id)
+    _lock_member(status.member_id)
     db.session.refresh(status)
     if status.state != State.PENDING.value or status.period == to_period:
         return
