@@ -1,0 +1,48 @@
+"""The close_month job: a month closes once its audit deadline has passed, missed months catch up once,
+and the job's close is the same as an operator's."""
+from datetime import datetime, timezone
+
+from app.extensions import db
+from app.periods.models import Period
+from scheduler.jobs import JOBS
+from tests.rankings.helpers import earn, ten_eight_eight_five
+
+SEPTEMBER = datetime(2026, 9, 20, 2, 0, tzinfo=timezone.utc)
+
+
+def _closed(app):
+    with app.app_context():
+        return sorted(p.period for p in db.session.query(Period))
+
+
+def test_a_month_waits_for_its_audit_deadline_then_closes_once(app, make):
+    ten_eight_eight_five(app, make)
+    with app.app_context():
+        JOBS["close_month"].run(datetime(2026, 11, 5, 8, 0, tzinfo=timezone.utc))  # the 5th: still auditing
+    assert _closed(app) == []
+    with app.app_context():
+        JOBS["close_month"].run(datetime(2026, 11, 5, 16, 30, tzinfo=timezone.utc))  # the 6th, China time
+        first = db.session.get(Period, "2026-10").seal
+        JOBS["close_month"].run(datetime(2026, 11, 7, 2, 0, tzinfo=timezone.utc))
+        assert db.session.get(Period, "2026-10").seal == first
+    assert _closed(app) == ["2026-10"]
+
+
+def test_after_downtime_every_missed_month_closes_oldest_first(app, make):
+    member = make.member()
+    earn(app, member, "return_day", period="2026-09", now=SEPTEMBER)
+    earn(app, member, "return_day")
+    with app.app_context():
+        message = JOBS["close_month"].run(datetime(2026, 12, 10, 2, 0, tzinfo=timezone.utc))
+    assert _closed(app) == ["2026-09", "2026-10", "2026-11"]
+    assert "2026-09、2026-10、2026-11" in message
+
+
+def test_the_job_publishes_the_ranking_an_operator_would(app, make, client):
+    ten_eight_eight_five(app, make)
+    live = client.get("/api/v1/rankings?period=2026-10&by=member").get_json()
+    with app.app_context():
+        JOBS["close_month"].run(datetime(2026, 11, 6, 2, 0, tzinfo=timezone.utc))
+    closed = client.get("/api/v1/rankings?period=2026-10&by=member").get_json()
+    assert closed["closed"] is True and closed["rows"] == live["rows"]
+    assert [row["rank"] for row in closed["rows"]] == [1, 2, 2, 4]
