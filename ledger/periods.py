@@ -53,22 +53,21 @@ def _check_year(year: int, value: str, expected: str) -> None:
         raise InvalidPeriod(value, expected, f"「{value}」的年份超出范围（{MIN_YEAR}–{MAX_YEAR}）")
 
 
-def parse_month(s: object) -> tuple[int, int]:
-    m = _MONTH.fullmatch(s) if isinstance(s, str) else None
+def _parse(s: object, pattern: re.Pattern, expected: str) -> tuple[int, int]:
+    m = pattern.fullmatch(s) if isinstance(s, str) else None
     if m is None:
-        raise InvalidPeriod(s, "month")
+        raise InvalidPeriod(s, expected)
     year = int(m.group(1))
-    _check_year(year, s, "month")
+    _check_year(year, s, expected)
     return year, int(m.group(2))
+
+
+def parse_month(s: object) -> tuple[int, int]:
+    return _parse(s, _MONTH, "month")
 
 
 def parse_quarter(s: object) -> tuple[int, int]:
-    m = _QUARTER.fullmatch(s) if isinstance(s, str) else None
-    if m is None:
-        raise InvalidPeriod(s, "quarter")
-    year = int(m.group(1))
-    _check_year(year, s, "quarter")
-    return year, int(m.group(2))
+    return _parse(s, _QUARTER, "quarter")
 
 
 def period_kind(s: object) -> str:
