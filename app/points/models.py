@@ -62,6 +62,8 @@ class EntryStatus(db.Model):
     __table_args__ = (
         Index("ix_entry_status_member_period", "member_id", "period"),
         Index("ix_entry_status_state_created", "state", "created_at"),
+        # A check-in's or visit's entry is found from its source on every repeat scan and in duty figures.
+        Index("ix_entry_status_source", "source", "source_id"),
         UniqueConstraint("member_id", "seq"),
     )
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 04:54:35.501026
+Create Date: 2026-11-24 05:07:41.727607
 
 """
 from alembic import op
@@ -285,6 +285,7 @@ def upgrade():
     )
     with op.batch_alter_table('entry_status', schema=None) as batch_op:
         batch_op.create_index('ix_entry_status_member_period', ['member_id', 'period'], unique=False)
+        batch_op.create_index('ix_entry_status_source', ['source', 'source_id'], unique=False)
         batch_op.create_index('ix_entry_status_state_created', ['state', 'created_at'], unique=False)
 
     op.create_table('events',
@@ -409,6 +410,7 @@ def downgrade():
     op.drop_table('events')
     with op.batch_alter_table('entry_status', schema=None) as batch_op:
         batch_op.drop_index('ix_entry_status_state_created')
+        batch_op.drop_index('ix_entry_status_source')
         batch_op.drop_index('ix_entry_status_member_period')
 
     op.drop_table('entry_status')
