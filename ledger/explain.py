@@ -17,11 +17,12 @@ def _amount(points: int) -> str:
 
 def explain(*, source: str, points: int, rule_name: str, on: date, state: str,
             event_title: str | None = None, visit_category: str | None = None, reverses: str | None = None,
-            reason: str | None = None, carried_from: str | None = None) -> str:
+            reason: str | None = None, carried_from: str | None = None, reversed_on: date | None = None) -> str:
     """E.g. "2026年11月29日参加「11月回家日」活动签到，按「回家日签到」规则计5分，已入账。"
 
     `reverses` describes the reversed entry (its date and title); `carried_from` is the
-    "YYYY-MM" the entry was carried out of when that month closed.
+    "YYYY-MM" the entry was carried out of when that month closed; `reversed_on` the date a later
+    reversal took the points back, so the member reading a posted entry knows it no longer counts.
     """
     state = getattr(state, "value", state)
     when = date_words(on)
@@ -42,4 +43,6 @@ def explain(*, source: str, points: int, rule_name: str, on: date, state: str,
     if carried_from:
         parts.append(f"因{month_words(carried_from)}结账时尚未审核，由{month_words(carried_from)}结转至本月")
     parts.append(STATES.get(state, state))
+    if reversed_on is not None:
+        parts[-1] += f"，已于{date_words(reversed_on)}冲正"
     return "，".join(parts) + "。"

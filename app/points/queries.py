@@ -96,6 +96,13 @@ def _render(rows) -> list[dict]:
     if reversed_keys:
         originals = {(s.member_id, s.seq): s for s in db.session.scalars(
             select(EntryStatus).where(tuple_(EntryStatus.member_id, EntryStatus.seq).in_(reversed_keys)))}
+    reversal_keys = {(row.EntryStatus.member_id, row.EntryStatus.reversed_by) for row in rows
+                     if row.EntryStatus.reversed_by is not None}
+    reversed_on = {}
+    if reversal_keys:
+        reversed_on = {(member_id, seq): periods.local(created_at).date() for member_id, seq, created_at in
+                       db.session.execute(select(EntryStatus.member_id, EntryStatus.seq, EntryStatus.created_at)
+                                          .where(tuple_(EntryStatus.member_id, EntryStatus.seq).in_(reversal_keys)))}
     statuses = [row.EntryStatus for row in rows] + list(originals.values())
     sources = _sources(statuses)
     names = rule_names({s.rule for s in statuses})
@@ -125,7 +132,8 @@ def _render(rows) -> list[dict]:
                 source=status.source, points=status.points, rule_name=names.get(status.rule, status.rule),
                 on=on if on is not None and original is None else periods.local(status.created_at).date(),
                 state=status.state, reverses=reverses, reason=row.reason,
-                carried_from=row.period if row.period != status.period else None, **what),
+                carried_from=row.period if row.period != status.period else None,
+                reversed_on=reversed_on.get((status.member_id, status.reversed_by)), **what),
         })
     return out
 

@@ -40,3 +40,9 @@ def test_every_sentence_is_one_sentence():
     for source in ("checkin", "visit", "manual", "rule"):
         text = explain(source=source, points=2, rule_name="季度报到服务达标", on=date(2027, 1, 1), state="posted")
         assert text.count("。") == 1 and text.endswith("。") and "None" not in text
+
+
+def test_a_reversed_entry_says_when_it_was_taken_back():
+    sentence = explain(source="checkin", points=5, rule_name="回家日签到", on=date(2026, 11, 29), state="posted",
+                       event_title="11月回家日", reversed_on=date(2026, 12, 2))
+    assert sentence.endswith("已入账，已于2026年12月2日冲正。")

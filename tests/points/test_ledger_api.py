@@ -159,7 +159,9 @@ def test_a_reversal_is_a_new_entry_naming_what_it_corrects_and_why(app, client, 
     assert f"编号{entry_id}" in reversal["explanation"] and "「义诊服务」" in reversal["explanation"]
     assert "冲正" in reversal["explanation"] and "原因：未实际参加" in reversal["explanation"]
     assert "扣3分" in reversal["explanation"]
-    assert [e["id"] for e in entries(client, auth(member.account))] == [entry_id, reversal["id"]]
+    listed = entries(client, auth(member.account))
+    assert [e["id"] for e in listed] == [entry_id, reversal["id"]]
+    assert "已入账，已于" in listed[0]["explanation"] and listed[0]["explanation"].endswith("冲正。")
     twice = post(client, headers, entry_id, "reverse", reason="再冲一次")
     assert twice.status_code == 409 and twice.get_json()["code"] == "already_reversed"
     of_reversal = post(client, headers, reversal["id"], "reverse", reason="冲回去")
