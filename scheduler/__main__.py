@@ -47,7 +47,7 @@ def serve(app) -> None:
                     run_job(app, name, utcnow())
                 scheduler = BlockingScheduler(timezone=periods.TZ)
                 for name, job in JOBS.items():
-                    scheduler.add_job(lambda n=name: run_job(app, n, utcnow()), job.trigger, id=name,
+                    scheduler.add_job(lambda n=name: run_job(app, n, utcnow()), job.trigger, id=name, name=name,
                                       coalesce=True, max_instances=1, misfire_grace_time=3600)
                 scheduler.start()
                 return
