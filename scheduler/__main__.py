@@ -40,7 +40,7 @@ def serve(app) -> None:
     with app.app_context():
         engine = db.engine
     while True:
-        with leadership(engine, app.instance_path) as leading:
+        with leadership(engine) as leading:
             if leading:
                 log.info("leading: catching up, then running %s", ", ".join(JOBS))
                 for name in JOBS:

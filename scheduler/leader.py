@@ -1,6 +1,5 @@
 """One scheduler leads at a time: a PostgreSQL advisory lock, or a file lock beside an SQLite database."""
 import fcntl
-import os
 from contextlib import contextmanager
 
 from sqlalchemy import text
@@ -10,7 +9,7 @@ ADVISORY_KEY = 0x4C45444745  # "LEDGE"
 
 
 @contextmanager
-def leadership(engine, instance_path: str):
+def leadership(engine):
     """Yields True while this process holds the lead, False when another process does."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
@@ -23,8 +22,8 @@ def leadership(engine, instance_path: str):
                     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
                     conn.commit()
         return
-    os.makedirs(instance_path, exist_ok=True)
-    with open(os.path.join(instance_path, "scheduler.lock"), "w") as handle:
+    # Beside the database file: whoever runs a scheduler on this database, from whatever folder, meets it here.
+    with open(f"{engine.url.database}.scheduler-lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
