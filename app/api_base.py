@@ -5,6 +5,8 @@ import flask_smorest
 from flask import request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.schemas import Error
+
 log = logging.getLogger(__name__)
 
 
@@ -13,6 +15,9 @@ def is_api_request() -> bool:
 
 
 class Api(flask_smorest.Api):
+    # The OpenAPI document describes the errors this API really sends (flask-smorest's own has an integer code).
+    ERROR_SCHEMA = Error
+
     def handle_http_exception(self, error: HTTPException):
         from app.errors import http_error_response
 

@@ -17,6 +17,13 @@ class Schema(_Schema):
         ordered = True
 
 
+class Error(Schema):
+    """Every JSON error of the API: a stable code for programs, a Chinese message for people."""
+
+    code = fields.String(required=True, metadata={"example": "invalid_request"})
+    message = fields.String(required=True, metadata={"example": "请求内容有误：quarter：缺少必填项"})
+
+
 class Id(fields.Integer):
     """A row id in a request: a JSON integer, positive, within the column's range."""
 

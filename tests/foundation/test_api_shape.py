@@ -39,3 +39,11 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
     routes.discard("/api/v1/openapi.json")
     normalise = lambda p: "/".join("{}" if part.startswith("{") else part for part in p.split("/"))
     assert {normalise(r) for r in routes} <= {normalise(p) for p in documented}
+
+
+def test_the_openapi_document_describes_errors_as_they_are_sent(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    error = document["components"]["responses"]["DEFAULT_ERROR"]["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][error["$ref"].rsplit("/", 1)[1]]
+    assert {name: field["type"] for name, field in schema["properties"].items()} == {"code": "string", "message": "string"}
+    assert schema["required"] == ["code", "message"]
