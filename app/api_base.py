@@ -3,6 +3,7 @@ import logging
 
 import flask_smorest
 from flask import request
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.schemas import Error
@@ -12,6 +13,16 @@ log = logging.getLogger(__name__)
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+class _Parser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint, its request validation failing with the 400 the API sends (not 422)."""
+
+    ARGUMENTS_PARSER = _Parser()
 
 
 class Api(flask_smorest.Api):

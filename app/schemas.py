@@ -32,6 +32,20 @@ class Id(fields.Integer):
         super().__init__(strict=strict, validate=validate.Range(min=1, max=ID_MAX), **kwargs)
 
 
+class Limit(fields.Integer):
+    """How many rows one page holds: 1 to `most`."""
+
+    def __init__(self, default: int, most: int, **kwargs):
+        super().__init__(load_default=default, validate=validate.Range(min=1, max=most), **kwargs)
+
+
+class Offset(fields.Integer):
+    """How many rows a page skips; bounded, as no list is longer than the ids it could hold."""
+
+    def __init__(self, **kwargs):
+        super().__init__(load_default=0, validate=validate.Range(min=0, max=ID_MAX), **kwargs)
+
+
 class Coordinate(fields.Float):
     """A latitude (limit 90) or longitude (limit 180) in degrees, WGS-84 as phones report it."""
 

@@ -1,8 +1,8 @@
 """/api/v1/periods: a month's state, its close, and what still waits for audit before the deadline."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import utcnow
 from app.periods import operations, queries

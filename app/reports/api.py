@@ -3,8 +3,8 @@ from io import BytesIO
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import utcnow
 from app.reports.files import MIMETYPES, month_files
