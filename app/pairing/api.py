@@ -6,7 +6,7 @@ from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.db import utcnow
 from app.pairing import operations, queries
-from app.schemas import ID_PATH, Id, Schema
+from app.schemas import ID_PATH, Id, LocalDateTime, Schema
 
 blp = Blueprint("pairing", __name__, url_prefix="/api/v1", description="1+10 帮联：党员与住户结对")
 
@@ -34,8 +34,8 @@ class PairingResponse(Schema):
     pairing_id = fields.Integer()
     member_id = fields.Integer()
     household_id = fields.Integer()
-    started_at = fields.AwareDateTime()
-    ended_at = fields.AwareDateTime(allow_none=True)
+    started_at = LocalDateTime()
+    ended_at = LocalDateTime(allow_none=True)
 
 
 class AutoPairResponse(Schema):
@@ -83,6 +83,7 @@ class CommunityHouseholdsResponse(Schema):
 class Pairings(MethodView):
     @blp.arguments(PairRequest)
     @blp.response(201, PairingResponse)
+    @blp.alt_response(200, schema=PairingResponse, description="已结对：原来的结对")
     def post(self, body):
         """Pair a member with a household of their residence community (a secretary of it, an admin)."""
         pairing, created = operations.pair(actor(), body["member_id"], body["household_id"], utcnow())

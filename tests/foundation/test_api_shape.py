@@ -47,3 +47,11 @@ def test_the_openapi_document_describes_errors_as_they_are_sent(client):
     schema = document["components"]["schemas"][error["$ref"].rsplit("/", 1)[1]]
     assert {name: field["type"] for name, field in schema["properties"].items()} == {"code": "string", "message": "string"}
     assert schema["required"] == ["code", "message"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/checkins", "/api/v1/events/{event_id}/proxy-checkins",
+                                  "/api/v1/events/{event_id}/signups", "/api/v1/visits", "/api/v1/pairings"])
+def test_a_call_that_answers_a_repeat_with_200_documents_both_answers(client, path):
+    responses = client.get("/api/v1/openapi.json").get_json()["paths"][path]["post"]["responses"]
+    assert {"200", "201"} <= set(responses)
+    assert responses["200"]["content"] == responses["201"]["content"]
