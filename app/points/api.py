@@ -6,7 +6,7 @@ from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import transaction, utcnow
 from app.points import operations, queries
-from app.schemas import ID_PATH, Id, Limit, Offset, Schema, ScopeQuery
+from app.schemas import ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery
 from ledger.states import Decision, State
 
 blp = Blueprint("points", __name__, url_prefix="/api/v1", description="积分台账与积分审核")
@@ -19,7 +19,7 @@ class Page(Schema):
 
 class EntryQuery(Page):
     member_id = Id(strict=False)
-    period = fields.String(metadata={"description": "YYYY-MM"})
+    period = fields.String(metadata=MONTH)
     state = fields.String(validate=validate.OneOf([s.value for s in State]))
 
 

@@ -55,3 +55,12 @@ def test_a_call_that_answers_a_repeat_with_200_documents_both_answers(client, pa
     responses = client.get("/api/v1/openapi.json").get_json()["paths"][path]["post"]["responses"]
     assert {"200", "201"} <= set(responses)
     assert responses["200"]["content"] == responses["201"]["content"]
+
+
+def test_every_month_or_quarter_parameter_is_documented_with_its_shape(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    named = [(path, p) for path, item in document["paths"].items()
+             for operation in [item] + [o for m, o in item.items() if m != "parameters"]
+             for p in operation.get("parameters", []) if p["name"] in ("period", "quarter", "month")]
+    assert len(named) >= 10
+    assert all("pattern" in p["schema"] for _, p in named), [path for path, p in named if "pattern" not in p["schema"]]
