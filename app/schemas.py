@@ -10,10 +10,11 @@ ID_MAX = 2**31 - 1
 # For routes: `<int:…>` would accept any size of number.
 ID_PATH = f"int(max={ID_MAX})"
 
-# The shapes of a month and a quarter, for the OpenAPI document; ledger.periods parses and refuses them.
-MONTH = {"pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
-QUARTER = {"pattern": r"^[0-9]{4}-Q[1-4]$", "description": "YYYY-Qn"}
-MONTH_OR_QUARTER = {"pattern": r"^[0-9]{4}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
+# The shapes of a month and a quarter, for the OpenAPI document; ledger.periods parses and refuses them
+# (it takes years up to 9998: the document names the ones a county will ever ask for).
+MONTH = {"pattern": r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
+QUARTER = {"pattern": r"^(19|20)[0-9]{2}-Q[1-4]$", "description": "YYYY-Qn"}
+MONTH_OR_QUARTER = {"pattern": r"^(19|20)[0-9]{2}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
 # For `route(..., parameters=PERIOD_IN_PATH)`: a month in the path, `<period>`.
 PERIOD_IN_PATH = [{"in": "path", "name": "period", "schema": {"type": "string", **MONTH}}]
 
