@@ -1,7 +1,7 @@
 """Base marshmallow schema for the API: unknown fields are ignored, so older clients keep working."""
 from datetime import timezone
 
-from marshmallow import EXCLUDE, Schema as _Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema as _Schema, ValidationError, fields, validate, validates_schema
 
 from ledger.periods import MAX_YEAR, MIN_YEAR, local
 
@@ -23,6 +23,23 @@ class Schema(_Schema):
     class Meta:
         unknown = EXCLUDE
         ordered = True
+
+    @validates_schema
+    def refuse_nul_characters(self, data, **_):
+        # PostgreSQL cannot hold U+0000 in text (nor compare with it), and no person types one.
+        bad = {name: ["不能包含空字符"] for name, value in data.items() if _holds_nul(value)}
+        if bad:
+            raise ValidationError(bad)
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(map(_holds_nul, value))
+    return False
 
 
 class Error(Schema):
