@@ -18,6 +18,13 @@ def is_api_request() -> bool:
 class _Parser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
+    def load_json(self, req, schema):
+        try:
+            return super().load_json(req, schema)
+        except (ValueError, RecursionError) as error:
+            # Valid JSON that Python will not read: a number of over 4,300 digits, arrays nested thousands deep.
+            return self._handle_invalid_json_error(error, req)
+
 
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint, its request validation failing with the 400 the API sends (not 422)."""

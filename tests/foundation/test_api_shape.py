@@ -64,3 +64,9 @@ def test_every_month_or_quarter_parameter_is_documented_with_its_shape(client):
              for p in operation.get("parameters", []) if p["name"] in ("period", "quarter", "month")]
     assert len(named) >= 10
     assert all("pattern" in p["schema"] for _, p in named), [path for path, p in named if "pattern" not in p["schema"]]
+
+
+@pytest.mark.parametrize("body", ['{"phone": ' + "9" * 5000 + ', "password": "x"}', "[" * 100_000 + "]" * 100_000])
+def test_json_that_python_will_not_read_is_a_400_like_any_malformed_body(client, body):
+    response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
