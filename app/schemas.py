@@ -1,4 +1,5 @@
 """Base marshmallow schema for the API: unknown fields are ignored, so older clients keep working."""
+import re
 from datetime import timezone
 
 from marshmallow import EXCLUDE, Schema as _Schema, ValidationError, fields, validate, validates_schema
@@ -25,20 +26,24 @@ class Schema(_Schema):
         ordered = True
 
     @validates_schema
-    def refuse_nul_characters(self, data, **_):
-        # PostgreSQL cannot hold U+0000 in text (nor compare with it), and no person types one.
-        bad = {name: ["不能包含空字符"] for name, value in data.items() if _holds_nul(value)}
+    def refuse_unstorable_text(self, data, **_):
+        bad = {name: ["不能包含空字符或无效的 Unicode 字符"] for name, value in data.items() if _unstorable(value)}
         if bad:
             raise ValidationError(bad)
 
 
-def _holds_nul(value) -> bool:
+# U+0000, which PostgreSQL text cannot hold, and lone surrogates ("\ud800" in JSON), which no database
+# driver can encode as UTF-8. No person types either.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return any(map(_holds_nul, value))
+        return any(map(_unstorable, value))
     return False
 
 

@@ -1,4 +1,5 @@
-"""Text a client sends is refused with a 400 when no database can store it (PostgreSQL refuses NUL characters)."""
+"""Text a client sends is refused with a 400 when no database can store it: NUL (PostgreSQL), lone surrogates."""
+import json
 from datetime import date
 
 import pytest
@@ -34,3 +35,15 @@ def test_a_nul_character_in_any_text_is_a_400(client, county):
         response = client.open(path, method=method, json=body, query_string=query, headers=headers)
         assert response.status_code == 400, (method, path, response.get_json())
         assert response.get_json()["code"] == "invalid_request" and "不能包含空字符" in response.get_json()["message"]
+
+
+def test_a_lone_surrogate_in_json_text_is_a_400(client, county):
+    for body in ('{"phone": "\\ud800", "password": "x"}', '{"phone": "1", "password": "\\udfff"}'):
+        response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
+        assert response.status_code == 400 and "无效的 Unicode 字符" in response.get_json()["message"]
+    event = {"community_id": county["community"].id, "title": "\ud800", "category": "政策宣传", "kind": "service",
+             "starts_at": "2026-11-29T09:00:00+08:00", "ends_at": "2026-11-29T11:00:00+08:00"}
+    # json.dumps escapes the surrogate, as a client's JSON would (the test client's own json= cannot encode it).
+    response = client.post("/api/v1/events", data=json.dumps(event), content_type="application/json",
+                           headers=county["admin"])
+    assert response.status_code == 400 and "title" in response.get_json()["message"]
