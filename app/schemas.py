@@ -1,7 +1,8 @@
 """Base marshmallow schema for the API: unknown fields are ignored, so older clients keep working."""
+import re
 from datetime import timezone
 
-from marshmallow import EXCLUDE, Schema as _Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema as _Schema, ValidationError, fields, validate, validates_schema
 
 from ledger.periods import MAX_YEAR, MIN_YEAR, local
 
@@ -10,11 +11,47 @@ ID_MAX = 2**31 - 1
 # For routes: `<int:…>` would accept any size of number.
 ID_PATH = f"int(max={ID_MAX})"
 
+# The shapes of a month and a quarter, for the OpenAPI document; ledger.periods parses and refuses them
+# (it takes years up to 9998: the document names the ones a county will ever ask for).
+MONTH = {"pattern": r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
+QUARTER = {"pattern": r"^(19|20)[0-9]{2}-Q[1-4]$", "description": "YYYY-Qn"}
+MONTH_OR_QUARTER = {"pattern": r"^(19|20)[0-9]{2}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
+# For `route(..., parameters=PERIOD_IN_PATH)`: a month in the path, `<period>`.
+PERIOD_IN_PATH = [{"in": "path", "name": "period", "schema": {"type": "string", **MONTH}}]
+
 
 class Schema(_Schema):
     class Meta:
         unknown = EXCLUDE
         ordered = True
+
+    @validates_schema
+    def refuse_unstorable_text(self, data, **_):
+        bad = {name: ["不能包含空字符或无效的 Unicode 字符"] for name, value in data.items() if _unstorable(value)}
+        if bad:
+            raise ValidationError(bad)
+
+
+# U+0000, which PostgreSQL text cannot hold, and lone surrogates ("\ud800" in JSON), which no database
+# driver can encode as UTF-8. No person types either.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value) -> bool:
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(map(_unstorable, value))
+    return False
+
+
+class Error(Schema):
+    """Every JSON error of the API: a stable code for programs, a Chinese message for people."""
+
+    code = fields.String(required=True, metadata={"example": "invalid_request"})
+    message = fields.String(required=True, metadata={"example": "请求内容有误：quarter：缺少必填项"})
 
 
 class Id(fields.Integer):
@@ -23,6 +60,20 @@ class Id(fields.Integer):
     def __init__(self, *, strict: bool = True, **kwargs):
         # A query string carries text, so there an id may come as digits.
         super().__init__(strict=strict, validate=validate.Range(min=1, max=ID_MAX), **kwargs)
+
+
+class Limit(fields.Integer):
+    """How many rows one page holds: 1 to `most`."""
+
+    def __init__(self, default: int, most: int, **kwargs):
+        super().__init__(load_default=default, validate=validate.Range(min=1, max=most), **kwargs)
+
+
+class Offset(fields.Integer):
+    """How many rows a page skips; bounded, as no list is longer than the ids it could hold."""
+
+    def __init__(self, **kwargs):
+        super().__init__(load_default=0, validate=validate.Range(min=0, max=ID_MAX), **kwargs)
 
 
 class Coordinate(fields.Float):

@@ -1,8 +1,8 @@
 """/api/v1/auth/token and /api/v1/me."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api_base import Blueprint
 from app.auth import operations, tokens
 from app.auth.current import member_actor
 from app.db import utcnow

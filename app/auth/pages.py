@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Regexp
 
 from app.auth import operations
 from app.db import utcnow
@@ -14,7 +14,8 @@ bp = Blueprint("auth_pages", __name__)
 
 
 class LoginForm(FlaskForm):
-    phone = StringField("手机号", validators=[DataRequired("请填写手机号")])
+    # No NUL: PostgreSQL could not compare it with a stored phone.
+    phone = StringField("手机号", validators=[DataRequired("请填写手机号"), Regexp(r"^[^\x00]*$", message="手机号格式不对")])
     password = PasswordField("密码", validators=[DataRequired("请填写密码")])
 
 

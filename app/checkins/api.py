@@ -2,9 +2,9 @@
 from dataclasses import asdict
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.checkins import operations
 from app.db import transaction, utcnow
@@ -50,6 +50,7 @@ class Checkins(MethodView):
     @blp.arguments(CheckinRequest)
     @blp.arguments(IdempotencyHeader, location="headers")
     @blp.response(201, CheckinResult)
+    @blp.alt_response(200, schema=CheckinResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, headers):
         account = member_actor()
         with transaction():
@@ -63,6 +64,7 @@ class Checkins(MethodView):
 class ProxyCheckins(MethodView):
     @blp.arguments(ProxyRequest)
     @blp.response(201, ProxyResult)
+    @blp.alt_response(200, schema=ProxyResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, event_id):
         with transaction():
             outcome = operations.proxy_check_in(actor(), event_id, body["member_id"], body["reason"], utcnow())

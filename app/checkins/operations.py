@@ -118,6 +118,9 @@ def check_in(account, token: str, *, now: datetime, latitude: float | None = Non
     """A member's scan: once per event, whichever code, however often retried."""
     if not scope.may_check_in(account):
         raise Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed")
+    if idempotency_key and "\x00" in idempotency_key:
+        # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
+        raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
     member_id = account.member_id
     # A retried request is answered as the first one was, even after its screen code has expired.
     replayed = _replayed(member_id, idempotency_key)

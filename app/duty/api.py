@@ -1,20 +1,18 @@
 """/api/v1/duty and /api/v1/duty/missing: who has reported to their community this quarter (报到率)."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import utcnow
 from app.duty import queries
-from app.schemas import Schema
+from app.schemas import QUARTER, Schema, ScopeQuery
 
 blp = Blueprint("duty", __name__, url_prefix="/api/v1", description="季度报到服务（报到率）")
 
 
-class DutyQuery(Schema):
-    quarter = fields.String(required=True, metadata={"description": "YYYY-Qn"})
-    community_id = fields.Integer()
-    unit_id = fields.Integer()
+class DutyQuery(ScopeQuery):
+    quarter = fields.String(required=True, metadata=QUARTER)
 
 
 class DutyMember(Schema):

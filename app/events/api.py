@@ -1,14 +1,14 @@
 """/api/v1/events: publishing and listing events, their check-in codes and poster, and sign-ups."""
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.db import transaction, utcnow
 from app.events import operations, poster, qr, queries
 from app.events.models import EVENT_KINDS
-from app.schemas import ID_PATH, Coordinate, Id, LocalDateTime, Schema
+from app.schemas import ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="活动、签到码与报名")
 
@@ -45,7 +45,7 @@ class EventList(Schema):
 class EventFilter(Schema):
     community_id = Id(strict=False)
     kind = fields.String(validate=validate.OneOf(EVENT_KINDS))
-    month = fields.String()
+    month = fields.String(metadata=MONTH)
 
 
 class RotatingToken(Schema):
@@ -132,6 +132,7 @@ class RotateKey(MethodView):
 @blp.route(f"/events/<{ID_PATH}:event_id>/signups")
 class Signups(MethodView):
     @blp.response(201, SignupResult)
+    @blp.alt_response(200, schema=SignupResult, description="已报名：原来的报名")
     def post(self, event_id):
         account = member_actor()
         with transaction():

@@ -1,21 +1,19 @@
 """/api/v1/members: the member register, for secretaries (their community or unit) and the county."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from app.api_base import Blueprint
 from app.auth.current import actor
 from app.members import queries
-from app.schemas import Schema
+from app.schemas import Limit, Offset, Schema, ScopeQuery
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1", description="在职党员名册")
 
 
-class MembersQuery(Schema):
-    community_id = fields.Integer()
-    unit_id = fields.Integer()
+class MembersQuery(ScopeQuery):
     q = fields.String(validate=validate.Length(max=50))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = Limit(50, 500)
+    offset = Offset()
 
 
 class MemberRow(Schema):

@@ -1,12 +1,12 @@
 """/api/v1/pairings, /api/v1/households and /api/v1/me/households: the 1+10 pairings (帮联)."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.db import utcnow
 from app.pairing import operations, queries
-from app.schemas import Schema
+from app.schemas import ID_PATH, Id, LocalDateTime, Schema
 
 blp = Blueprint("pairing", __name__, url_prefix="/api/v1", description="1+10 帮联：党员与住户结对")
 
@@ -14,28 +14,28 @@ FLAGS = ("hardship", "sickness", "abnormal_family", "dispute")
 
 
 class PairRequest(Schema):
-    member_id = fields.Integer(required=True, strict=True)
-    household_id = fields.Integer(required=True, strict=True)
+    member_id = Id(required=True)
+    household_id = Id(required=True)
 
 
 class PairingMoveRequest(Schema):
-    member_id = fields.Integer(required=True, strict=True)
+    member_id = Id(required=True)
 
 
 class PairingCommunityRequest(Schema):
-    community_id = fields.Integer(required=True, strict=True)
+    community_id = Id(required=True)
 
 
 class PairingCommunityQuery(Schema):
-    community_id = fields.Integer(required=True)
+    community_id = Id(strict=False, required=True)
 
 
 class PairingResponse(Schema):
     pairing_id = fields.Integer()
     member_id = fields.Integer()
     household_id = fields.Integer()
-    started_at = fields.AwareDateTime()
-    ended_at = fields.AwareDateTime(allow_none=True)
+    started_at = LocalDateTime()
+    ended_at = LocalDateTime(allow_none=True)
 
 
 class AutoPairResponse(Schema):
@@ -83,13 +83,14 @@ class CommunityHouseholdsResponse(Schema):
 class Pairings(MethodView):
     @blp.arguments(PairRequest)
     @blp.response(201, PairingResponse)
+    @blp.alt_response(200, schema=PairingResponse, description="已结对：原来的结对")
     def post(self, body):
         """Pair a member with a household of their residence community (a secretary of it, an admin)."""
         pairing, created = operations.pair(actor(), body["member_id"], body["household_id"], utcnow())
         return pairing, 201 if created else 200
 
 
-@blp.route("/pairings/<int:pairing_id>")
+@blp.route(f"/pairings/<{ID_PATH}:pairing_id>")
 class PairingById(MethodView):
     @blp.response(200, PairingResponse)
     def delete(self, pairing_id):
@@ -97,7 +98,7 @@ class PairingById(MethodView):
         return operations.end(actor(), pairing_id, utcnow())
 
 
-@blp.route("/pairings/<int:pairing_id>/move")
+@blp.route(f"/pairings/<{ID_PATH}:pairing_id>/move")
 class PairingMove(MethodView):
     @blp.arguments(PairingMoveRequest)
     @blp.response(201, PairingResponse)
@@ -133,7 +134,7 @@ class Households(MethodView):
         return {"households": queries.community_households(actor(), query["community_id"])}
 
 
-@blp.route("/households/<int:household_id>")
+@blp.route(f"/households/<{ID_PATH}:household_id>")
 class HouseholdById(MethodView):
     @blp.response(200, HouseholdWithMember)
     def get(self, household_id):

@@ -1,12 +1,12 @@
 """/api/v1/periods: a month's state, its close, and what still waits for audit before the deadline."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import utcnow
 from app.periods import operations, queries
-from app.schemas import Schema, ScopeQuery
+from app.schemas import PERIOD_IN_PATH, Schema, ScopeQuery
 
 blp = Blueprint("periods", __name__, url_prefix="/api/v1", description="月度结账")
 
@@ -38,14 +38,14 @@ class PendingView(Schema):
     communities = fields.List(fields.Nested(CommunityPending))
 
 
-@blp.route("/periods/<period>")
+@blp.route("/periods/<period>", parameters=PERIOD_IN_PATH)
 class PeriodResource(MethodView):
     @blp.response(200, PeriodState)
     def get(self, period):
         return queries.period_status(period)
 
 
-@blp.route("/periods/<period>/close")
+@blp.route("/periods/<period>/close", parameters=PERIOD_IN_PATH)
 class Close(MethodView):
     @blp.response(200, Closed)
     def post(self, period):
@@ -53,7 +53,7 @@ class Close(MethodView):
         return {"period": closing.period, "closed": True}
 
 
-@blp.route("/periods/<period>/pending")
+@blp.route("/periods/<period>/pending", parameters=PERIOD_IN_PATH)
 class Pending(MethodView):
     @blp.arguments(ScopeQuery, location="query")
     @blp.response(200, PendingView)

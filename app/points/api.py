@@ -1,36 +1,30 @@
 """/api/v1/ledger and /api/v1/audit: a member's entries, 积分审核 (approve, reject, reverse, in bulk), the queue."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import transaction, utcnow
 from app.points import operations, queries
-from app.points.operations import MAX_ID
-from app.schemas import Schema
+from app.schemas import ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery
 from ledger.states import Decision, State
 
 blp = Blueprint("points", __name__, url_prefix="/api/v1", description="积分台账与积分审核")
 
 
-def _id(**options):
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **options)
-
-
 class Page(Schema):
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = Limit(200, 1000)
+    offset = Offset()
 
 
 class EntryQuery(Page):
-    member_id = _id()
-    period = fields.String(metadata={"description": "YYYY-MM"})
+    member_id = Id(strict=False)
+    period = fields.String(metadata=MONTH)
     state = fields.String(validate=validate.OneOf([s.value for s in State]))
 
 
-class QueueQuery(Page):
-    community_id = _id()
-    unit_id = _id()
+class QueueQuery(Page, ScopeQuery):
+    """The pending entries a secretary may decide, page by page."""
 
 
 class Entry(Schema):
@@ -57,7 +51,7 @@ class Reason(Schema):
 
 
 class Bulk(Reason):
-    ids = fields.List(_id(required=True), required=True, validate=validate.Length(min=1, max=500))
+    ids = fields.List(Id(required=True), required=True, validate=validate.Length(min=1, max=500))
     action = fields.String(required=True, validate=validate.OneOf([Decision.APPROVE.value, Decision.REJECT.value]))
 
     @validates_schema
@@ -89,7 +83,7 @@ class LedgerEntries(MethodView):
         return {"entries": queries.entries(actor(), **args)}
 
 
-@blp.route("/ledger/entries/<int:entry_id>/<any(approve, reject):action>")
+@blp.route(f"/ledger/entries/<{ID_PATH}:entry_id>/<any(approve, reject):action>")
 class Decide(MethodView):
     @blp.arguments(Reason)
     @blp.response(200, Entry)
@@ -100,7 +94,7 @@ class Decide(MethodView):
         return queries.entry(entry_id)
 
 
-@blp.route("/ledger/entries/<int:entry_id>/reverse")
+@blp.route(f"/ledger/entries/<{ID_PATH}:entry_id>/reverse")
 class Reverse(MethodView):
     @blp.arguments(Reason)
     @blp.response(200, Entry)

@@ -1,22 +1,21 @@
 """GET /api/v1/rankings: the public monthly ranking (实时通报), open to anyone."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api_base import Blueprint
 from app.db import utcnow
 from app.rankings import queries
-from app.schemas import Schema
+from app.schemas import MONTH, Schema, ScopeQuery
 from ledger import periods
 
 blp = Blueprint("rankings", __name__, url_prefix="/api/v1", description="积分排行榜（公开）")
 
 
-class RankingQuery(Schema):
-    period = fields.String(metadata={"description": "YYYY-MM，默认本月"})
+class RankingQuery(ScopeQuery):
+    period = fields.String(metadata={**MONTH, "description": "YYYY-MM，默认本月"})
     by = fields.String(load_default="member", metadata={"description": "member | unit | community"})
     metric = fields.String(load_default="total", metadata={"description": "total | per_member（单位、社区）"})
-    community_id = fields.Integer()
-    unit_id = fields.Integer()
+    # Bounds are the query's to check: it answers invalid_page, as clients rely on.
     limit = fields.Integer(load_default=queries.DEFAULT_LIMIT)
     offset = fields.Integer(load_default=0)
 

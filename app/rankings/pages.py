@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 from app.errors import Refusal
 from app.rankings import queries
 from app.rankings.api import ranking_args
+from app.schemas import ID_MAX
 from ledger.errors import LedgerError
 from ledger.words import month_words
 
@@ -13,8 +14,10 @@ BY_WORDS = {"member": "党员", "unit": "单位", "community": "社区"}
 
 
 def _int(name: str) -> int | None:
+    """The parameter as a positive integer within an id's range; anything else is as if not given."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; and int() refuses a few thousand digits.
+    return int(value) if value.isdecimal() and len(value) <= 10 and 0 < int(value) <= ID_MAX else None
 
 
 @bp.get("/board")

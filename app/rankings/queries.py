@@ -15,6 +15,7 @@ from app.org.models import Community, Unit
 from app.periods.models import RankingRow
 from app.periods.state import is_closed
 from app.points.models import Balance
+from app.schemas import ID_MAX
 from ledger import periods
 from ledger.ranking import rank_rows
 
@@ -35,8 +36,8 @@ def _check(period: str, by: str, metric: str, unit_id, limit: int, offset: int) 
         raise Refusal("invalid_metric", "人均积分排名只适用于单位和社区")
     if by == "community" and unit_id is not None:
         raise Refusal("invalid_scope", "社区排名不能按单位筛选")
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise Refusal("invalid_page", f"limit 应在 1–{MAX_LIMIT} 之间，offset 不能为负")
+    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= ID_MAX:
+        raise Refusal("invalid_page", f"limit 应在 1–{MAX_LIMIT} 之间，offset 应在 0–{ID_MAX} 之间")
 
 
 def ranking(period: str, by: str = "member", *, community_id: int | None = None, unit_id: int | None = None,

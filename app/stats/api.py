@@ -3,11 +3,11 @@ from io import BytesIO
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api_base import Blueprint
 from app.auth.current import actor
-from app.schemas import Schema
+from app.schemas import MONTH_OR_QUARTER, Id, Schema, ScopeQuery
 from app.stats import queries, workbook
 from app.visits.models import VISIT_CATEGORIES
 
@@ -16,11 +16,9 @@ blp = Blueprint("stats", __name__, url_prefix="/api/v1", description="报到率�
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class StatsQuery(Schema):
-    period = fields.String(required=True, metadata={"description": "YYYY-MM 或 YYYY-Qn"})
-    community_id = fields.Integer()
-    unit_id = fields.Integer()
-    grid_id = fields.Integer()
+class StatsQuery(ScopeQuery):
+    period = fields.String(required=True, metadata=MONTH_OR_QUARTER)
+    grid_id = Id(strict=False)
 
 
 class StatsResponse(Schema):

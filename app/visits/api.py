@@ -1,12 +1,12 @@
 """/api/v1/visits: a member logs a visit to a household paired with them (四必访)."""
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from app.api_base import Blueprint
 from app.auth.current import member_actor
 from app.db import utcnow
-from app.schemas import Schema
+from app.schemas import Id, Schema
 from app.visits import operations
 from app.visits.models import VISIT_CATEGORIES
 
@@ -14,7 +14,7 @@ blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="入户走
 
 
 class VisitRequest(Schema):
-    household_id = fields.Integer(required=True, strict=True)
+    household_id = Id(required=True)
     category = fields.String(required=True, metadata={"enum": list(VISIT_CATEGORIES)})
     visited_on = fields.Date(required=True, metadata={"description": "YYYY-MM-DD，北京时间，不晚于今天"})
     note = fields.String(allow_none=True, metadata={"description": "仅帮联党员、社区书记和管理员可见"})
@@ -29,6 +29,7 @@ class VisitResponse(Schema):
 class Visits(MethodView):
     @blp.arguments(VisitRequest)
     @blp.response(201, VisitResponse)
+    @blp.alt_response(200, schema=VisitResponse, description="同一住户同一天已记录：原来的走访")
     @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}])
     def post(self, body):
         """Log a visit; the same household and day again, or the same Idempotency-Key, answers 200 with the first."""

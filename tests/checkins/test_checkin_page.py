@@ -113,3 +113,12 @@ def test_only_the_events_secretary_or_an_admin_may_show_the_screen(make, phone, 
     _log_in(phone, hall.member.account, path)
     assert phone.get(path).status_code == 403
     assert phone.get(f"/events/{hall.event.id}/screen/code.json").status_code == 403
+
+
+def test_a_forged_key_with_a_nul_character_checks_nobody_in(app, phone, hall, printed):
+    path = f"/c/{printed(hall.event)}"
+    _log_in(phone, hall.member.account, path)
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', phone.get(path).get_data(as_text=True)))
+    refused = phone.post(path, data={**form, "idempotency_key": "key\x00"})
+    assert refused.status_code == 400 and _status(refused.get_data(as_text=True)) == "invalid_idempotency_key"
+    assert _checkins(app) == 0

@@ -39,3 +39,34 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
     routes.discard("/api/v1/openapi.json")
     normalise = lambda p: "/".join("{}" if part.startswith("{") else part for part in p.split("/"))
     assert {normalise(r) for r in routes} <= {normalise(p) for p in documented}
+
+
+def test_the_openapi_document_describes_errors_as_they_are_sent(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    error = document["components"]["responses"]["DEFAULT_ERROR"]["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][error["$ref"].rsplit("/", 1)[1]]
+    assert {name: field["type"] for name, field in schema["properties"].items()} == {"code": "string", "message": "string"}
+    assert schema["required"] == ["code", "message"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/checkins", "/api/v1/events/{event_id}/proxy-checkins",
+                                  "/api/v1/events/{event_id}/signups", "/api/v1/visits", "/api/v1/pairings"])
+def test_a_call_that_answers_a_repeat_with_200_documents_both_answers(client, path):
+    responses = client.get("/api/v1/openapi.json").get_json()["paths"][path]["post"]["responses"]
+    assert {"200", "201"} <= set(responses)
+    assert responses["200"]["content"] == responses["201"]["content"]
+
+
+def test_every_month_or_quarter_parameter_is_documented_with_its_shape(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    named = [(path, p) for path, item in document["paths"].items()
+             for operation in [item] + [o for m, o in item.items() if m != "parameters"]
+             for p in operation.get("parameters", []) if p["name"] in ("period", "quarter", "month")]
+    assert len(named) >= 10
+    assert all("pattern" in p["schema"] for _, p in named), [path for path, p in named if "pattern" not in p["schema"]]
+
+
+@pytest.mark.parametrize("body", ['{"phone": ' + "9" * 5000 + ', "password": "x"}', "[" * 100_000 + "]" * 100_000])
+def test_json_that_python_will_not_read_is_a_400_like_any_malformed_body(client, body):
+    response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"

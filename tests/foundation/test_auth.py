@@ -83,3 +83,9 @@ def test_the_login_page_never_redirects_off_site(client, make):
     member = make.member()
     response = client.post("/login?next=//evil.example/x", data={"phone": member.phone, "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_a_phone_with_a_nul_character_is_refused_on_the_login_page(client, make):
+    make.member()
+    response = client.post("/login", data={"phone": "138\x00", "password": PASSWORD})
+    assert response.status_code == 400 and "手机号格式不对" in response.text

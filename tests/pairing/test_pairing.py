@@ -35,6 +35,7 @@ def test_a_secretary_pairs_a_member_with_a_household_of_their_community(client, 
     assert response.status_code == 201
     body = response.get_json()
     assert (body["member_id"], body["household_id"], body["ended_at"]) == (member.id, household.id, None)
+    assert body["started_at"].endswith("+08:00")
     again = _pair(client, secretary, member, household)
     assert again.status_code == 200 and again.get_json()["pairing_id"] == body["pairing_id"]
     assert _pairings(app) == [(member.id, household.id, True)]

@@ -48,3 +48,9 @@ def test_a_bad_board_query_is_a_400_page(client):
     for query in ("period=2026-13", "by=household", "metric=per_member"):
         response = client.get(f"/board?{query}")
         assert response.status_code == 400 and "text/html" in response.content_type
+
+
+def test_a_board_id_that_is_no_id_is_ignored_not_a_server_error(client):
+    for query in ("community_id=²", "unit_id=99999999999999999999", "page=²", "community_id=" + "9" * 5000):
+        response = client.get(f"/board?period=2026-10&{query}")
+        assert response.status_code == 200 and "text/html" in response.content_type

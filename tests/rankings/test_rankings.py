@@ -110,6 +110,8 @@ def test_rankings_filter_by_community_and_unit(app, make, client):
     ({"limit": 0}, "invalid_page"),
     ({"limit": 501}, "invalid_page"),
     ({"offset": -1}, "invalid_page"),
+    ({"offset": 10**20}, "invalid_page"),
+    ({"community_id": 10**20}, "invalid_request"),
     ({"limit": "many"}, "invalid_request"),
 ])
 def test_a_bad_query_is_refused_with_400(client, query, code):
