@@ -57,6 +57,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 90 * 24 * 3600  # older members should not have to log in every Sunday
     WTF_CSRF_TIME_LIMIT = None
     JSON_AS_ASCII = False
+    # Every body the API takes is a few hundred bytes; a megabyte is generous and stops a flood early (413).
+    MAX_CONTENT_LENGTH = 1024 * 1024
 
     @classmethod
     def load(cls, instance_path: str) -> dict:

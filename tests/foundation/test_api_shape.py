@@ -70,3 +70,10 @@ def test_every_month_or_quarter_parameter_is_documented_with_its_shape(client):
 def test_json_that_python_will_not_read_is_a_400_like_any_malformed_body(client, body):
     response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client):
+    response = client.post("/api/v1/auth/token", data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                           content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json() == {"code": "too_large", "message": "请求内容过大"}
