@@ -96,7 +96,7 @@ def advisory_lock(key: int, *, shared: bool) -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         return
     take = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
-    per_transaction(("advisory", key, shared), lambda: db.session.execute(select(take(key))))
+    per_transaction(("advisory", key, shared), lambda: db.session.execute(select(take(key))).scalar())
 
 
 def insert(model):

@@ -16,14 +16,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.auth import scope
 from app.checkins import tokens
 from app.checkins.models import Checkin
-from app.db import lock
 from app.errors import Forbidden, NotFound, Refusal
 from app.events.models import Event
 from app.events.operations import managed_event
 from app.extensions import db
 from app.members.models import Member
 from app.points.models import EntryStatus
-from app.points.operations import append_entry
+from app.points.operations import append_entry, lock_member
 from ledger import periods
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,7 @@ def _replayed(member_id: int, idempotency_key: str | None) -> Checkin | None:
 
 def _record(event: Event, member_id: int, now: datetime, **values) -> Outcome:
     """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction."""
-    lock(Member, member_id)
+    lock_member(member_id)
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, created_at=now, **values)
             .on_conflict_do_nothing().returning(Checkin.id))
@@ -86,11 +85,11 @@ def _record(event: Event, member_id: int, now: datetime, **values) -> Outcome:
         # Lost to a concurrent scan, a retry, or a key already used for another scan: answer with that one.
         existing = _existing(event.id, member_id) or _replayed(member_id, values.get("idempotency_key"))
         return _outcome(existing, new=False)
-    append_entry(member_id, natural_period=periods.month_of(event.starts_at), source="checkin",
-                 source_id=checkin_id, now=now, kind=event.kind, category=event.category,
-                 force_pending=values["method"] == "proxy")
+    entry = append_entry(member_id, natural_period=periods.month_of(event.starts_at), source="checkin",
+                         source_id=checkin_id, now=now, kind=event.kind, category=event.category,
+                         force_pending=values["method"] == "proxy")
     log.info("member %s checked in at event %s (%s)", member_id, event.id, values["method"])
-    return _outcome(db.session.get(Checkin, checkin_id), new=True)
+    return Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, values.get("by_account_id"))
 
 
 def _check_code(event: Event, claim: tokens.Claim, now: datetime) -> None:

@@ -71,10 +71,14 @@ def _run(statement, params):
     return db.session.connection().execute(statement, params)
 
 
-def _lock_member(member_id: int) -> None:
+def lock_member(member_id: int) -> None:
+    """Hold the member's chain until the transaction ends: one member's writes take turns, others never wait.
+
+    Check-ins and visits call it before their own insert, so a retry waits for the first try to commit."""
     db.session.flush()  # ORM changes made before this operation must be seen by its Core statements
     enter_ledger()
-    _run(_LOCK_MEMBER, {"member_id": member_id})
+    # Fetched, not left open: an unread cursor would hold SQLite's read snapshot past the commit.
+    per_transaction(("member_lock", member_id), lambda: _run(_LOCK_MEMBER, {"member_id": member_id}).first())
 
 
 def _head(member_id: int) -> chain.Head:
@@ -113,7 +117,7 @@ def append_entry(member_id: int, *, natural_period: str, source: str, source_id:
                  kind: str | None = None, category: str | None = None, force_pending: bool = False,
                  reason: str | None = None) -> Appended:
     """A new entry priced by the rule in force at `now`, in its month or the next open one."""
-    _lock_member(member_id)
+    lock_member(member_id)
     period = open_period(natural_period)
     book = per_transaction("rulebook", rulebook)
     rule = book.find(source, kind=kind, category=category, at=now)
@@ -143,7 +147,7 @@ def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
         raise Forbidden("不能审核本人的积分", code="own_entry")
     if not scope.may_audit(actor, member):
         raise Forbidden("只能审核本社区党员的积分", code="out_of_scope")
-    _lock_member(member.id)
+    lock_member(member.id)
     db.session.refresh(status)  # read again under the lock
     return status, member
 
@@ -201,7 +205,7 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
 
 def carry(status: EntryStatus, to_period: str, now: datetime) -> None:
     """At month close, a still-pending entry moves to the next open month, said so by a system record."""
-    _lock_member(status.member_id)
+    lock_member(status.member_id)
     db.session.refresh(status)
     if status.state != State.PENDING.value or status.period == to_period:
         return

@@ -5,13 +5,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.db import insert, lock, transaction
+from app.db import insert, transaction
 from app.errors import Forbidden, Refusal
 from app.extensions import db
-from app.members.models import Member, Pairing
+from app.members.models import Pairing
 from app.pairing.queries import active_pairings
 from app.points.models import EntryStatus
-from app.points.operations import append_entry
+from app.points.operations import append_entry, lock_member
 from app.visits.models import VISIT_CATEGORIES, Visit
 from ledger import periods
 from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
@@ -44,7 +44,7 @@ def log_visit(member_id: int, household_id: int, category: str, visited_on: date
     phone that retries on a bad connection must not earn twice."""
     _check(category, visited_on, idempotency_key, now)
     with transaction():
-        lock(Member, member_id)  # one member's retries take turns, so the checks below hold until commit
+        lock_member(member_id)  # one member's retries take turns, so the checks below hold until commit
         if idempotency_key is not None:
             replayed = db.session.scalar(select(Visit.id).where(Visit.member_id == member_id,
                                                                 Visit.idempotency_key == idempotency_key))
