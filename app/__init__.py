@@ -16,11 +16,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Alembic lists every plugin it loads at INFO: noise on every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app import models  # noqa: F401  (the whole schema, for migrations)
+    from app import models, security  # noqa: F401  (models: the whole schema, for migrations)
     from app.extensions import api, csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    security.init_app(app)
     csrf.init_app(app)
     api.init_app(app)
 
