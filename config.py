@@ -63,12 +63,13 @@ class Config:
     # Rate limits (Flask-Limiter; "N per minute;M per hour"). Logins and anonymous calls count per client
     # address; a logged-in account's calls per account, whatever address, so a hall behind one NAT is never
     # slowed: a member scanning 8 events in 10 s makes some 16 requests.
-    RATELIMIT_ACCOUNT = "40 per 10 seconds;1000 per 10 minutes"
-    RATELIMIT_ANONYMOUS = "300 per minute;3000 per hour"
+    # Each may be set in the environment by the same name.
+    RATELIMIT_ACCOUNT = os.environ.get("RATELIMIT_ACCOUNT") or "40 per 10 seconds;1000 per 10 minutes"
+    RATELIMIT_ANONYMOUS = os.environ.get("RATELIMIT_ANONYMOUS") or "300 per minute;3000 per hour"
     # Every login attempt from an address (Argon2 is dear on purpose), and separately the failed ones: a
     # hall of 500 members logging in at once passes, a guesser is slowed within the minute.
-    RATELIMIT_LOGIN = "600 per minute"
-    RATELIMIT_LOGIN_FAILURES = "20 per minute;200 per hour"
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN") or "600 per minute"
+    RATELIMIT_LOGIN_FAILURES = os.environ.get("RATELIMIT_LOGIN_FAILURES") or "20 per minute;200 per hour"
     # memory:// counts in each worker process by itself; redis://host:port/db shares the counts across
     # workers and hosts. While a Redis store is unreachable each worker counts in memory.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"

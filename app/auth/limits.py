@@ -10,6 +10,7 @@ import time
 
 from flask import current_app, g, jsonify, render_template, request
 from flask_limiter import Limit, Limiter, RateLimitExceeded
+from limits import parse_many
 
 from app.api_base import is_api_request
 from app.auth.current import client_address
@@ -49,6 +50,9 @@ def _limit(setting: str, kind: str, key, scope: str, **options) -> Limit:
 
 def init_app(app) -> Limiter:
     """Bind a limiter of the app's own (tests build many apps, each with its own counts)."""
+    for setting in ("RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FAILURES", "RATELIMIT_ACCOUNT", "RATELIMIT_ANONYMOUS"):
+        # A mistyped limit fails here, at start, not on every request.
+        parse_many(app.config[setting])
     limiter = Limiter(_address_key, default_limits=[
         _limit("RATELIMIT_LOGIN", "login", _address_key, "login"),
         _limit("RATELIMIT_LOGIN_FAILURES", "login", _address_key, "login-failures", deduct_when=_failed),

@@ -5,7 +5,9 @@ import re
 
 import pytest
 
+from app import create_app
 from app.checkins import tokens
+from config import TestConfig
 from tests.auth.conftest import REAL_LIMITS, csrf_token, log_in_page, login, redis_config
 from tests.conftest import PASSWORD
 
@@ -58,11 +60,13 @@ def test_a_member_scanning_eight_events_in_ten_seconds_is_not_slowed(app, browse
         assert tapped.status_code == 200 and 'data-checkin-status="checked_in"' in tapped.text
 
 
-def test_fifty_wrong_passwords_a_minute_from_one_address_are_slowed_while_another_address_logs_in(client, make):
+def test_fifty_wrong_passwords_a_minute_from_one_address_are_slowed_while_another_address_logs_in(app, client, make):
     member = make.member()
+    most = int(app.config["RATELIMIT_LOGIN_FAILURES"].split()[0])
+    assert most < 50
     # Fifty phones, so that it is the address that is slowed and not one phone locked out.
     answers = [login(client, f"1390000{n:04d}", "guess", "203.0.113.9") for n in range(50)]
-    assert [a.status_code for a in answers[:20]] == [401] * 20
+    assert [a.status_code for a in answers[:most]] == [401] * most
     _assert_rate_limited(answers[-1])
     _assert_rate_limited(login(client, member.phone, PASSWORD, "203.0.113.9"))
     assert login(client, member.phone, PASSWORD, "198.51.100.7").status_code == 200
@@ -93,10 +97,10 @@ def test_anonymous_calls_are_limited_per_address_and_pages_say_so_in_chinese(app
     assert client.get("/api/v1/rankings", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
 
 
-def test_a_slowed_login_page_shows_the_form_with_the_reason(browser):
+def test_a_slowed_login_page_shows_the_form_with_the_reason(app, browser):
     phone = browser()
     csrf = csrf_token(phone.get("/login").text)
-    for n in range(21):
+    for n in range(int(app.config["RATELIMIT_LOGIN_FAILURES"].split()[0]) + 1):
         answer = phone.post("/login", data={"phone": f"1390000{n:04d}", "password": "guess", "csrf_token": csrf})
     assert answer.status_code == 429 and "请求过于频繁" in answer.text and 'name="phone"' in answer.text
     assert int(answer.headers["Retry-After"]) > 0
@@ -105,3 +109,9 @@ def test_a_slowed_login_page_shows_the_form_with_the_reason(browser):
 def test_healthz_is_never_limited(app, client):
     most = int(app.config["RATELIMIT_ANONYMOUS"].split()[0])
     assert {client.get("/healthz").status_code for _ in range(most + 10)} == {200}
+
+
+def test_a_mistyped_limit_stops_the_app_at_start_not_on_every_request():
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    with pytest.raises(ValueError):
+        create_app({**config, "RATELIMIT_ACCOUNT": "forty a minute", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
