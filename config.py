@@ -22,6 +22,14 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def _trusted_proxies() -> int:
+    """TRUSTED_PROXIES: how many proxies in front of the app set X-Forwarded-For (0: trust none)."""
+    value = os.environ.get("TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isdecimal():
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number of proxy hops, not {value!r}")
+    return int(value)
+
+
 def _database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -46,15 +54,37 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     API_TOKEN_SECONDS = 12 * 3600
-    # Login lock-out: after this many wrong passwords in a row the account waits this long.
+    # Lock-out: this many wrong passwords for one phone from one client address within LOGIN_LOCK_SECONDS
+    # refuse that phone from that address (only) for LOGIN_LOCK_SECONDS.
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_SECONDS = 15 * 60
+    # Proxies in front of the app that append the client's address to X-Forwarded-For; 0 trusts the header never.
+    TRUSTED_PROXIES = _trusted_proxies()
+    # Rate limits (Flask-Limiter; "N per minute;M per hour"). Logins and anonymous calls count per client
+    # address; a logged-in account's calls per account, whatever address, so a hall behind one NAT is never
+    # slowed: a member scanning 8 events in 10 s makes some 16 requests.
+    # Each may be set in the environment by the same name.
+    RATELIMIT_ACCOUNT = os.environ.get("RATELIMIT_ACCOUNT") or "40 per 10 seconds;1000 per 10 minutes"
+    RATELIMIT_ANONYMOUS = os.environ.get("RATELIMIT_ANONYMOUS") or "300 per minute;3000 per hour"
+    # Every login attempt from an address (Argon2 is dear on purpose), and separately the failed ones: a
+    # hall of 500 members logging in at once passes, a guesser is slowed within the minute.
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN") or "600 per minute"
+    RATELIMIT_LOGIN_FAILURES = os.environ.get("RATELIMIT_LOGIN_FAILURES") or "20 per minute;200 per hour"
+    # memory:// counts in each worker process by itself; redis://host:port/db shares the counts across
+    # workers and hosts. While a Redis store is unreachable each worker counts in memory.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # A screen code (rotating token) lives this long; the contract promises "within 60 seconds".
     ROTATING_TOKEN_SECONDS = 45
     RANKING_CACHE_SECONDS = 5
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 90 * 24 * 3600  # older members should not have to log in every Sunday
+    # Rolling: each visit renews it, so a member who checks in once a month stays logged in, and a lost
+    # phone's session ends after six weeks of silence. SESSION_COOKIE_SECURE follows BASE_URL (app.security).
+    PERMANENT_SESSION_LIFETIME = 45 * 24 * 3600
+    # The server-side record of a session is renewed at most this often (a write per request would be waste).
+    SESSION_TOUCH_SECONDS = 3600
     WTF_CSRF_TIME_LIMIT = None
     JSON_AS_ASCII = False
     # Every body the API takes is a few hundred bytes; a megabyte is generous and stops a flood early (413).
@@ -77,3 +107,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-only-key-not-for-production"
     PASSWORD_HASH_FAST = True
+    # The fuzzer and the bulk tests send thousands of requests from one address; tests/auth runs the real limits.
+    RATELIMIT_ACCOUNT = RATELIMIT_ANONYMOUS = RATELIMIT_LOGIN = RATELIMIT_LOGIN_FAILURES = "100000 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -43,8 +43,16 @@ def database_url(postgres_url, tmp_path):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def app_config(request):
+    """Settings over TestConfig's for the app of a test: a folder's conftest may override this, a test
+    may parametrise it (indirect=True)."""
+    return getattr(request, "param", {})
+
+
+@pytest.fixture
+def app(database_url, app_config, tmp_path):
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config.update(app_config)
     config["SQLALCHEMY_DATABASE_URI"] = database_url
     app = create_app(config)
     with app.app_context():

@@ -1,10 +1,35 @@
-"""Who is asking: the bearer token on /api/v1, the session cookie on pages."""
+"""Who is asking, and from where: the bearer token on /api/v1, the session cookie on pages."""
 from flask import g, request, session
 
-from app.auth import tokens
+from app.auth import operations, tokens
 from app.auth.models import Account
+from app.db import utcnow
 from app.errors import Forbidden, Unauthenticated
 from app.extensions import db
+
+# Answered without asking who is there: the probe must stay cheap, static files are the same for all.
+_NOBODY_NEEDED = {"static", "health.healthz"}
+
+
+def init_app(app) -> None:
+    app.before_request(_identify)
+
+
+def _identify() -> None:
+    """Find the caller before the view (and before the rate limiter, which counts a logged-in account's
+    calls per account). A stale token is not refused here: a public call answers it as anonymous, and a
+    call that needs an account refuses it itself."""
+    if request.endpoint is None or request.endpoint in _NOBODY_NEEDED:
+        return
+    try:
+        optional_actor()
+    except Unauthenticated:
+        pass
+
+
+def client_address() -> str:
+    """The client's address: the peer's, or with TRUSTED_PROXIES the one the last trusted proxy saw."""
+    return request.remote_addr or "unknown"
 
 
 def _from_bearer() -> Account | None:
@@ -22,14 +47,22 @@ def _from_bearer() -> Account | None:
 
 
 def _from_session() -> Account | None:
-    account_id = session.get("account_id")
-    if not isinstance(account_id, int):
+    token = session.get("sid")
+    if not isinstance(token, str):
         return None
-    account = db.session.get(Account, account_id)
-    if account is None or account.token_version != session.get("v"):
+    found = operations.find_session(token, utcnow())
+    if found is None:
+        # Logged out, ended by a password change or a reset, or silent past its lifetime.
         session.clear()
         return None
-    return account
+    g.login_session_id = found.id
+    return db.session.get(Account, found.account_id)
+
+
+def login_session_id() -> int | None:
+    """The server-side session behind this page request's cookie (None on the API)."""
+    optional_actor()
+    return g.get("login_session_id")
 
 
 def optional_actor() -> Account | None:

@@ -1,17 +1,28 @@
-"""Logging in: the password check, and the lock-out that slows down guessing."""
+"""Logging in and out, and passwords: the one write path for accounts' credentials and sessions.
+
+Wrong passwords lock a phone out only for the client address that sent them (CONTRACT.md, "Rulings on
+integrity and abuse"): a stranger guessing the admin's password slows down himself, never the admin."""
+import hashlib
 import logging
+import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from app.auth.models import Account
-from app.auth.passwords import check_password
-from app.db import transaction
-from app.errors import Refusal
+from app.auth import scope
+from app.auth.models import Account, LoginFailure, LoginSession
+from app.auth.passwords import check_password, dummy_hash, hash_password
+from app.db import insert, lock, transaction
+from app.errors import NotFound, Refusal
 from app.extensions import db
 
 log = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 8
+# A one-time password is read out to a member over the phone: no 0/o, 1/l/i to mishear.
+_ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_PASSWORD_LENGTH = 10
 
 
 class BadCredentials(Refusal):
@@ -30,24 +41,166 @@ class LockedOut(Refusal):
         self.retry_after = int((until - now).total_seconds()) + 1
 
 
-def login(phone: str, password: str, now: datetime) -> Account:
-    """The account for this phone and password. Wrong passwords in a row lock the account for a while."""
-    phone = (phone or "").strip()
+class WrongPassword(Refusal):
+    status = 403
+
+    def __init__(self):
+        super().__init__("wrong_password", "当前密码不正确")
+
+
+class WeakPassword(Refusal):
+    def __init__(self, message: str):
+        super().__init__("weak_password", message)
+
+
+def _digest(text: str) -> str:
+    # surrogatepass: whatever a client sent digests, rather than failing.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _failure_key(phone: str, address: str) -> str:
+    return _digest(f"{phone}\n{address}")
+
+
+def _lock_window() -> timedelta:
+    return timedelta(seconds=current_app.config["LOGIN_LOCK_SECONDS"])
+
+
+def _count_failure(key: str, now: datetime) -> None:
+    """One more wrong password for this phone and address; the last of LOGIN_MAX_FAILURES locks them out."""
+    window = _lock_window()
+    # Failures older than the window are forgotten (a lock lasts as long as the window, so it is over too).
+    db.session.execute(delete(LoginFailure).where(LoginFailure.last_failed_at <= now - window))
+    # One statement, so that two workers counting the same key at once both count.
+    stmt = insert(LoginFailure).values(key=key, failures=1, last_failed_at=now)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=[LoginFailure.key], set_={"failures": LoginFailure.failures + 1, "last_failed_at": now}))
+    row = db.session.get(LoginFailure, key, populate_existing=True)
+    if row.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+        row.locked_until = now + window
+        log.warning("login locked out for a phone from one address after %s wrong passwords", row.failures)
+
+
+def _verify(phone: str, password: str, address: str, now: datetime) -> Account:
+    """The account when the password is its own; otherwise the failure counted, then refused.
+
+    The hash is checked outside any transaction: on SQLite a transaction holds the one writer lock, and
+    Argon2 takes its time on purpose."""
+    key = _failure_key(phone, address)
     with transaction():
-        account = db.session.scalars(select(Account).where(Account.phone == phone).with_for_update()).first()
-        if account is None:
-            # Same answer as a wrong password: whether a phone has an account is nobody's business.
-            raise BadCredentials()
-        if account.locked_until is not None and account.locked_until > now:
-            raise LockedOut(account.locked_until, now)
-        if not check_password(account.password_hash, password or ""):
-            account.failed_logins += 1
-            if account.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                account.locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCK_SECONDS"])
-                account.failed_logins = 0
-                log.warning("account %s locked after repeated wrong passwords", account.id)
-            db.session.commit()
-            raise BadCredentials()
-        account.failed_logins = 0
-        account.locked_until = None
+        failures = db.session.get(LoginFailure, key)
+        locked_until = failures.locked_until if failures is not None else None
+        account = db.session.scalars(select(Account).where(Account.phone == phone)).first()
+        password_hash = account.password_hash if account is not None else None
+        had_failures = failures is not None
+    if locked_until is not None and locked_until > now:
+        raise LockedOut(locked_until, now)
+    # An unknown phone costs the same hash check as a known one: the time tells nothing either.
+    matches = check_password(password_hash or dummy_hash(), password or "") and password_hash is not None
+    if matches and not had_failures:
+        return account
+    with transaction():
+        if matches:
+            db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+        else:
+            _count_failure(key, now)
+    if not matches:
+        raise BadCredentials()
     return account
+
+
+def login(phone: str, password: str, address: str, now: datetime) -> Account:
+    """The account for this phone and password, asked from this client address. An unknown phone is
+    answered exactly as a wrong password, and counts toward the same lock-out."""
+    return _verify((phone or "").strip(), password, address, now)
+
+
+def start_session(account: Account, now: datetime) -> str:
+    """A new browser session for the account: returns the token its cookie carries."""
+    token = secrets.token_urlsafe(32)
+    with transaction():
+        expired = now - current_app.permanent_session_lifetime
+        db.session.execute(delete(LoginSession).where(LoginSession.seen_at < expired))
+        db.session.add(LoginSession(token_digest=_digest(token), account_id=account.id, created_at=now, seen_at=now))
+    return token
+
+
+def find_session(token: str, now: datetime) -> LoginSession | None:
+    """The live session a cookie's token names; renewed now and then, as the lifetime rolls from its last use."""
+    found = db.session.scalars(select(LoginSession).where(LoginSession.token_digest == _digest(token))).first()
+    if found is None or found.seen_at <= now - current_app.permanent_session_lifetime:
+        return None
+    if found.seen_at <= now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"]):
+        with transaction():
+            found.seen_at = now
+    return found
+
+
+def end_session(token: str) -> None:
+    """Logout: this browser's session ends on the server; the account's other devices stay logged in."""
+    with transaction():
+        db.session.execute(delete(LoginSession).where(LoginSession.token_digest == _digest(token)))
+
+
+def _end_sessions(account: Account, keep_session_id: int | None = None) -> None:
+    """Every session and bearer token of the account ends, save the session that asked (if any)."""
+    query = delete(LoginSession).where(LoginSession.account_id == account.id)
+    if keep_session_id is not None:
+        query = query.where(LoginSession.id != keep_session_id)
+    db.session.execute(query)
+    account.token_version += 1
+
+
+def check_new_password(new_password: str, current_password: str | None = None) -> None:
+    """The rule for a password a person chooses: at least 8 characters, not one character repeated, and
+    not the password it replaces."""
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"新密码至少需要{MIN_PASSWORD_LENGTH}个字符")
+    if len(set(new_password)) == 1:
+        raise WeakPassword("新密码不能全是同一个字符")
+    if current_password is not None and new_password == current_password:
+        raise WeakPassword("新密码不能与当前密码相同")
+
+
+def change_password(account: Account, password: str, new_password: str, address: str, now: datetime, *,
+                    keep_session_id: int | None = None) -> Account:
+    """The owner changes their password, proving the current one (a wrong one counts toward the lock-out,
+    as at login). Every other session and every bearer token of the account ends; `keep_session_id`, the
+    session that asked, stays logged in. Returns the account, to issue a fresh token from."""
+    check_new_password(new_password, password)
+    try:
+        _verify(account.phone, password, address, now)
+    except BadCredentials:
+        raise WrongPassword() from None
+    password_hash = hash_password(new_password)
+    with transaction():
+        account = lock(Account, account.id)
+        account.password_hash = password_hash
+        account.must_change_password = False
+        _end_sessions(account, keep_session_id)
+    log.info("account %s changed its password", account.id)
+    return account
+
+
+def _one_time_password() -> str:
+    while True:
+        password = "".join(secrets.choice(_ONE_TIME_ALPHABET) for _ in range(ONE_TIME_PASSWORD_LENGTH))
+        if len(set(password)) > 1:
+            return password
+
+
+def reset_password(actor: Account, account_id: int) -> tuple[Account, str]:
+    """A forgotten password: the account gets a one-time password, returned here once and stored only as a
+    hash, must change it at its next login, and every session and token it had ends."""
+    password = _one_time_password()
+    password_hash = hash_password(password)
+    with transaction():
+        account = lock(Account, account_id)
+        if account is None:
+            raise NotFound("账号")
+        scope.require(scope.may_reset_password(actor, account), "只有管理员或该党员所在社区的书记可以重置密码")
+        account.password_hash = password_hash
+        account.must_change_password = True
+        _end_sessions(account)
+    log.warning("account %s had its password reset by account %s", account.id, actor.id)
+    return account, password

@@ -1,12 +1,13 @@
 """The login page: phone and password, remembered on the phone so older members log in once."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Regexp
 
 from app.auth import operations
+from app.auth.current import client_address
 from app.db import utcnow
 from app.errors import Refusal
 
@@ -26,28 +27,39 @@ def _safe_next(target: str | None) -> str:
     return url_for("auth_pages.home")
 
 
+def login_page(error: str | None, status: int, form: LoginForm | None = None):
+    """The login form, with what went wrong above it."""
+    return make_response(render_template("login.html", form=form or LoginForm(), error=error), status)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    error = None
     if form.validate_on_submit():
         try:
-            account = operations.login(form.phone.data, form.password.data, utcnow())
+            account = operations.login(form.phone.data, form.password.data, client_address(), utcnow())
         except Refusal as refusal:
-            error = refusal.message
+            # A page answers a wrong password 400 (401 asks a browser for HTTP credentials); a lock-out 429.
+            response = login_page(refusal.message, 429 if refusal.status == 429 else 400, form)
+            if getattr(refusal, "retry_after", None):
+                response.headers["Retry-After"] = str(refusal.retry_after)
+            return response
         else:
+            token = operations.start_session(account, utcnow())
             session.clear()
             session.permanent = True
-            session["account_id"] = account.id
-            session["v"] = account.token_version
+            session["sid"] = token
             return redirect(_safe_next(request.args.get("next")))
-    elif request.method == "POST":
-        error = "；".join(e for errors in form.errors.values() for e in errors)
-    return render_template("login.html", form=form, error=error), (400 if error else 200)
+    if request.method == "POST":
+        return login_page("；".join(e for errors in form.errors.values() for e in errors), 400, form)
+    return login_page(None, 200, form)
 
 
 @bp.post("/logout")
 def logout():
+    token = session.get("sid")
+    if isinstance(token, str):
+        operations.end_session(token)
     session.clear()
     return redirect(url_for("auth_pages.login"))
 

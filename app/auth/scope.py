@@ -94,3 +94,12 @@ def may_check_in(account: Account) -> bool:
 def may_close_month(account: Account) -> bool:
     """结账 publishes the month's ranking for the whole county: the organisation department's call."""
     return is_admin(account)
+
+
+def may_reset_password(account: Account, target: Account) -> bool:
+    """A forgotten password is reset by the county, or, for a member's own account, by the secretary of
+    the member's community (who knows them by sight)."""
+    if is_admin(account):
+        return True
+    member = target.member if target.role == "member" else None
+    return member is not None and secretary_of_community(account, member.community_id)

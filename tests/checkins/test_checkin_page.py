@@ -98,7 +98,9 @@ def test_the_hall_screen_shows_a_code_that_renews_and_works(phone, hall, scan):
     assert phone.get(path).status_code == 302
     _log_in(phone, hall.secretary, path)
     page = phone.get(path).get_data(as_text=True)
-    assert 'src="data:image/svg+xml;base64,' in page and "请用微信扫一扫签到" in page and "setTimeout" in page
+    assert 'src="data:image/svg+xml;base64,' in page and "请用微信扫一扫签到" in page and "/static/screen.js" in page
+    with phone.get("/static/screen.js") as script:
+        assert "setTimeout" in script.text
 
     code = phone.get(f"/events/{hall.event.id}/screen/code.json")
     assert code.headers["Cache-Control"] == "no-store"

@@ -1,4 +1,5 @@
-"""Accounts: bearer tokens for the API, a session for pages, and a lock-out against guessing."""
+"""Accounts: bearer tokens for the API, a session for pages, and a lock-out against guessing (tests/auth
+holds the lock-out per address, the rate limits, revocable sessions and the security headers)."""
 from app.extensions import db
 from app.auth.models import Account
 from tests.conftest import PASSWORD
@@ -27,7 +28,7 @@ def test_an_unknown_phone_gets_the_same_answer_as_a_wrong_password(client):
     assert response.status_code == 401 and response.get_json()["code"] == "bad_credentials"
 
 
-def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(app, client, make):
+def test_repeated_wrong_passwords_lock_the_phone_out_from_that_address_even_for_the_right_one(app, client, make):
     member = make.member()
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         client.post("/api/v1/auth/token", json={"phone": member.phone, "password": "guess"})

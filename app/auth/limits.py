@@ -1,0 +1,87 @@
+"""Rate limits (Flask-Limiter): logins and anonymous calls per client address, a logged-in account's calls
+per account and never per address, so that a hall of hundreds behind one address is never slowed.
+
+The limits are the RATELIMIT_* settings in config.py; the counts live in RATELIMIT_STORAGE_URI (memory://,
+each worker process on its own, or a shared redis://). Too many requests: 429 `rate_limited` with
+Retry-After, as {code, message} on the API and as a Chinese page (the login form, for a login) on pages."""
+import logging
+import math
+import time
+
+from flask import current_app, g, jsonify, render_template, request
+from flask_limiter import Limit, Limiter, RateLimitExceeded
+from limits import parse_many
+
+from app.api_base import is_api_request
+from app.auth.current import client_address
+from app.auth.pages import login_page
+
+log = logging.getLogger(__name__)
+
+LOGIN_ENDPOINTS = {"auth.Token", "auth_pages.login"}
+
+
+def _kind() -> str | None:
+    """Which limits a request counts against: `login`, `account` or `anonymous`; None for /healthz."""
+    if request.endpoint == "health.healthz":
+        return None
+    if request.method == "POST" and request.endpoint in LOGIN_ENDPOINTS:
+        return "login"
+    return "account" if g.get("actor") is not None else "anonymous"
+
+
+def _address_key() -> str:
+    return f"address:{client_address()}"
+
+
+def _account_key() -> str:
+    return f"account:{g.actor.id}"
+
+
+def _failed(response) -> bool:
+    return response.status_code >= 400
+
+
+def _limit(setting: str, kind: str, key, scope: str, **options) -> Limit:
+    # Shared, with a scope of its own: one count across every endpoint, not one per endpoint.
+    return Limit(lambda: current_app.config[setting], key_function=key, scope=scope, shared=True,
+                 exempt_when=lambda: _kind() != kind, **options)
+
+
+def init_app(app) -> Limiter:
+    """Bind a limiter of the app's own (tests build many apps, each with its own counts)."""
+    for setting in ("RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FAILURES", "RATELIMIT_ACCOUNT", "RATELIMIT_ANONYMOUS"):
+        # A mistyped limit fails here, at start, not on every request.
+        parse_many(app.config[setting])
+    limiter = Limiter(_address_key, default_limits=[
+        _limit("RATELIMIT_LOGIN", "login", _address_key, "login"),
+        _limit("RATELIMIT_LOGIN_FAILURES", "login", _address_key, "login-failures", deduct_when=_failed),
+        _limit("RATELIMIT_ACCOUNT", "account", _account_key, "account"),
+        _limit("RATELIMIT_ANONYMOUS", "anonymous", _address_key, "anonymous"),
+    ])
+    limiter.init_app(app)
+    app.extensions["rate_limiter"] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many_requests)
+    return limiter
+
+
+def _wait_seconds() -> int:
+    breached = current_app.extensions["rate_limiter"].current_limit
+    return max(1, math.ceil(breached.reset_at - time.time())) if breached is not None else 60
+
+
+def _too_many_requests(_error: RateLimitExceeded):
+    seconds = _wait_seconds()
+    wait = f"{seconds}秒" if seconds < 60 else f"{math.ceil(seconds / 60)}分钟"
+    message = f"请求过于频繁，请{wait}后再试"
+    log.warning("rate limited %s %s from %s", request.method, request.path, client_address())
+    if is_api_request():
+        response = jsonify({"code": "rate_limited", "message": message})
+        response.status_code = 429
+    elif request.endpoint == "auth_pages.login":
+        # The login form itself says it, above its fields.
+        response = login_page(message, 429)
+    else:
+        response = current_app.make_response((render_template("rate_limited.html", message=message), 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
