@@ -1,7 +1,7 @@
 """Logging a visit to a paired household (入户走访, 四必访): once per member, household and day, with its
 ledger entry in the same transaction. The note is private and never logged."""
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -12,8 +12,10 @@ from app.members.models import Pairing
 from app.pairing.queries import active_pairings
 from app.points.models import EntryStatus
 from app.points.operations import append_entry, lock_member
+from app.points.rules import county_settings
 from app.visits.models import VISIT_CATEGORIES, Visit
 from ledger import periods
+from ledger.explain import date_words
 from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
 
 log = logging.getLogger(__name__)
@@ -24,8 +26,15 @@ KEY_LENGTH = Visit.idempotency_key.type.length
 def _check(category: str, visited_on: date, idempotency_key: str | None, now: datetime) -> None:
     if category not in VISIT_CATEGORIES:
         raise Refusal("invalid_category", "走访类别应为：" + "、".join(CATEGORY_WORDS[c] for c in VISIT_CATEGORIES))
-    if visited_on > periods.local(now).date():
+    today = periods.local(now).date()
+    if visited_on > today:
         raise Refusal("future_date", "走访日期不能晚于今天", status=409)
+    # However late a visit is logged it lands in an open month; the bound keeps it from reaching back to a
+    # month whose cap was never used (a visit "on 1900-01-01" earned a fresh month of points).
+    max_age = county_settings().visit_max_age_days
+    oldest = today - timedelta(days=max_age)
+    if visited_on < oldest:
+        raise Refusal("too_old", f"只能登记最近{max_age}天内的走访（{date_words(oldest)}及以后）", status=409)
     if idempotency_key is not None and not 0 < len(idempotency_key) <= KEY_LENGTH:
         raise Refusal("invalid_idempotency_key", f"Idempotency-Key 应为 1–{KEY_LENGTH} 个字符")
 

@@ -3,12 +3,13 @@ ledger entry priced by the rules, refused for a household not paired with the me
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db import utcnow
+from app.errors import Refusal
 from app.extensions import db
 from app.members.models import Pairing
-from app.org.models import Community
+from app.org.models import Community, CountySettings
 from app.points.models import EntryStatus
 from app.visits.models import Visit
 from ledger import periods
@@ -170,3 +171,47 @@ def test_an_overlong_idempotency_key_is_a_400(client, app, paired):
     response = _visit(client, {**headers, "Idempotency-Key": "k" * 101}, household)
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_idempotency_key"
     assert _entries(app) == []
+
+
+@pytest.mark.parametrize("visited_on", [date(1900, 1, 1), date(2019, 1, 5), _today() - timedelta(days=32)])
+def test_a_visit_older_than_the_countys_bound_is_409_too_old_and_writes_nothing(client, app, paired, visited_on):
+    _, household, headers = paired
+    response = _visit(client, headers, household, visited_on=visited_on)
+    assert response.status_code == 409 and response.get_json()["code"] == "too_old"
+    assert "31天" in response.get_json()["message"]
+    assert _entries(app) == []
+    with app.app_context():
+        assert db.session.query(Visit).count() == 0
+
+
+def test_the_bound_is_the_countys_setting(client, app, paired):
+    _, household, headers = paired
+    with app.app_context():
+        db.session.add(CountySettings(visit_max_age_days=7))
+        db.session.commit()
+    assert _visit(client, headers, household, visited_on=_today() - timedelta(days=8)).status_code == 409
+    assert _visit(client, headers, household, visited_on=_today() - timedelta(days=7)).status_code == 201
+
+
+def test_the_total_cannot_be_raised_through_a_past_months_unused_cap(app, make, client, auth, ledger_verifies):
+    from app.periods.operations import close_month
+    from app.visits.operations import log_visit
+
+    home = make.community()
+    member = make.member(home)
+    households = [make.household(home, member=member, hardship=True) for _ in range(3)]
+    now = datetime(2026, 12, 10, 2, tzinfo=timezone.utc)
+    with app.app_context():
+        db.session.add(CountySettings(month_cap=3))  # one hardship visit fills a month
+        db.session.commit()
+        close_month("2026-11", None, now)
+        answers = [log_visit(member.id, household.id, "hardship", visited_on, None, None, now)[0]
+                   for household, visited_on in zip(households, (date(2026, 12, 9), date(2026, 11, 20)))]
+        late = [db.session.get(EntryStatus, a["entry_id"]) for a in answers]
+        # November is closed: its visit lands in December and meets December's cap, not a fresh one.
+        assert [(e.period, e.points) for e in late] == [("2026-12", 3), ("2026-12", 0)]
+        with pytest.raises(Refusal) as refused:  # October was never closed, but its cap is out of reach too
+            log_visit(member.id, households[2].id, "hardship", date(2026, 10, 15), None, None, now)
+        assert refused.value.code == "too_old"
+        assert db.session.scalar(select(func.sum(EntryStatus.points)).where(EntryStatus.member_id == member.id)) == 3
+    ledger_verifies()
