@@ -26,15 +26,13 @@ class Job:
 
 
 def return_days(now: datetime) -> str:
-    """This month's return day for every community, and next month's once this one has passed."""
+    """This month's return day for every community while it is still to come, else next month's: an event
+    never starts in the past (a community added after the day gets next month's)."""
     month = periods.month_of(now)
-    made = []
-    for period in (month, periods.next_month(month)):
-        with transaction():
-            made.append(f"{period}: {ensure_return_days(period, now)}")
-        if periods.local(now).date() <= periods.return_day(month):
-            break
-    return "新建回家日活动 " + "，".join(made)
+    period = month if periods.local(now).date() <= periods.return_day(month) else periods.next_month(month)
+    with transaction():
+        made = ensure_return_days(period, now)
+    return f"新建回家日活动 {period}: {made}"
 
 
 def _last_due(now: datetime) -> str:

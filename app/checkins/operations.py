@@ -74,8 +74,15 @@ def _replayed(member_id: int, idempotency_key: str | None) -> Checkin | None:
                                                     Checkin.idempotency_key == idempotency_key)).first()
 
 
-def _record(event: Event, member_id: int, now: datetime, **values) -> Outcome:
-    """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction."""
+def runs_event(account, event: Event) -> bool:
+    """Whether the account checking in manages the event itself (its community's secretary, or whoever made it):
+    then its points wait for someone else's audit, so nobody earns points alone."""
+    return scope.secretary_of_community(account, event.community_id) or event.created_by == account.id
+
+
+def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **values) -> Outcome:
+    """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction,
+    left pending when `for_audit`."""
     lock_member(member_id)
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, created_at=now, **values)
@@ -87,7 +94,7 @@ def _record(event: Event, member_id: int, now: datetime, **values) -> Outcome:
         return _outcome(existing, new=False)
     entry = append_entry(member_id, natural_period=periods.month_of(event.starts_at), source="checkin",
                          source_id=checkin_id, now=now, kind=event.kind, category=event.category,
-                         force_pending=values["method"] == "proxy")
+                         force_pending=for_audit)
     log.info("member %s checked in at event %s (%s)", member_id, event.id, values["method"])
     return Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, values.get("by_account_id"))
 
@@ -134,8 +141,8 @@ def check_in(account, token: str, *, now: datetime, latitude: float | None = Non
         return _outcome(existing, new=False)
     _check_code(event, claim, now)
     _check_place(event, latitude, longitude)
-    return _record(event, member_id, now, method=claim.type, latitude=latitude, longitude=longitude,
-                   idempotency_key=idempotency_key or None)
+    return _record(event, member_id, now, for_audit=runs_event(account, event), method=claim.type,
+                   latitude=latitude, longitude=longitude, idempotency_key=idempotency_key or None)
 
 
 def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datetime) -> Outcome:
@@ -152,4 +159,4 @@ def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datet
         return _outcome(existing, new=False)
     if not event.checkin_opens_at <= now <= event.ends_at + PROXY_GRACE:
         raise OutsideWindow("代签到须在签到开始后、活动结束7天内进行")
-    return _record(event, member.id, now, method="proxy", by_account_id=actor.id, reason=reason)
+    return _record(event, member.id, now, for_audit=True, method="proxy", by_account_id=actor.id, reason=reason)
