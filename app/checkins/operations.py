@@ -20,6 +20,7 @@ from app.errors import Forbidden, NotFound, Refusal
 from app.events.models import Event
 from app.events.operations import managed_event
 from app.extensions import db
+from app.idempotency import require_same_target
 from app.members.models import Member
 from app.points.models import EntryStatus
 from app.points.operations import append_entry, lock_member
@@ -89,8 +90,10 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
             .on_conflict_do_nothing().returning(Checkin.id))
     checkin_id = db.session.scalar(stmt)
     if checkin_id is None:
-        # Lost to a concurrent scan, a retry, or a key already used for another scan: answer with that one.
-        existing = _existing(event.id, member_id) or _replayed(member_id, values.get("idempotency_key"))
+        # Lost to a concurrent scan or a retry of this event: answer with that one. Otherwise the key was
+        # taken meanwhile by a scan of another event.
+        existing = _existing(event.id, member_id)
+        require_same_target(existing is not None)
         return _outcome(existing, new=False)
     entry = append_entry(member_id, natural_period=periods.month_of(event.starts_at), source="checkin",
                          source_id=checkin_id, now=now, kind=event.kind, category=event.category,
@@ -128,11 +131,13 @@ def check_in(account, token: str, *, now: datetime, latitude: float | None = Non
         # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
         raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
     member_id = account.member_id
-    # A retried request is answered as the first one was, even after its screen code has expired.
+    claim = tokens.read(current_app.config["SECRET_KEY"], token)
+    # A retried request is answered as the first one was, even after its screen code has expired: whichever
+    # code of the same event it carries.
     replayed = _replayed(member_id, idempotency_key)
     if replayed is not None:
+        require_same_target(replayed.event_id == claim.event_id)
         return _outcome(replayed, new=False)
-    claim = tokens.read(current_app.config["SECRET_KEY"], token)
     event = db.session.get(Event, claim.event_id)
     if event is None:
         raise tokens.InvalidToken()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.db import insert, transaction
 from app.errors import Forbidden, Refusal
 from app.extensions import db
+from app.idempotency import require_same_target
 from app.members.models import Pairing
 from app.pairing.queries import active_pairings
 from app.points.models import EntryStatus
@@ -49,16 +50,18 @@ def log_visit(member_id: int, household_id: int, category: str, visited_on: date
               idempotency_key: str | None, now: datetime) -> tuple[dict, bool]:
     """A member's visit to a household paired with them; (visit_id and entry_id, whether it is new).
 
-    The same member, household and day again, or the same Idempotency-Key, answers the first visit: a
-    phone that retries on a bad connection must not earn twice."""
+    The same member, household and day again, or the same Idempotency-Key for them, answers the first visit:
+    a phone that retries on a bad connection must not earn twice. The key sent for another household or
+    day is refused (idempotency_key_reused)."""
     _check(category, visited_on, idempotency_key, now)
     with transaction():
         lock_member(member_id)  # one member's retries take turns, so the checks below hold until commit
         if idempotency_key is not None:
-            replayed = db.session.scalar(select(Visit.id).where(Visit.member_id == member_id,
-                                                                Visit.idempotency_key == idempotency_key))
+            replayed = db.session.scalars(select(Visit).where(Visit.member_id == member_id,
+                                                              Visit.idempotency_key == idempotency_key)).first()
             if replayed is not None:
-                return _answer(replayed), False
+                require_same_target((replayed.household_id, replayed.visited_on) == (household_id, visited_on))
+                return _answer(replayed.id), False
         paired = db.session.scalar(active_pairings().where(Pairing.member_id == member_id,
                                                            Pairing.household_id == household_id))
         if paired is None:

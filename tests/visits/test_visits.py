@@ -67,13 +67,29 @@ def test_the_same_household_and_day_again_is_200_with_the_same_ids_and_no_new_en
         assert db.session.query(Visit).count() == 1
 
 
-def test_an_idempotency_key_replays_the_first_answer(client, app, paired):
+def test_an_idempotency_key_replays_the_first_answer_for_the_same_household_and_day(client, app, paired):
     _, household, headers = paired
     keyed = {**headers, "Idempotency-Key": "visit-abc-1"}
     first = _visit(client, keyed, household, visited_on=_today() - timedelta(days=1))
-    replay = _visit(client, keyed, household, visited_on=_today())
+    replay = _visit(client, keyed, household, category="routine", note="重发", visited_on=_today() - timedelta(days=1))
     assert first.status_code == 201 and replay.status_code == 200 and replay.get_json() == first.get_json()
     assert len(_entries(app)) == 1
+
+
+def test_an_idempotency_key_sent_again_for_another_day_or_household_is_422_and_changes_nothing(
+        client, app, make, paired, ledger_verifies):
+    member, household, headers = paired
+    neighbour = make.household(make.community(), member=member)
+    keyed = {**headers, "Idempotency-Key": "visit-abc-1"}
+    assert _visit(client, keyed, household, visited_on=_today() - timedelta(days=1)).status_code == 201
+    for target, day in ((household, _today()), (neighbour, _today() - timedelta(days=1))):
+        reused = _visit(client, keyed, target, visited_on=day)
+        assert reused.status_code == 422 and reused.get_json()["code"] == "idempotency_key_reused"
+    assert len(_entries(app)) == 1
+    with app.app_context():
+        assert db.session.query(Visit).count() == 1
+    assert _visit(client, headers, household, visited_on=_today()).status_code == 201
+    ledger_verifies()
 
 
 def test_the_next_day_is_a_new_visit(client, app, paired):
