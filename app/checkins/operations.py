@@ -24,6 +24,7 @@ from app.idempotency import require_same_target
 from app.members.models import Member
 from app.points.models import EntryStatus
 from app.points.operations import append_entry, lock_member
+from app.text import visible
 from ledger import periods
 
 log = logging.getLogger(__name__)
@@ -153,9 +154,9 @@ def check_in(account, token: str, *, now: datetime, latitude: float | None = Non
 def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datetime) -> Outcome:
     """代签到 by the event's secretary or an admin: recorded with who and why, and always left for audit."""
     event = managed_event(actor, event_id)
-    reason = (reason or "").strip()
-    if not reason:
+    if not visible(reason):
         raise Refusal("reason_required", "代签到须填写原因")
+    reason = reason.strip()
     member = db.session.get(Member, member_id)
     if member is None:
         raise NotFound("党员")

@@ -12,6 +12,7 @@ from app.errors import NotFound, Refusal
 from app.events.models import Event, Signup
 from app.extensions import db
 from app.org.models import Community
+from app.text import visible
 from ledger import periods
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,9 @@ def create_event(actor, values: dict, now: datetime) -> Event:
     if db.session.get(Community, community_id) is None:
         raise NotFound("社区")
     values = dict(values)
-    values["title"] = values["title"].strip()
-    if not values["title"]:
+    if not visible(values["title"]):
         raise Refusal("invalid_request", "请填写活动名称")
+    values["title"] = values["title"].strip()
     values.setdefault("checkin_opens_at", None)
     values.setdefault("checkin_closes_at", None)
     values["checkin_opens_at"] = values["checkin_opens_at"] or values["starts_at"] - CHECKIN_OPENS_BEFORE

@@ -17,6 +17,7 @@ from app.members.models import Member
 from app.periods.state import is_closed, open_period
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.points.rules import rulebook
+from app.text import visible
 from ledger import chain, periods
 from ledger.book import balance_moves, reversal_points
 from ledger.errors import AlreadyReversed, LedgerError, NotReversible
@@ -161,7 +162,7 @@ def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetim
         raise Refusal("invalid_decision", "审核结论只能是通过或驳回")
     status, member = _status_for_audit(actor, entry_id)
     move = Decision(decision)
-    if move is Decision.REJECT and not (reason or "").strip():
+    if move is Decision.REJECT and not visible(reason):
         raise Refusal("reason_required", "驳回须填写原因")
     new = next_state(State(status.state), move)
     if new is None:
@@ -180,9 +181,9 @@ def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetim
 def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntryStatus:
     """冲正: a new posted entry with the opposite points, in the open month, naming what it corrects."""
     status, member = _status_for_audit(actor, entry_id)
-    reason = (reason or "").strip()
-    if not reason:
+    if not visible(reason):
         raise Refusal("reason_required", "冲正须填写原因")
+    reason = reason.strip()
     original = db.session.get(LedgerRecord, entry_id)
     if status.state != State.POSTED.value or original.reverses_seq is not None:
         raise NotReversible(status.seq, status.state, is_reversal=original.reverses_seq is not None)

@@ -14,7 +14,7 @@ from app.pairing.queries import active_pairings
 from app.points.models import EntryStatus
 from app.points.operations import append_entry, lock_member
 from app.points.rules import county_settings
-from app.visits.models import VISIT_CATEGORIES, Visit
+from app.visits.models import NOTE_MAX, VISIT_CATEGORIES, Visit
 from ledger import periods
 from ledger.explain import date_words
 from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
@@ -24,9 +24,11 @@ log = logging.getLogger(__name__)
 KEY_LENGTH = Visit.idempotency_key.type.length
 
 
-def _check(category: str, visited_on: date, idempotency_key: str | None, now: datetime) -> None:
+def _check(category: str, visited_on: date, note: str | None, idempotency_key: str | None, now: datetime) -> None:
     if category not in VISIT_CATEGORIES:
         raise Refusal("invalid_category", "走访类别应为：" + "、".join(CATEGORY_WORDS[c] for c in VISIT_CATEGORIES))
+    if note is not None and len(note) > NOTE_MAX:
+        raise Refusal("invalid_note", f"走访情况最多{NOTE_MAX}个字")
     today = periods.local(now).date()
     if visited_on > today:
         raise Refusal("future_date", "走访日期不能晚于今天", status=409)
@@ -53,7 +55,7 @@ def log_visit(member_id: int, household_id: int, category: str, visited_on: date
     The same member, household and day again, or the same Idempotency-Key for them, answers the first visit:
     a phone that retries on a bad connection must not earn twice. The key sent for another household or
     day is refused (idempotency_key_reused)."""
-    _check(category, visited_on, idempotency_key, now)
+    _check(category, visited_on, note, idempotency_key, now)
     with transaction():
         lock_member(member_id)  # one member's retries take turns, so the checks below hold until commit
         if idempotency_key is not None:

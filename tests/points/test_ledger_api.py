@@ -311,3 +311,24 @@ def test_every_ledger_call_is_in_the_openapi_document(client):
     for path in ("/api/v1/ledger/entries", "/api/v1/ledger/entries/bulk", "/api/v1/audit/queue",
                  "/api/v1/ledger/entries/{entry_id}/reverse", "/api/v1/ledger/entries/{entry_id}/{action}"):
         assert path in paths, path
+
+
+@pytest.mark.parametrize("reason", ["\u200b", "\u200b\u200d", "\u3000", "\u2800"])
+def test_a_reason_of_only_invisible_characters_is_no_reason(client, auth, ledger, town, reason):
+    headers = auth(town["secretary"])
+    pending = ledger.visit(town["member"], town["community"])
+    posted = ledger.visit(town["member"], town["community"], "sickness")
+    ledger.decide(town["secretary"], posted)
+    for entry_id, action in ((pending, "reject"), (posted, "reverse")):
+        refused = post(client, headers, entry_id, action, reason=reason)
+        assert refused.status_code == 400 and refused.get_json()["code"] == "reason_required"
+    bulk = client.post("/api/v1/ledger/entries/bulk", headers=headers,
+                       json={"ids": [pending], "action": "reject", "reason": reason})
+    assert bulk.status_code == 400 and "reason" in bulk.get_json()["message"]
+    assert [e["state"] for e in entries(client, headers, member_id=town["member"].id)] == ["pending", "posted"]
+
+
+def test_a_reason_has_a_length_limit(client, auth, ledger, town):
+    pending = ledger.visit(town["member"], town["community"])
+    response = post(client, auth(town["secretary"]), pending, "reject", reason="不" * 501)
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"

@@ -231,3 +231,22 @@ def test_the_total_cannot_be_raised_through_a_past_months_unused_cap(app, make, 
         assert refused.value.code == "too_old"
         assert db.session.scalar(select(func.sum(EntryStatus.points)).where(EntryStatus.member_id == member.id)) == 3
     ledger_verifies()
+
+
+def test_a_note_holds_at_most_500_characters(client, app, paired):
+    _, household, headers = paired
+    for note in ("记" * 501, "x" * 900_000):
+        response = _visit(client, headers, household, note=note)
+        assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
+        assert "500" in response.get_json()["message"]
+    assert _entries(app) == []
+    assert _visit(client, headers, household, note="记" * 500).status_code == 201
+
+
+def test_the_visit_operation_holds_the_note_limit_for_every_caller(app, paired):
+    from app.visits.operations import log_visit
+
+    member, household, _ = paired
+    with app.app_context(), pytest.raises(Refusal) as refused:
+        log_visit(member.id, household.id, "hardship", _today(), "记" * 501, None, utcnow())
+    assert refused.value.code == "invalid_note" and "500" in refused.value.message
