@@ -17,6 +17,9 @@ ID_PATH = f"int(max={ID_MAX})"
 MONTH = {"pattern": r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
 QUARTER = {"pattern": r"^(19|20)[0-9]{2}-Q[1-4]$", "description": "YYYY-Qn"}
 MONTH_OR_QUARTER = {"pattern": r"^(19|20)[0-9]{2}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
+# A month, a quarter or a code word (`by`, a category) is checked where it is used, which says what is wrong
+# with it (invalid_period, invalid_category…); this bound only keeps a page of junk from getting that far.
+CODE_MAX = 32
 # For `route(..., parameters=PERIOD_IN_PATH)`: a month in the path, `<period>`.
 PERIOD_IN_PATH = [{"in": "path", "name": "period", "schema": {"type": "string", "maxLength": 7, **MONTH}}]
 

@@ -8,7 +8,7 @@ from app.auth.current import actor, member_actor
 from app.db import transaction, utcnow
 from app.events import operations, poster, qr, queries
 from app.events.models import EVENT_KINDS
-from app.schemas import ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema, Text
+from app.schemas import CODE_MAX, ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema, Text
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="活动、签到码与报名")
 
@@ -45,7 +45,7 @@ class EventList(Schema):
 class EventFilter(Schema):
     community_id = Id(strict=False)
     kind = fields.String(validate=validate.OneOf(EVENT_KINDS))
-    month = Text(max=7, metadata=MONTH)
+    month = Text(max=CODE_MAX, metadata=MONTH)
 
 
 class RotatingToken(Schema):

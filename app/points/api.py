@@ -6,7 +6,7 @@ from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import transaction, utcnow
 from app.points import operations, queries
-from app.schemas import ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery, Text
+from app.schemas import CODE_MAX, ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery, Text
 from app.text import visible
 from ledger.states import Decision, State
 
@@ -20,7 +20,7 @@ class Page(Schema):
 
 class EntryQuery(Page):
     member_id = Id(strict=False)
-    period = Text(max=7, metadata=MONTH)
+    period = Text(max=CODE_MAX, metadata=MONTH)
     state = fields.String(validate=validate.OneOf([s.value for s in State]))
 
 

@@ -36,6 +36,11 @@ class Appended(NamedTuple):
     period: str
     points: int
 
+# Past a cap an activity earns nothing, so there is nothing to audit: its entry is kept, at 0 points and
+# posted, as the record of what the member did (a visit is care for a household, counted in the figures
+# whatever it earns), and stays out of the audit queue.
+CAPPED = "本月积分已达上限，记录保留，不计分"
+
 # Ledger writers share this lock; a month close takes it alone, so no entry slips into a month being sealed.
 LEDGER_GATE = 0x1ED6E5
 
@@ -117,14 +122,17 @@ def _new_status(entry_id: int, member_id: int, seq: int, *, period, state: State
 def append_entry(member_id: int, *, natural_period: str, source: str, source_id: int | None, now: datetime,
                  kind: str | None = None, category: str | None = None, force_pending: bool = False,
                  reason: str | None = None) -> Appended:
-    """A new entry priced by the rule in force at `now`, in its month or the next open one."""
+    """A new entry priced by the rule in force at `now`, in its month or the next open one; pending when
+    its rule or the caller asks for an audit, unless a cap leaves it nothing to earn."""
     lock_member(member_id)
     period = open_period(natural_period)
     book = per_transaction("rulebook", rulebook)
     rule = book.find(source, kind=kind, category=category, at=now)
     by_rule, in_month = _used(member_id, period, rule.code)
     points = book.price(rule, used_by_rule=by_rule, used_in_month=in_month)
-    state = State.PENDING if (rule.needs_audit or force_pending) else State.POSTED
+    capped = points == 0 < rule.points
+    state = State.PENDING if force_pending or (rule.needs_audit and not capped) else State.POSTED
+    reason = reason or (CAPPED if capped else None)
     record = chain.entry_record(_head(member_id), period=period, points=points, rule=rule.code, source=source,
                                 source_id=source_id, state=state.value, now=now, reason=reason)
     entry_id = _append(record)

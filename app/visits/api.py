@@ -6,7 +6,7 @@ from marshmallow import fields
 from app.api_base import Blueprint
 from app.auth.current import member_actor
 from app.db import utcnow
-from app.schemas import Id, Schema, Text
+from app.schemas import CODE_MAX, Id, Schema, Text
 from app.visits import operations
 from app.visits.models import NOTE_MAX, VISIT_CATEGORIES
 
@@ -15,7 +15,7 @@ blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="入户走
 
 class VisitRequest(Schema):
     household_id = Id(required=True)
-    category = Text(required=True, max=20, metadata={"enum": list(VISIT_CATEGORIES)})
+    category = Text(required=True, max=CODE_MAX, metadata={"enum": list(VISIT_CATEGORIES)})
     visited_on = fields.Date(required=True, metadata={"description": "YYYY-MM-DD，北京时间，不晚于今天"})
     note = Text(allow_none=True, max=NOTE_MAX, metadata={"description": "仅帮联党员、社区书记和管理员可见"})
 

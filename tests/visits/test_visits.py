@@ -250,3 +250,26 @@ def test_the_visit_operation_holds_the_note_limit_for_every_caller(app, paired):
     with app.app_context(), pytest.raises(Refusal) as refused:
         log_visit(member.id, household.id, "hardship", _today(), "记" * 501, None, utcnow())
     assert refused.value.code == "invalid_note" and "500" in refused.value.message
+
+
+def test_a_visit_past_the_cap_is_kept_as_a_record_at_0_points_and_out_of_the_audit_queue(
+        client, app, make, auth, ledger_verifies):
+    home = make.community()
+    member = make.member(home)
+    first, second = make.household(home, member=member, sickness=True), make.household(home, member=member)
+    headers, secretary = auth(member.account), auth(make.secretary(home))
+    with app.app_context():
+        db.session.add(CountySettings(month_cap=3))  # one sickness visit fills the month
+        db.session.commit()
+    earning = _visit(client, headers, first, category="sickness").get_json()
+    past_cap = _visit(client, headers, second, category="routine", note="陪老人聊天")
+    assert past_cap.status_code == 201
+    entry = next(e for e in client.get("/api/v1/ledger/entries", headers=headers).get_json()["entries"]
+                 if e["id"] == past_cap.get_json()["entry_id"])
+    assert (entry["points"], entry["state"]) == (0, "posted") and "已达上限" in entry["explanation"]
+    queue = client.get("/api/v1/audit/queue", headers=secretary).get_json()["entries"]
+    assert [e["id"] for e in queue] == [earning["entry_id"]]
+    month = periods.month_of(utcnow())
+    stats = client.get(f"/api/v1/stats?period={month}&community_id={home.id}", headers=secretary).get_json()
+    assert stats["visits"]["sickness"] == 1 and stats["visits"]["routine"] == 1  # the care is on the record
+    ledger_verifies()
