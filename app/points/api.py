@@ -92,7 +92,7 @@ class Decide(MethodView):
         """积分审核: approve or reject (with a reason) a pending entry."""
         with transaction():
             operations.decide(actor(), entry_id, action, body["reason"], utcnow())
-        return queries.entry(entry_id)
+        return queries.entry(actor(), entry_id)
 
 
 @blp.route(f"/ledger/entries/<{ID_PATH}:entry_id>/reverse")
@@ -103,7 +103,7 @@ class Reverse(MethodView):
         """冲正: a posted entry is taken back by a new entry in the open month, naming it and the reason."""
         with transaction():
             reversal = operations.reverse(actor(), entry_id, body["reason"], utcnow())
-        return queries.entry(reversal.entry_id)
+        return queries.entry(actor(), reversal.entry_id)
 
 
 @blp.route("/ledger/entries/bulk")

@@ -332,3 +332,27 @@ def test_a_reason_has_a_length_limit(client, auth, ledger, town):
     pending = ledger.visit(town["member"], town["community"])
     response = post(client, auth(town["secretary"]), pending, "reject", reason="不" * 501)
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
+
+
+def test_a_unit_secretary_reads_a_visit_as_a_visit_and_never_the_households_kind(client, auth, ledger, town):
+    member, community = town["member"], town["community"]
+    visit_id = ledger.visit(member, community, "hardship", visited_on=datetime(2026, 11, 20).date())
+    ledger.decide(town["secretary"], visit_id)
+    reversal_id = ledger.reverse(town["secretary"], visit_id, reason="走访记录重复")
+
+    def read(account, **query):
+        response = client.get("/api/v1/ledger/entries", query_string=query, headers=auth(account))
+        assert response.status_code == 200
+        return response.get_json()["entries"], response.get_data(as_text=True)
+
+    for query in ({"member_id": member.id}, {}):
+        listed, text = read(town["unit_secretary"], **query)
+        assert [e["id"] for e in listed] == [visit_id, reversal_id]
+        assert listed[0]["explanation"].startswith("2026年11月20日入户走访，按「入户走访」规则计3分")
+        assert {e["rule"] for e in listed} == {"visit"}
+        assert "困难" not in text and "hardship" not in text
+    for account in (member.account, town["secretary"], town["admin"]):
+        listed, _ = read(account, member_id=member.id)
+        assert listed[0]["explanation"].startswith("2026年11月20日入户走访（困难群众），按「走访困难群众」规则")
+        assert "入户走访（困难群众）的积分" in listed[1]["explanation"]
+        assert {e["rule"] for e in listed} == {"visit.hardship"}
