@@ -12,11 +12,13 @@ ID_MAX = 2**31 - 1
 # For routes: `<int:…>` would accept any size of number.
 ID_PATH = f"int(max={ID_MAX})"
 
-# The shapes of a month and a quarter, for the OpenAPI document; ledger.periods parses and refuses them
-# (it takes years up to 9998: the document names the ones a county will ever ask for).
-MONTH = {"pattern": r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
-QUARTER = {"pattern": r"^(19|20)[0-9]{2}-Q[1-4]$", "description": "YYYY-Qn"}
-MONTH_OR_QUARTER = {"pattern": r"^(19|20)[0-9]{2}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
+# The shapes of a month and a quarter, for the OpenAPI document; ledger.periods parses and refuses them.
+# The years are exactly those it takes, MIN_YEAR to MAX_YEAR (1900–9998), so a month the document allows
+# is one the API answers.
+_YEAR = "(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+MONTH = {"pattern": rf"^{_YEAR}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
+QUARTER = {"pattern": rf"^{_YEAR}-Q[1-4]$", "description": "YYYY-Qn"}
+MONTH_OR_QUARTER = {"pattern": rf"^{_YEAR}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
 # A month, a quarter or a code word (`by`, a category) is checked where it is used, which says what is wrong
 # with it (invalid_period, invalid_category…); this bound only keeps a page of junk from getting that far.
 CODE_MAX = 32

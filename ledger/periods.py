@@ -96,6 +96,14 @@ def _shift(year: int, month: int, by: int) -> tuple[int, int]:
     return n // 12, n % 12 + 1
 
 
+def months_up_to(p: str, n: int) -> list[str]:
+    """The `n` months ending with `p`, oldest first; fewer when the calendar starts sooner (MIN_YEAR)."""
+    months = [p]
+    while len(months) < n and parse_month(months[0]) != (MIN_YEAR, 1):
+        months.insert(0, prev_month(months[0]))
+    return months
+
+
 def next_month(p: str) -> str:
     year, month = _shift(*parse_month(p), 1)
     return f"{year:04d}-{month:02d}"

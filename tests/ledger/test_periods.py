@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from ledger.errors import EarlierMonthOpen, InvalidPeriod, LaterMonthClosed
 from ledger.periods import (
     TZ, bounds, check_close_order, days_left_in_quarter, first_working_day, landing_month, last_sunday, local,
-    month_of, month_of_date, months_of, next_month, parse_month, parse_quarter, period_kind, prev_month,
+    month_of, month_of_date, months_of, months_up_to, next_month, parse_month, parse_quarter, period_kind, prev_month,
     quarter_of, quarter_of_month, return_day,
 )
 
@@ -144,3 +144,8 @@ def test_a_month_closes_only_after_every_earlier_month_with_entries_and_never_be
         check_close_order("2026-11", last_closed="2026-09", first_open_with_entries="2026-10")
     with pytest.raises(LaterMonthClosed):
         check_close_order("2026-08", last_closed="2026-09", first_open_with_entries=None)
+
+
+def test_the_months_up_to_one_stop_where_the_calendar_starts():
+    assert months_up_to("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
+    assert months_up_to("1900-02", 6) == ["1900-01", "1900-02"]

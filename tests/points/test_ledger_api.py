@@ -314,7 +314,7 @@ def test_every_ledger_call_is_in_the_openapi_document(client):
 
 
 @pytest.mark.parametrize("reason", ["\u200b", "\u200b\u200d", "\u3000", "\u2800"])
-def test_a_reason_of_only_invisible_characters_is_no_reason(client, auth, ledger, town, reason):
+def test_a_reason_of_only_invisible_characters_is_no_reason(client, auth, ledger, town, reason, ledger_verifies):
     headers = auth(town["secretary"])
     pending = ledger.visit(town["member"], town["community"])
     posted = ledger.visit(town["member"], town["community"], "sickness")
@@ -326,6 +326,7 @@ def test_a_reason_of_only_invisible_characters_is_no_reason(client, auth, ledger
                        json={"ids": [pending], "action": "reject", "reason": reason})
     assert bulk.status_code == 400 and "reason" in bulk.get_json()["message"]
     assert [e["state"] for e in entries(client, headers, member_id=town["member"].id)] == ["pending", "posted"]
+    ledger_verifies()
 
 
 def test_a_reason_has_a_length_limit(client, auth, ledger, town):
@@ -334,7 +335,8 @@ def test_a_reason_has_a_length_limit(client, auth, ledger, town):
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
 
 
-def test_a_unit_secretary_reads_a_visit_as_a_visit_and_never_the_households_kind(client, auth, ledger, town):
+def test_a_unit_secretary_reads_a_visit_as_a_visit_and_never_the_households_kind(client, auth, ledger, town,
+                                                                                ledger_verifies):
     member, community = town["member"], town["community"]
     visit_id = ledger.visit(member, community, "hardship", visited_on=datetime(2026, 11, 20).date())
     ledger.decide(town["secretary"], visit_id)
@@ -356,3 +358,4 @@ def test_a_unit_secretary_reads_a_visit_as_a_visit_and_never_the_households_kind
         assert listed[0]["explanation"].startswith("2026年11月20日入户走访（困难群众），按「走访困难群众」规则")
         assert "入户走访（困难群众）的积分" in listed[1]["explanation"]
         assert {e["rule"] for e in listed} == {"visit.hardship"}
+    ledger_verifies()

@@ -233,7 +233,7 @@ def test_the_total_cannot_be_raised_through_a_past_months_unused_cap(app, make, 
     ledger_verifies()
 
 
-def test_a_note_holds_at_most_500_characters(client, app, paired):
+def test_a_note_holds_at_most_500_characters(client, app, paired, ledger_verifies):
     _, household, headers = paired
     for note in ("记" * 501, "x" * 900_000):
         response = _visit(client, headers, household, note=note)
@@ -241,6 +241,7 @@ def test_a_note_holds_at_most_500_characters(client, app, paired):
         assert "500" in response.get_json()["message"]
     assert _entries(app) == []
     assert _visit(client, headers, household, note="记" * 500).status_code == 201
+    ledger_verifies()
 
 
 def test_the_visit_operation_holds_the_note_limit_for_every_caller(app, paired):

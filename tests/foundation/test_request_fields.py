@@ -1,7 +1,13 @@
-"""Every text a request carries has a length limit, and the text a person must fill in has visible characters."""
+"""Every text a request carries has a length limit, the text a person must fill in has visible characters, and
+the month a document allows is one the API takes."""
+import re
+
 import pytest
 
+from app.schemas import MONTH, MONTH_OR_QUARTER, QUARTER
 from app.text import visible
+from ledger.errors import InvalidPeriod
+from ledger.periods import parse_month, parse_quarter
 
 # The login's phone and password are the auth work's to bound (issue 14, finding 5).
 NOT_YET = {("/api/v1/auth/token", "phone"), ("/api/v1/auth/token", "password")}
@@ -39,3 +45,16 @@ def test_blank_and_invisible_characters_are_no_text(text):
 @pytest.mark.parametrize("text", ["回家日", " a", "\u200b好", "·", "①", "😀"])
 def test_one_visible_character_is_text(text):
     assert visible(text)
+
+
+@pytest.mark.parametrize("year", [1899, 1900, 1999, 2000, 2026, 2999, 8999, 9000, 9899, 9900, 9989, 9990, 9998, 9999])
+def test_the_documented_month_and_quarter_are_exactly_those_the_calendar_takes(year):
+    for shape, parse, value in ((MONTH, parse_month, f"{year}-12"), (QUARTER, parse_quarter, f"{year}-Q4"),
+                                (MONTH_OR_QUARTER, parse_month, f"{year}-01"),
+                                (MONTH_OR_QUARTER, parse_quarter, f"{year}-Q1")):
+        try:
+            parse(value)
+            takes = True
+        except InvalidPeriod:
+            takes = False
+        assert bool(re.fullmatch(shape["pattern"], value)) is takes, value
