@@ -4,6 +4,7 @@ from datetime import timezone
 
 from marshmallow import EXCLUDE, Schema as _Schema, ValidationError, fields, validate, validates_schema
 
+from app.text import visible
 from ledger.periods import MAX_YEAR, MIN_YEAR, local
 
 # Ids are INTEGER columns: a larger number names nothing, and must not reach the driver (which overflows).
@@ -11,13 +12,18 @@ ID_MAX = 2**31 - 1
 # For routes: `<int:…>` would accept any size of number.
 ID_PATH = f"int(max={ID_MAX})"
 
-# The shapes of a month and a quarter, for the OpenAPI document; ledger.periods parses and refuses them
-# (it takes years up to 9998: the document names the ones a county will ever ask for).
-MONTH = {"pattern": r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
-QUARTER = {"pattern": r"^(19|20)[0-9]{2}-Q[1-4]$", "description": "YYYY-Qn"}
-MONTH_OR_QUARTER = {"pattern": r"^(19|20)[0-9]{2}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
+# The shapes of a month and a quarter, for the OpenAPI document; ledger.periods parses and refuses them.
+# The years are exactly those it takes, MIN_YEAR to MAX_YEAR (1900–9998), so a month the document allows
+# is one the API answers.
+_YEAR = "(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+MONTH = {"pattern": rf"^{_YEAR}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
+QUARTER = {"pattern": rf"^{_YEAR}-Q[1-4]$", "description": "YYYY-Qn"}
+MONTH_OR_QUARTER = {"pattern": rf"^{_YEAR}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
+# A month, a quarter or a code word (`by`, a category) is checked where it is used, which says what is wrong
+# with it (invalid_period, invalid_category…); this bound only keeps a page of junk from getting that far.
+CODE_MAX = 32
 # For `route(..., parameters=PERIOD_IN_PATH)`: a month in the path, `<period>`.
-PERIOD_IN_PATH = [{"in": "path", "name": "period", "schema": {"type": "string", **MONTH}}]
+PERIOD_IN_PATH = [{"in": "path", "name": "period", "schema": {"type": "string", "maxLength": 7, **MONTH}}]
 
 
 class Schema(_Schema):
@@ -52,6 +58,27 @@ class Error(Schema):
 
     code = fields.String(required=True, metadata={"example": "invalid_request"})
     message = fields.String(required=True, metadata={"example": "请求内容有误：quarter：缺少必填项"})
+
+
+class _Visible(validate.Validator):
+    error = "须填写看得见的文字（不能只有空格或不可见字符）"
+
+    def __call__(self, value):
+        if not visible(value):
+            raise ValidationError(self.error)
+        return value
+
+
+class Text(fields.String):
+    """Text in a request, at most `max` characters. `required_visible`: text a person must fill in (a title,
+    a reason, a name) needs a character a reader can see, so spaces or "\u200b" alone are a 400."""
+
+    def __init__(self, *, max: int, required_visible: bool = False, **kwargs):
+        checks = [validate.Length(min=1 if required_visible else None, max=max, error=f"应为1–{max}个字符"
+                                  if required_visible else f"最多{max}个字符")]
+        if required_visible:
+            checks.append(_Visible())
+        super().__init__(validate=checks, **kwargs)
 
 
 class Id(fields.Integer):

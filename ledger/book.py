@@ -8,7 +8,7 @@ from typing import Iterable, Iterator, Mapping
 
 from .chain import Head, advance, audit_record, entry_record
 from .errors import AlreadyReversed, EntryNotFound, InvalidPeriod, NotReversible, PeriodClosed, UnsettledPeriod
-from .periods import next_month, parse_month
+from .periods import check_close_order, next_month, parse_month, sealed
 from .states import Decision, State, decide
 
 
@@ -131,9 +131,13 @@ class Book:
             raise EntryNotFound(member, seq)
         return entry
 
+    @property
+    def last_closed(self) -> str | None:
+        return max(self.closed, default=None)
+
     def _open(self, period: str) -> None:
         parse_month(period)
-        if period in self.closed:
+        if sealed(period, self.last_closed):
             raise PeriodClosed(period)
 
     def add_entry(self, member: int, *, period: str, points: int, rule: str, source: str,
@@ -216,7 +220,7 @@ class Book:
         return sorted(key for key, e in self._entries.items() if e.period == period and e.state is State.PENDING)
 
     def close(self, period: str, *, now: datetime | None = None) -> list[dict]:
-        """Close a month; its balances never move again. Closing it twice changes nothing.
+        """Close a month, in order; its balances never move again. Closing it twice changes nothing.
 
         With `now`, entries still pending are first carried (by the system) to the next open
         month; without it, pending entries refuse the close (UnsettledPeriod).
@@ -225,12 +229,13 @@ class Book:
         parse_month(period)
         if period in self.closed:
             return []
+        last = self.last_closed
+        check_close_order(period, last_closed=last, first_open_with_entries=min(
+            (e.period for e in self._entries.values() if not sealed(e.period, last)), default=None))
         pending = self.pending_in(period)
         if pending and now is None:
             raise UnsettledPeriod(period, len(pending))
-        target = next_month(period)
-        while target in self.closed:
-            target = next_month(target)
+        target = next_month(period)  # closed in order, so every later month is open
         carried = [self.carry(member, seq, to_period=target, now=now, reason="结账时尚未审核，结转下月")
                    for member, seq in pending]
         self.closed.add(period)

@@ -127,3 +127,27 @@ class EntryNotFound(LedgerError):
         super().__init__(f"找不到该积分记录（成员{chain}第{seq}条）", chain=chain, seq=seq)
         self.chain = chain
         self.seq = seq
+
+
+class EarlierMonthOpen(LedgerError):
+    """Months close in order: each seal covers the one before it, so an earlier month with entries goes first."""
+
+    code = "earlier_month_open"
+
+    def __init__(self, period: str, earlier: str) -> None:
+        super().__init__(f"{month_words(earlier)}还有积分记录且尚未结账，须先结账{month_words(earlier)}，"
+                         f"再结账{month_words(period)}", period=period, earlier=earlier)
+        self.period = period
+        self.earlier = earlier
+
+
+class LaterMonthClosed(LedgerError):
+    """A month before the last closed one is sealed by that close: closing it now would fork the seals."""
+
+    code = "later_month_closed"
+
+    def __init__(self, period: str, later: str) -> None:
+        super().__init__(f"{month_words(later)}已结账，更早的{month_words(period)}不能再结账（结账须按月份先后进行）",
+                         period=period, later=later)
+        self.period = period
+        self.later = later

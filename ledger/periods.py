@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from .errors import InvalidPeriod
+from .errors import EarlierMonthOpen, InvalidPeriod, LaterMonthClosed
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -96,6 +96,14 @@ def _shift(year: int, month: int, by: int) -> tuple[int, int]:
     return n // 12, n % 12 + 1
 
 
+def months_up_to(p: str, n: int) -> list[str]:
+    """The `n` months ending with `p`, oldest first; fewer when the calendar starts sooner (MIN_YEAR)."""
+    months = [p]
+    while len(months) < n and parse_month(months[0]) != (MIN_YEAR, 1):
+        months.insert(0, prev_month(months[0]))
+    return months
+
+
 def next_month(p: str) -> str:
     year, month = _shift(*parse_month(p), 1)
     return f"{year:04d}-{month:02d}"
@@ -104,6 +112,31 @@ def next_month(p: str) -> str:
 def prev_month(p: str) -> str:
     year, month = _shift(*parse_month(p), -1)
     return f"{year:04d}-{month:02d}"
+
+
+# Months close in order (结账按月份先后): every seal covers the seal before it, so the closed months are
+# always the ones up to the last closed month, and a month before it that never closed (it held nothing)
+# is sealed over as well. "YYYY-MM" text sorts as the months do.
+
+
+def sealed(period: str, last_closed: str | None) -> bool:
+    """Whether `period` takes no more entries: it is the last closed month or lies before it."""
+    return last_closed is not None and period <= last_closed
+
+
+def landing_month(natural: str, last_closed: str | None) -> str:
+    """Where an entry of month `natural` counts: there while it is open, else the first month after the
+    last closed one (DOMAIN rule 5), so nothing ever lands behind a seal."""
+    return next_month(last_closed) if sealed(natural, last_closed) else natural
+
+
+def check_close_order(period: str, *, last_closed: str | None, first_open_with_entries: str | None) -> None:
+    """Refuse to close `period` out of order; `first_open_with_entries` is the earliest month after
+    `last_closed` that holds any entry (None: no such month)."""
+    if last_closed is not None and period < last_closed:
+        raise LaterMonthClosed(period, last_closed)
+    if first_open_with_entries is not None and first_open_with_entries < period:
+        raise EarlierMonthOpen(period, first_open_with_entries)
 
 
 def _local_midnight_utc(year: int, month: int, day: int = 1) -> datetime:

@@ -2,19 +2,16 @@
 to run twice: the second run changes nothing."""
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Callable
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select
 
 from app.db import transaction
 from app.events.return_days import ensure_return_days
-from app.extensions import db
 from app.periods.operations import close_month
-from app.periods.state import is_closed
-from app.points.models import Balance
-from app.points.rules import county_settings
+from app.periods.queries import audit_deadline
+from app.periods.state import first_month_with_entries, last_closed
 from ledger import periods
 
 log = logging.getLogger(__name__)
@@ -29,35 +26,31 @@ class Job:
 
 
 def return_days(now: datetime) -> str:
-    """This month's return day for every community, and next month's once this one has passed."""
+    """This month's return day for every community while it is still to come, else next month's: an event
+    never starts in the past (a community added after the day gets next month's)."""
     month = periods.month_of(now)
-    made = []
-    for period in (month, periods.next_month(month)):
-        with transaction():
-            made.append(f"{period}: {ensure_return_days(period, now)}")
-        if periods.local(now).date() <= periods.return_day(month):
-            break
-    return "新建回家日活动 " + "，".join(made)
+    period = month if periods.local(now).date() <= periods.return_day(month) else periods.next_month(month)
+    with transaction():
+        made = ensure_return_days(period, now)
+    return f"新建回家日活动 {period}: {made}"
 
 
-def _deadline(month: str) -> date:
-    """The audit deadline for the month before `month`: the county's audit day of `month`."""
-    year, number = periods.parse_month(month)
-    return date(year, number, county_settings().audit_day)
+def _last_due(now: datetime) -> str:
+    """The latest month whose audit deadline has passed by `now`."""
+    previous = periods.prev_month(periods.month_of(now))
+    return previous if periods.local(now).date() > audit_deadline(previous) else periods.prev_month(previous)
 
 
 def close_due_months(now: datetime) -> str:
-    """Close every month before now's whose audit deadline has passed, oldest first: a missed close still happens once."""
-    month = periods.month_of(now)
-    last = periods.prev_month(month) if periods.local(now).date() > _deadline(month) else periods.prev_month(periods.prev_month(month))
-    first = db.session.scalar(select(Balance.period).order_by(Balance.period).limit(1))
+    """Close every month that holds entries and whose audit deadline has passed, oldest first: a missed
+    close still happens once. A month that holds nothing is skipped, and sealed over by the next close."""
+    due = _last_due(now)
     closed = []
-    period = first
-    while period is not None and period <= last:
-        if not is_closed(period):
-            close_month(period, None, now)
-            closed.append(period)
-        period = periods.next_month(period)
+    period = first_month_with_entries(last_closed())
+    while period is not None and period <= due:
+        close_month(period, None, now)
+        closed.append(period)
+        period = first_month_with_entries(period)
     return "结账 " + ("、".join(closed) if closed else "无到期月份")
 
 

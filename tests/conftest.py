@@ -209,3 +209,13 @@ def bearer(client, account, password=PASSWORD):
 def auth(client):
     """auth(account) -> the Authorization header of a fresh bearer token."""
     return lambda account, password=PASSWORD: bearer(client, account, password)
+
+
+@pytest.fixture
+def ledger_verifies(runner):
+    """ledger_verifies() asserts that `flask ledger verify` passes: how every integrity scenario ends."""
+    def check():
+        result = runner.invoke(args=["ledger", "verify", "--workers", "1"])
+        assert result.exit_code == 0, result.output
+        assert "ledger verify: OK" in result.output
+    return check

@@ -2,25 +2,25 @@
 from dataclasses import asdict
 
 from flask.views import MethodView
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.checkins import operations
 from app.db import transaction, utcnow
-from app.schemas import ID_PATH, Coordinate, Id, Schema
+from app.schemas import ID_PATH, Coordinate, Id, Schema, Text
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="活动签到")
 
 
 class CheckinRequest(Schema):
-    token = fields.String(required=True, validate=validate.Length(max=100))
+    token = Text(required=True, max=100)
     latitude = Coordinate(90)
     longitude = Coordinate(180)
 
 
 class IdempotencyHeader(Schema):
-    idempotency_key = fields.String(data_key="Idempotency-Key", validate=validate.Length(max=100))
+    idempotency_key = Text(data_key="Idempotency-Key", max=100)
 
 
 class CheckinResult(Schema):
@@ -33,7 +33,7 @@ class CheckinResult(Schema):
 
 class ProxyRequest(Schema):
     member_id = Id(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reason = Text(required=True, required_visible=True, max=200)
 
 
 class ProxyResult(CheckinResult):

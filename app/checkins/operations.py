@@ -20,9 +20,11 @@ from app.errors import Forbidden, NotFound, Refusal
 from app.events.models import Event
 from app.events.operations import managed_event
 from app.extensions import db
+from app.idempotency import require_same_target
 from app.members.models import Member
 from app.points.models import EntryStatus
 from app.points.operations import append_entry, lock_member
+from app.text import visible
 from ledger import periods
 
 log = logging.getLogger(__name__)
@@ -74,20 +76,29 @@ def _replayed(member_id: int, idempotency_key: str | None) -> Checkin | None:
                                                     Checkin.idempotency_key == idempotency_key)).first()
 
 
-def _record(event: Event, member_id: int, now: datetime, **values) -> Outcome:
-    """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction."""
+def runs_event(account, event: Event) -> bool:
+    """Whether the account checking in manages the event itself (its community's secretary, or whoever made it):
+    then its points wait for someone else's audit, so nobody earns points alone."""
+    return scope.secretary_of_community(account, event.community_id) or event.created_by == account.id
+
+
+def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **values) -> Outcome:
+    """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction,
+    left pending when `for_audit`."""
     lock_member(member_id)
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, created_at=now, **values)
             .on_conflict_do_nothing().returning(Checkin.id))
     checkin_id = db.session.scalar(stmt)
     if checkin_id is None:
-        # Lost to a concurrent scan, a retry, or a key already used for another scan: answer with that one.
-        existing = _existing(event.id, member_id) or _replayed(member_id, values.get("idempotency_key"))
+        # Lost to a concurrent scan or a retry of this event: answer with that one. Otherwise the key was
+        # taken meanwhile by a scan of another event.
+        existing = _existing(event.id, member_id)
+        require_same_target(existing is not None)
         return _outcome(existing, new=False)
     entry = append_entry(member_id, natural_period=periods.month_of(event.starts_at), source="checkin",
                          source_id=checkin_id, now=now, kind=event.kind, category=event.category,
-                         force_pending=values["method"] == "proxy")
+                         force_pending=for_audit)
     log.info("member %s checked in at event %s (%s)", member_id, event.id, values["method"])
     return Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, values.get("by_account_id"))
 
@@ -121,11 +132,13 @@ def check_in(account, token: str, *, now: datetime, latitude: float | None = Non
         # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
         raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
     member_id = account.member_id
-    # A retried request is answered as the first one was, even after its screen code has expired.
+    claim = tokens.read(current_app.config["SECRET_KEY"], token)
+    # A retried request is answered as the first one was, even after its screen code has expired: whichever
+    # code of the same event it carries.
     replayed = _replayed(member_id, idempotency_key)
     if replayed is not None:
+        require_same_target(replayed.event_id == claim.event_id)
         return _outcome(replayed, new=False)
-    claim = tokens.read(current_app.config["SECRET_KEY"], token)
     event = db.session.get(Event, claim.event_id)
     if event is None:
         raise tokens.InvalidToken()
@@ -134,16 +147,16 @@ def check_in(account, token: str, *, now: datetime, latitude: float | None = Non
         return _outcome(existing, new=False)
     _check_code(event, claim, now)
     _check_place(event, latitude, longitude)
-    return _record(event, member_id, now, method=claim.type, latitude=latitude, longitude=longitude,
-                   idempotency_key=idempotency_key or None)
+    return _record(event, member_id, now, for_audit=runs_event(account, event), method=claim.type,
+                   latitude=latitude, longitude=longitude, idempotency_key=idempotency_key or None)
 
 
 def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datetime) -> Outcome:
     """代签到 by the event's secretary or an admin: recorded with who and why, and always left for audit."""
     event = managed_event(actor, event_id)
-    reason = (reason or "").strip()
-    if not reason:
+    if not visible(reason):
         raise Refusal("reason_required", "代签到须填写原因")
+    reason = reason.strip()
     member = db.session.get(Member, member_id)
     if member is None:
         raise NotFound("党员")
@@ -152,4 +165,4 @@ def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datet
         return _outcome(existing, new=False)
     if not event.checkin_opens_at <= now <= event.ends_at + PROXY_GRACE:
         raise OutsideWindow("代签到须在签到开始后、活动结束7天内进行")
-    return _record(event, member.id, now, method="proxy", by_account_id=actor.id, reason=reason)
+    return _record(event, member.id, now, for_audit=True, method="proxy", by_account_id=actor.id, reason=reason)

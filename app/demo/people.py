@@ -140,11 +140,18 @@ def fill(county: County, newcomers: list[Newcomer], now: datetime) -> int:
         steps += [(at, "visit", next(visit_ids), (category, decision, decided_at))
                   for at, _, category, _, decision, decided_at in visits]
         secretary = db.session.get(Account, m.place.secretary_id)
-        auditor = admin if secretary.member_id == m.id else secretary  # nobody audits their own points
+        # A secretary who is a member runs every event of the community they live in: as the check-in
+        # operation does (runs_event), their scans wait for audit, and the county audits them, as it does
+        # their visits (nobody audits their own points).
+        runs_own_events = secretary.member_id == m.id
+        auditor = admin if runs_own_events else secretary
         for at, source, source_id, detail in sorted(steps, key=lambda s: s[0]):
             if source == "checkin":
-                operations.append_entry(m.id, natural_period=periods.month_of(at), source="checkin",
-                                        source_id=source_id, now=at, kind=detail[0], category=detail[1])
+                entry = operations.append_entry(m.id, natural_period=periods.month_of(at), source="checkin",
+                                                source_id=source_id, now=at, kind=detail[0], category=detail[1],
+                                                force_pending=runs_own_events)
+                if runs_own_events:
+                    operations.decide(admin, entry.id, "approve", None, min(now, at + timedelta(days=1)))
             else:
                 category, decision, decided_at = detail
                 entry = operations.append_entry(m.id, natural_period=periods.month_of(at), source="visit",

@@ -6,13 +6,13 @@ from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import utcnow
 from app.duty import queries
-from app.schemas import QUARTER, Schema, ScopeQuery
+from app.schemas import CODE_MAX, QUARTER, Schema, ScopeQuery, Text
 
 blp = Blueprint("duty", __name__, url_prefix="/api/v1", description="季度报到服务（报到率）")
 
 
 class DutyQuery(ScopeQuery):
-    quarter = fields.String(required=True, metadata=QUARTER)
+    quarter = Text(required=True, max=CODE_MAX, metadata=QUARTER)
 
 
 class DutyMember(Schema):

@@ -8,7 +8,7 @@ from app.auth.current import actor, member_actor
 from app.db import transaction, utcnow
 from app.events import operations, poster, qr, queries
 from app.events.models import EVENT_KINDS
-from app.schemas import ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema
+from app.schemas import CODE_MAX, ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema, Text
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="活动、签到码与报名")
 
@@ -16,15 +16,15 @@ blp = Blueprint("events", __name__, url_prefix="/api/v1", description="活动、
 class EventFields(Schema):
     id = fields.Integer(dump_only=True)
     community_id = Id(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    category = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    title = Text(required=True, required_visible=True, max=100)
+    category = Text(required=True, required_visible=True, max=50)
     kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
     starts_at = LocalDateTime(required=True)
     ends_at = LocalDateTime(required=True)
 
 
 class Event(EventFields):
-    place = fields.String(allow_none=True, validate=validate.Length(max=200))
+    place = Text(allow_none=True, max=200)
     checkin_opens_at = LocalDateTime(allow_none=True)
     checkin_closes_at = LocalDateTime(allow_none=True)
     latitude = Coordinate(90)
@@ -45,7 +45,7 @@ class EventList(Schema):
 class EventFilter(Schema):
     community_id = Id(strict=False)
     kind = fields.String(validate=validate.OneOf(EVENT_KINDS))
-    month = fields.String(metadata=MONTH)
+    month = Text(max=CODE_MAX, metadata=MONTH)
 
 
 class RotatingToken(Schema):

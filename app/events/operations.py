@@ -1,6 +1,6 @@
 """Writes on events (活动): publishing one, rotating its printed code, signing up (报名) and cancelling."""
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,10 +12,14 @@ from app.errors import NotFound, Refusal
 from app.events.models import Event, Signup
 from app.extensions import db
 from app.org.models import Community
+from app.text import visible
+from ledger import periods
 
 log = logging.getLogger(__name__)
 
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
+# How far the check-in window may reach beyond the event itself: a scan belongs to the event's own day.
+WINDOW_MARGIN = timedelta(hours=2)
 GEOFENCE = ("latitude", "longitude", "radius_m")
 
 
@@ -42,6 +46,19 @@ def _check_times(values: dict) -> None:
         raise Refusal("invalid_times", "签到截止时间应晚于签到开始时间")
 
 
+def _check_window(values: dict, now: datetime) -> None:
+    """An event happens on one day, today or later, and its scans with it: points cannot be earned into a
+    month already over, nor for years from one printed code."""
+    day = periods.local(values["starts_at"]).date()
+    if day < periods.local(now).date():
+        raise Refusal("invalid_window", "活动开始日期不能早于今天（北京时间）")
+    if values["ends_at"] > datetime.combine(day + timedelta(days=1), time(), tzinfo=periods.TZ):
+        raise Refusal("invalid_window", "活动须在开始当天结束（北京时间）")
+    if (values["checkin_opens_at"] < values["starts_at"] - WINDOW_MARGIN
+            or values["checkin_closes_at"] > values["ends_at"] + WINDOW_MARGIN):
+        raise Refusal("invalid_window", "签到时间须在活动开始前2小时至活动结束后2小时之内")
+
+
 def _check_geofence(values: dict) -> None:
     given = [values.get(k) is not None for k in GEOFENCE]
     if any(given) and not all(given):
@@ -55,14 +72,15 @@ def create_event(actor, values: dict, now: datetime) -> Event:
     if db.session.get(Community, community_id) is None:
         raise NotFound("社区")
     values = dict(values)
-    values["title"] = values["title"].strip()
-    if not values["title"]:
+    if not visible(values["title"]):
         raise Refusal("invalid_request", "请填写活动名称")
+    values["title"] = values["title"].strip()
     values.setdefault("checkin_opens_at", None)
     values.setdefault("checkin_closes_at", None)
     values["checkin_opens_at"] = values["checkin_opens_at"] or values["starts_at"] - CHECKIN_OPENS_BEFORE
     values["checkin_closes_at"] = values["checkin_closes_at"] or values["ends_at"]
     _check_times(values)
+    _check_window(values, now)
     _check_geofence(values)
     _check_category(values["category"])
     event = Event(**values, created_by=actor.id, created_at=now)

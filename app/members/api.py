@@ -1,17 +1,17 @@
 """/api/v1/members: the member register, for secretaries (their community or unit) and the county."""
 from flask.views import MethodView
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from app.api_base import Blueprint
 from app.auth.current import actor
 from app.members import queries
-from app.schemas import Limit, Offset, Schema, ScopeQuery
+from app.schemas import Limit, Offset, Schema, ScopeQuery, Text
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1", description="在职党员名册")
 
 
 class MembersQuery(ScopeQuery):
-    q = fields.String(validate=validate.Length(max=50))
+    q = Text(max=50)
     limit = Limit(50, 500)
     offset = Offset()
 

@@ -71,3 +71,6 @@ class CountySettings(db.Model):
     month_cap: Mapped[int | None] = mapped_column(default=100)  # points per member per month, all rules
     return_day_start: Mapped[str] = mapped_column(String(5), default="09:00")
     return_day_end: Mapped[str] = mapped_column(String(5), default="11:30")
+    # A visit logged later than this many days after it happened is refused (too_old): a late entry lands
+    # in the open month, but a past month's cap must not price it afresh.
+    visit_max_age_days: Mapped[int] = mapped_column(default=31)

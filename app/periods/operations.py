@@ -9,7 +9,7 @@ from app.db import transaction
 from app.errors import Refusal
 from app.extensions import db
 from app.periods.models import Period, RankingRow, SealHead
-from app.periods.state import open_period
+from app.periods.state import first_month_with_entries, last_closed, open_period
 from app.points.models import EntryStatus, LedgerRecord
 from app.points.operations import carry, enter_ledger
 from app.rankings.queries import standings
@@ -30,7 +30,9 @@ class Closing:
 
 
 def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
-    """Close `period` in one transaction; closing a closed month changes nothing and returns it."""
+    """Close `period` in one transaction; closing a closed month changes nothing and returns it.
+
+    Months close in order (409 earlier_month_open, later_month_closed), so each seal covers the one before."""
     with transaction():
         periods.parse_month(period)
         _serialise_closes()
@@ -39,6 +41,8 @@ def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
             return Closing(period, done.closed_at, done.seal, 0, None, True)
         if now < periods.bounds(period)[1]:
             raise Refusal("period_not_ended", f"{period} 尚未结束（按北京时间），不能结账", status=409)
+        last = last_closed()
+        periods.check_close_order(period, last_closed=last, first_open_with_entries=first_month_with_entries(last))
         to_period = open_period(periods.next_month(period))
         pending = db.session.scalars(select(EntryStatus).where(
             EntryStatus.period == period, EntryStatus.state == State.PENDING.value)
@@ -46,8 +50,7 @@ def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
         for status in pending:
             carry(status, to_period, now)
         heads = _heads()
-        prev_seal = db.session.scalars(select(Period.seal).where(Period.period < period)
-                                       .order_by(Period.period.desc()).limit(1)).first() or ""
+        prev_seal = db.session.get(Period, last).seal if last is not None else ""
         seal = chain.seal(period, heads, prev_seal)
         db.session.add(Period(period=period, closed_at=now, closed_by=actor_id, seal=seal, prev_seal=prev_seal))
         db.session.flush()

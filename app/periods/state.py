@@ -1,9 +1,10 @@
-"""Which months are closed, and where a new entry lands: its own month if open, else the next open one."""
-from sqlalchemy import select
+"""Which months are closed, and where a new entry lands: its own month if open, else the first open one."""
+from sqlalchemy import func, select
 
 from app.db import per_transaction
 from app.extensions import db
 from app.periods.models import Period
+from app.points.models import EntryStatus
 from ledger import periods
 
 
@@ -11,16 +12,21 @@ def is_closed(period: str) -> bool:
     return db.session.get(Period, period) is not None
 
 
-def _closed() -> frozenset[str]:
-    return frozenset(db.session.scalars(select(Period.period)))
+def last_closed() -> str | None:
+    """The latest closed month: months close in order, so every month up to it is sealed."""
+    return db.session.scalar(select(func.max(Period.period)))
+
+
+def first_month_with_entries(after: str | None) -> str | None:
+    """The earliest month after `after` (None: ever) in which some entry counts."""
+    query = select(func.min(EntryStatus.period))
+    if after is not None:
+        query = query.where(EntryStatus.period > after)
+    return db.session.scalar(query)
 
 
 def open_period(natural: str) -> str:
-    """The first month from `natural` on that is not closed (DOMAIN rule 5: a closed month keeps its ranking).
+    """The month an entry of month `natural` lands in (DOMAIN rule 5: a closed month keeps its ranking).
 
     Read once per transaction: ledger writers hold the ledger's gate, so no close commits meanwhile."""
-    closed = per_transaction("closed_periods", _closed)
-    period = natural
-    while period in closed:
-        period = periods.next_month(period)
-    return period
+    return periods.landing_month(natural, per_transaction("last_closed", last_closed))

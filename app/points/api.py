@@ -6,7 +6,8 @@ from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import transaction, utcnow
 from app.points import operations, queries
-from app.schemas import ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery
+from app.schemas import CODE_MAX, ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery, Text
+from app.text import visible
 from ledger.states import Decision, State
 
 blp = Blueprint("points", __name__, url_prefix="/api/v1", description="积分台账与积分审核")
@@ -19,7 +20,7 @@ class Page(Schema):
 
 class EntryQuery(Page):
     member_id = Id(strict=False)
-    period = fields.String(metadata=MONTH)
+    period = Text(max=CODE_MAX, metadata=MONTH)
     state = fields.String(validate=validate.OneOf([s.value for s in State]))
 
 
@@ -47,7 +48,7 @@ class Entries(Schema):
 
 class Reason(Schema):
     # Optional here: the operation asks for it only after checking who is asking (own entry → 403 first).
-    reason = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
+    reason = Text(allow_none=True, load_default=None, max=500)
 
 
 class Bulk(Reason):
@@ -56,7 +57,7 @@ class Bulk(Reason):
 
     @validates_schema
     def reject_needs_reason(self, data, **_):
-        if data.get("action") == Decision.REJECT.value and not (data.get("reason") or "").strip():
+        if data.get("action") == Decision.REJECT.value and not visible(data.get("reason")):
             raise ValidationError("驳回须填写原因", "reason")
 
 
@@ -91,7 +92,7 @@ class Decide(MethodView):
         """积分审核: approve or reject (with a reason) a pending entry."""
         with transaction():
             operations.decide(actor(), entry_id, action, body["reason"], utcnow())
-        return queries.entry(entry_id)
+        return queries.entry(actor(), entry_id)
 
 
 @blp.route(f"/ledger/entries/<{ID_PATH}:entry_id>/reverse")
@@ -102,7 +103,7 @@ class Reverse(MethodView):
         """冲正: a posted entry is taken back by a new entry in the open month, naming it and the reason."""
         with transaction():
             reversal = operations.reverse(actor(), entry_id, body["reason"], utcnow())
-        return queries.entry(reversal.entry_id)
+        return queries.entry(actor(), reversal.entry_id)
 
 
 @blp.route("/ledger/entries/bulk")

@@ -17,6 +17,7 @@ from app.members.models import Member
 from app.periods.state import is_closed, open_period
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.points.rules import rulebook
+from app.text import visible
 from ledger import chain, periods
 from ledger.book import balance_moves, reversal_points
 from ledger.errors import AlreadyReversed, LedgerError, NotReversible
@@ -34,6 +35,11 @@ class Appended(NamedTuple):
     state: str
     period: str
     points: int
+
+# Past a cap an activity earns nothing, so there is nothing to audit: its entry is kept, at 0 points and
+# posted, as the record of what the member did (a visit is care for a household, counted in the figures
+# whatever it earns), and stays out of the audit queue.
+CAPPED = "本月积分已达上限，记录保留，不计分"
 
 # Ledger writers share this lock; a month close takes it alone, so no entry slips into a month being sealed.
 LEDGER_GATE = 0x1ED6E5
@@ -116,14 +122,17 @@ def _new_status(entry_id: int, member_id: int, seq: int, *, period, state: State
 def append_entry(member_id: int, *, natural_period: str, source: str, source_id: int | None, now: datetime,
                  kind: str | None = None, category: str | None = None, force_pending: bool = False,
                  reason: str | None = None) -> Appended:
-    """A new entry priced by the rule in force at `now`, in its month or the next open one."""
+    """A new entry priced by the rule in force at `now`, in its month or the next open one; pending when
+    its rule or the caller asks for an audit, unless a cap leaves it nothing to earn."""
     lock_member(member_id)
     period = open_period(natural_period)
     book = per_transaction("rulebook", rulebook)
     rule = book.find(source, kind=kind, category=category, at=now)
     by_rule, in_month = _used(member_id, period, rule.code)
     points = book.price(rule, used_by_rule=by_rule, used_in_month=in_month)
-    state = State.PENDING if (rule.needs_audit or force_pending) else State.POSTED
+    capped = points == 0 < rule.points
+    state = State.PENDING if force_pending or (rule.needs_audit and not capped) else State.POSTED
+    reason = reason or (CAPPED if capped else None)
     record = chain.entry_record(_head(member_id), period=period, points=points, rule=rule.code, source=source,
                                 source_id=source_id, state=state.value, now=now, reason=reason)
     entry_id = _append(record)
@@ -161,7 +170,7 @@ def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetim
         raise Refusal("invalid_decision", "审核结论只能是通过或驳回")
     status, member = _status_for_audit(actor, entry_id)
     move = Decision(decision)
-    if move is Decision.REJECT and not (reason or "").strip():
+    if move is Decision.REJECT and not visible(reason):
         raise Refusal("reason_required", "驳回须填写原因")
     new = next_state(State(status.state), move)
     if new is None:
@@ -180,9 +189,9 @@ def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetim
 def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntryStatus:
     """冲正: a new posted entry with the opposite points, in the open month, naming what it corrects."""
     status, member = _status_for_audit(actor, entry_id)
-    reason = (reason or "").strip()
-    if not reason:
+    if not visible(reason):
         raise Refusal("reason_required", "冲正须填写原因")
+    reason = reason.strip()
     original = db.session.get(LedgerRecord, entry_id)
     if status.state != State.POSTED.value or original.reverses_seq is not None:
         raise NotReversible(status.seq, status.state, is_reversal=original.reverses_seq is not None)

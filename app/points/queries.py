@@ -1,4 +1,7 @@
 """Reads of the points ledger that pages and the API share: balances, and entries with their explanations."""
+from datetime import date
+from typing import NamedTuple
+
 from sqlalchemy import func, select, tuple_
 
 from app.auth import scope
@@ -6,7 +9,7 @@ from app.checkins.models import Checkin
 from app.errors import NotFound
 from app.events.models import Event
 from app.extensions import db
-from app.members.models import Member
+from app.members.models import Household, Member
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.points.operations import MAX_ID
 from app.points.rules import rule_names
@@ -70,7 +73,7 @@ def entries(actor, *, member_id=None, period=None, state=None, limit=200, offset
         query = query.where(EntryStatus.period == period)
     if state is not None:
         query = query.where(EntryStatus.state == state)
-    return _render(db.session.execute(query.order_by(EntryStatus.entry_id).limit(limit).offset(offset)).all())
+    return _render(db.session.execute(query.order_by(EntryStatus.entry_id).limit(limit).offset(offset)).all(), actor)
 
 
 def audit_queue(actor, *, community_id=None, unit_id=None, limit=200, offset=0) -> list[dict]:
@@ -78,19 +81,37 @@ def audit_queue(actor, *, community_id=None, unit_id=None, limit=200, offset=0) 
     filters = scope.audit_queue_scope(actor, community_id, unit_id)
     query = _of_members(_entries_query(), filters).where(EntryStatus.state == "pending")
     return _render(db.session.execute(
-        query.order_by(EntryStatus.created_at, EntryStatus.entry_id).limit(limit).offset(offset)).all())
+        query.order_by(EntryStatus.created_at, EntryStatus.entry_id).limit(limit).offset(offset)).all(), actor)
 
 
-def entry(entry_id: int) -> dict:
-    """One entry as the API shows it (after an audit decision the caller was allowed to make)."""
+def entry(actor, entry_id: int) -> dict:
+    """One entry as the API shows it to `actor` (after an audit decision the caller was allowed to make)."""
     rows = db.session.execute(_entries_query().where(EntryStatus.entry_id == entry_id)).all()
     if not rows:
         raise NotFound("积分条目")
-    return _render(rows)[0]
+    return _render(rows, actor)[0]
 
 
-def _render(rows) -> list[dict]:
-    """The API's entries, with every source, reversed entry and rule name loaded in one query each."""
+class _Source(NamedTuple):
+    """What an entry came from: the local date it happened, what explain() names it by, and for a visit the
+    household visited."""
+
+    on: date | None = None
+    what: dict | None = None
+    household: Household | None = None
+
+
+def _sees_visit_kind(reader, member_id: int, household: Household | None) -> bool:
+    """A visit's kind (困难群众, 生病群众…) is the household's private flag (DOMAIN rule 6): the member who made
+    it, the county and the household's community secretary read it; a work unit's secretary reads 入户走访."""
+    if reader.member_id == member_id or scope.is_admin(reader):
+        return True
+    return household is not None and scope.sees_household(reader, household, member_id)
+
+
+def _render(rows, reader) -> list[dict]:
+    """The API's entries as `reader` may read them, with every source, reversed entry and rule name loaded in
+    one query each."""
     reversed_keys = {(row.EntryStatus.member_id, row.reverses_seq) for row in rows if row.reverses_seq is not None}
     originals = {}
     if reversed_keys:
@@ -110,36 +131,41 @@ def _render(rows) -> list[dict]:
     for row in rows:
         status = row.EntryStatus
         original = originals.get((status.member_id, row.reverses_seq))
-        on, what = sources.get((status.source, status.source_id), (None, {}))
+        # A reversal is told by the entry it reverses, whose rule it keeps.
+        told = original or status
+        source = sources.get((told.source, told.source_id), _Source())
+        # Withheld, the rule goes too: its code and name ("走访困难群众") say the kind as plainly.
+        withheld = told.source == "visit" and not _sees_visit_kind(reader, status.member_id, source.household)
+        what = {} if withheld else source.what or {}
         reverses = None
         if original is not None:
-            original_on, original_what = sources.get((original.source, original.source_id), (None, {}))
-            reverses = (f"{date_words(original_on or periods.local(original.created_at).date())}"
-                        f"{_describe(original.source, original_what)}的积分（编号{original.entry_id}）")
-            what = {}
+            reverses = (f"{date_words(source.on or periods.local(original.created_at).date())}"
+                        f"{_describe(original.source, what)}的积分（编号{original.entry_id}）")
         out.append({
             "id": status.entry_id,
             "member_id": status.member_id,
             "period": status.period,
             "points": status.points,
-            "rule": status.rule,
+            "rule": "visit" if withheld else status.rule,
             "source": status.source,
             "source_id": status.source_id,
             "state": status.state,
             "reverses": original.entry_id if original is not None else None,
             "created_at": periods.local(status.created_at).isoformat(),
             "explanation": explain(
-                source=status.source, points=status.points, rule_name=names.get(status.rule, status.rule),
-                on=on if on is not None and original is None else periods.local(status.created_at).date(),
+                source=status.source, points=status.points,
+                rule_name=SOURCES["visit"] if withheld else names.get(status.rule, status.rule),
+                on=source.on if source.on is not None and original is None else periods.local(status.created_at).date(),
                 state=status.state, reverses=reverses, reason=row.reason,
                 carried_from=row.period if row.period != status.period else None,
-                reversed_on=reversed_on.get((status.member_id, status.reversed_by)), **what),
+                reversed_on=reversed_on.get((status.member_id, status.reversed_by)),
+                **(what if original is None else {})),
         })
     return out
 
 
-def _sources(statuses) -> dict:
-    """(source, source_id) -> (the local date it happened, what explain() names it by)."""
+def _sources(statuses) -> dict[tuple[str, int], _Source]:
+    """(source, source_id) -> where the entry came from."""
     ids = {"checkin": set(), "visit": set()}
     for s in statuses:
         if s.source in ids and s.source_id is not None:
@@ -149,11 +175,12 @@ def _sources(statuses) -> dict:
         for checkin_id, title, starts_at in db.session.execute(
                 select(Checkin.id, Event.title, Event.starts_at).join(Event, Event.id == Checkin.event_id)
                 .where(Checkin.id.in_(ids["checkin"]))):
-            found[("checkin", checkin_id)] = (periods.local(starts_at).date(), {"event_title": title})
+            found[("checkin", checkin_id)] = _Source(periods.local(starts_at).date(), {"event_title": title})
     if ids["visit"]:
-        for visit_id, category, visited_on in db.session.execute(
-                select(Visit.id, Visit.category, Visit.visited_on).where(Visit.id.in_(ids["visit"]))):
-            found[("visit", visit_id)] = (visited_on, {"visit_category": category})
+        for visit_id, category, visited_on, household in db.session.execute(
+                select(Visit.id, Visit.category, Visit.visited_on, Household)
+                .join(Household, Household.id == Visit.household_id).where(Visit.id.in_(ids["visit"]))):
+            found[("visit", visit_id)] = _Source(visited_on, {"visit_category": category}, household)
     return found
 
 

@@ -5,16 +5,16 @@ from marshmallow import fields
 from app.api_base import Blueprint
 from app.db import utcnow
 from app.rankings import queries
-from app.schemas import MONTH, Schema, ScopeQuery
+from app.schemas import CODE_MAX, MONTH, Schema, ScopeQuery, Text
 from ledger import periods
 
 blp = Blueprint("rankings", __name__, url_prefix="/api/v1", description="积分排行榜（公开）")
 
 
 class RankingQuery(ScopeQuery):
-    period = fields.String(metadata={**MONTH, "description": "YYYY-MM，默认本月"})
-    by = fields.String(load_default="member", metadata={"description": "member | unit | community"})
-    metric = fields.String(load_default="total", metadata={"description": "total | per_member（单位、社区）"})
+    period = Text(max=CODE_MAX, metadata={**MONTH, "description": "YYYY-MM，默认本月"})
+    by = Text(max=CODE_MAX, load_default="member", metadata={"description": "member | unit | community"})
+    metric = Text(max=CODE_MAX, load_default="total", metadata={"description": "total | per_member（单位、社区）"})
     # Bounds are the query's to check: it answers invalid_page, as clients rely on.
     limit = fields.Integer(load_default=queries.DEFAULT_LIMIT)
     offset = fields.Integer(load_default=0)

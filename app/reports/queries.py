@@ -18,13 +18,6 @@ from ledger import periods
 HISTORY_MONTHS = 6
 
 
-def _months_back(period: str, n: int) -> list[str]:
-    months = [period]
-    while len(months) < n:
-        months.insert(0, periods.prev_month(months[0]))
-    return months
-
-
 def _county_name() -> str:
     return db.session.scalars(select(Region.name).where(Region.kind == "county").limit(1)).first() or "本县"
 
@@ -64,5 +57,5 @@ def month_report(account, period: str, *, community_id: int | None = None, unit_
         "coverage": coverage, "totals": figures(period, **where),
         "history": [(month, sum(r["points"] for r in (members if month == period else
                                                       full_ranking(month, "member", **where))["rows"]))
-                    for month in _months_back(period, HISTORY_MONTHS)],
+                    for month in periods.months_up_to(period, HISTORY_MONTHS)],
     }

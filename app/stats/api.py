@@ -7,7 +7,7 @@ from marshmallow import fields
 
 from app.api_base import Blueprint
 from app.auth.current import actor
-from app.schemas import MONTH_OR_QUARTER, Id, Schema, ScopeQuery
+from app.schemas import CODE_MAX, MONTH_OR_QUARTER, Id, Schema, ScopeQuery, Text
 from app.stats import queries, workbook
 from app.visits.models import VISIT_CATEGORIES
 
@@ -17,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class StatsQuery(ScopeQuery):
-    period = fields.String(required=True, metadata=MONTH_OR_QUARTER)
+    period = Text(required=True, max=CODE_MAX, metadata=MONTH_OR_QUARTER)
     grid_id = Id(strict=False)
 
 

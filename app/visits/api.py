@@ -6,18 +6,18 @@ from marshmallow import fields
 from app.api_base import Blueprint
 from app.auth.current import member_actor
 from app.db import utcnow
-from app.schemas import Id, Schema
+from app.schemas import CODE_MAX, Id, Schema, Text
 from app.visits import operations
-from app.visits.models import VISIT_CATEGORIES
+from app.visits.models import NOTE_MAX, VISIT_CATEGORIES
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="入户走访（四必访）")
 
 
 class VisitRequest(Schema):
     household_id = Id(required=True)
-    category = fields.String(required=True, metadata={"enum": list(VISIT_CATEGORIES)})
+    category = Text(required=True, max=CODE_MAX, metadata={"enum": list(VISIT_CATEGORIES)})
     visited_on = fields.Date(required=True, metadata={"description": "YYYY-MM-DD，北京时间，不晚于今天"})
-    note = fields.String(allow_none=True, metadata={"description": "仅帮联党员、社区书记和管理员可见"})
+    note = Text(allow_none=True, max=NOTE_MAX, metadata={"description": "仅帮联党员、社区书记和管理员可见"})
 
 
 class VisitResponse(Schema):
@@ -30,7 +30,8 @@ class Visits(MethodView):
     @blp.arguments(VisitRequest)
     @blp.response(201, VisitResponse)
     @blp.alt_response(200, schema=VisitResponse, description="同一住户同一天已记录：原来的走访")
-    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}])
+    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                          "schema": {"type": "string", "maxLength": operations.KEY_LENGTH}}])
     def post(self, body):
         """Log a visit; the same household and day again, or the same Idempotency-Key, answers 200 with the first."""
         account = member_actor()

@@ -64,6 +64,47 @@ def test_a_retry_with_the_same_key_is_answered_as_the_first_even_after_its_code_
     assert _count(app, EntryStatus) == 1
 
 
+def test_a_key_sent_again_for_another_event_is_422_and_checks_nobody_in_there(app, make, hall, printed, screen,
+                                                                           scan, ledger_verifies):
+    other = make.event(hall.community, kind="service", title="义诊")
+    first = scan(hall.member.account, printed(hall.event), key="tap-1")
+    assert first.status_code == 201
+    # The same event by its other code is the same request.
+    same = scan(hall.member.account, screen(hall.event), key="tap-1")
+    assert same.status_code == 200 and same.get_json() == first.get_json()
+    reused = scan(hall.member.account, printed(other), key="tap-1")
+    assert reused.status_code == 422 and reused.get_json()["code"] == "idempotency_key_reused"
+    assert "Idempotency-Key" in reused.get_json()["message"]
+    assert _count(app, Checkin, event_id=other.id) == 0 and _count(app, EntryStatus) == 1
+    assert scan(hall.member.account, printed(other), key="tap-2").status_code == 201
+    ledger_verifies()
+
+
+def test_one_key_raced_to_two_events_checks_in_at_one_and_refuses_the_other(app, auth, make, hall, printed):
+    headers = {**auth(hall.member.account), "Idempotency-Key": "one-tap"}
+    events = [hall.event, make.event(hall.community, kind="service", title="义诊")]
+    answers, start = [], threading.Barrier(8)
+
+    def tap(i):
+        client = app.test_client()
+        start.wait()
+        response = client.post("/api/v1/checkins", json={"token": printed(events[i % 2])}, headers=headers)
+        answers.append((i % 2, response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=tap, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    [(won, body)] = [(which, body) for which, status, body in answers if status == 201]
+    for which, status, answer in answers:
+        if which == won:
+            assert status in (200, 201) and answer == body
+        else:
+            assert status == 422 and answer["code"] == "idempotency_key_reused"
+    assert _count(app, Checkin) == 1 and _count(app, EntryStatus) == 1
+
+
 def test_a_retry_without_a_key_after_the_code_expired_still_finds_the_check_in(hall, screen, scan):
     first = scan(hall.member.account, screen(hall.event)).get_json()
     retry = scan(hall.member.account, screen(hall.event, seconds=-120))

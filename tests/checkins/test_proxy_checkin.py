@@ -34,7 +34,7 @@ def test_a_member_already_checked_in_is_not_checked_in_twice(client, auth, hall,
     assert repeat.status_code == 200 and repeat.get_json()["checkin_id"] == own["checkin_id"]
 
 
-@pytest.mark.parametrize("reason", [None, "", "   "])
+@pytest.mark.parametrize("reason", [None, "", "   ", "\u200b", "\u3000\ufeff", "因" * 201])
 def test_a_proxy_check_in_needs_a_reason(client, auth, hall, reason):
     response = _proxy(client, auth, hall.secretary, hall.event, hall.member, reason=reason)
     assert response.status_code == 400

@@ -9,7 +9,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.members.models import Household, Member, Pairing
 from app.org.models import Community, Unit
-from app.points.models import Balance, EntryStatus
+from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.visits.models import Visit
 from ledger import periods
 
@@ -111,3 +111,20 @@ def test_the_demo_has_a_return_day_this_month_and_three_months_of_posted_points(
             assert member.address and member.reported_on
         assert db.session.scalar(select(func.count()).select_from(Household).where(Household.hardship.is_(True)))
         assert db.session.scalar(select(func.count()).select_from(Account).where(Account.role == "admin")) >= 1
+
+
+def test_a_demo_secretary_who_is_a_member_earned_their_check_ins_through_the_countys_audit(app, runner,
+                                                                                          ledger_verifies):
+    run_demo(runner, "--members", "40")
+    with app.app_context():
+        secretaries = db.session.scalars(select(Account).where(Account.role == "secretary",
+                                                               Account.member_id.is_not(None))).all()
+        assert secretaries
+        for secretary in secretaries:
+            mine = select(LedgerRecord).where(LedgerRecord.chain == secretary.member_id)
+            checkins = db.session.scalars(mine.where(LedgerRecord.source == "checkin")).all()
+            approved_by = {r.entry_seq: r.actor_id for r in db.session.scalars(mine.where(
+                LedgerRecord.kind == "audit", LedgerRecord.decision == "approve"))}
+            assert checkins and {r.state for r in checkins} == {"pending"}
+            assert all(approved_by.get(r.seq) not in (None, secretary.id) for r in checkins)
+    ledger_verifies()

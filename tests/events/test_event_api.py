@@ -1,13 +1,17 @@
 """/api/v1/events: a secretary publishes events in their own community, members see their community's."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from app.catalogue.models import ServiceCategory
+from app.db import utcnow
 from app.extensions import db
+from ledger import periods
 
-RETURN_DAY = {"title": "十一月回家日", "category": "政策宣传", "kind": "return_day", "place": "社区党群服务中心",
-              "starts_at": "2026-11-29T09:00:00+08:00", "ends_at": "2026-11-29T11:30:00+08:00"}
+# Next month's return day: an event starts today or later.
+DAY = periods.return_day(periods.next_month(periods.month_of(utcnow()))).isoformat()
+RETURN_DAY = {"title": "下月回家日", "category": "政策宣传", "kind": "return_day", "place": "社区党群服务中心",
+              "starts_at": f"{DAY}T09:00:00+08:00", "ends_at": f"{DAY}T11:30:00+08:00"}
 
 
 @pytest.fixture
@@ -28,27 +32,32 @@ def test_a_secretary_publishes_a_return_day_in_their_community(client, auth, tow
     event = response.get_json()
     assert set(event) == {"id", "community_id", "title", "category", "kind", "place", "starts_at", "ends_at",
                           "checkin_opens_at", "checkin_closes_at", "latitude", "longitude", "radius_m", "capacity"}
-    assert event["starts_at"] == "2026-11-29T09:00:00+08:00" and event["ends_at"] == "2026-11-29T11:30:00+08:00"
+    assert event["starts_at"] == f"{DAY}T09:00:00+08:00" and event["ends_at"] == f"{DAY}T11:30:00+08:00"
     # Check-in opens half an hour early and closes with the event unless told otherwise.
-    assert event["checkin_opens_at"] == "2026-11-29T08:30:00+08:00"
-    assert event["checkin_closes_at"] == "2026-11-29T11:30:00+08:00"
+    assert event["checkin_opens_at"] == f"{DAY}T08:30:00+08:00"
+    assert event["checkin_closes_at"] == f"{DAY}T11:30:00+08:00"
 
 
 def test_times_given_in_utc_are_stored_as_the_same_instant(client, auth, town):
     community, secretary, _ = town
-    event = _create(client, auth, secretary, community, starts_at="2026-11-29T01:00:00Z",
-                    ends_at="2026-11-29T03:30:00Z", checkin_closes_at="2026-11-29T04:00:00Z").get_json()
-    assert event["starts_at"] == "2026-11-29T09:00:00+08:00" and event["checkin_closes_at"] == "2026-11-29T12:00:00+08:00"
+    event = _create(client, auth, secretary, community, starts_at=f"{DAY}T01:00:00Z",
+                    ends_at=f"{DAY}T03:30:00Z", checkin_closes_at=f"{DAY}T04:00:00Z").get_json()
+    assert event["starts_at"] == f"{DAY}T09:00:00+08:00" and event["checkin_closes_at"] == f"{DAY}T12:00:00+08:00"
 
 
 BAD_EVENTS = [
-    ({"starts_at": "2026-11-29T09:00:00"}, "invalid_request"),
+    ({"starts_at": f"{DAY}T09:00:00"}, "invalid_request"),
     ({"kind": "party"}, "invalid_request"),
     ({"title": ""}, "invalid_request"),
     ({"title": "   "}, "invalid_request"),
+    ({"title": "\u200b"}, "invalid_request"),
+    ({"title": "\u200b\u3000\ufeff"}, "invalid_request"),
+    ({"title": "回" * 101}, "invalid_request"),
+    ({"category": "\u200b"}, "invalid_request"),
+    ({"place": "址" * 201}, "invalid_request"),
     ({"community_id": "1; drop table"}, "invalid_request"),
-    ({"ends_at": "2026-11-29T08:00:00+08:00"}, "invalid_times"),
-    ({"checkin_opens_at": "2026-11-29T12:00:00+08:00"}, "invalid_times"),
+    ({"ends_at": f"{DAY}T08:00:00+08:00"}, "invalid_times"),
+    ({"checkin_opens_at": f"{DAY}T12:00:00+08:00"}, "invalid_times"),
     ({"latitude": 25.3, "longitude": 118.3}, "invalid_geofence"),
     ({"latitude": 95, "longitude": 118.3, "radius_m": 100}, "invalid_request"),
     ({"capacity": 0}, "invalid_request"),
@@ -165,3 +174,29 @@ def test_out_of_range_input_is_a_clear_4xx_not_a_server_error(client, auth, make
     for method, path, body in OUT_OF_RANGE:
         response = getattr(client, method)(path, json=body, headers=headers)
         assert response.status_code in (400, 403, 404) and response.get_json()["message"], (path, response.get_json())
+
+
+def _local(day, hhmm):
+    return f"{day.isoformat()}T{hhmm}:00+08:00"
+
+
+def test_a_check_in_window_beyond_the_events_day_or_an_event_in_the_past_is_400_invalid_window(client, auth, town):
+    community, secretary, _ = town
+    day = periods.local(utcnow()).date()
+    following = date.fromisoformat(DAY) + timedelta(days=1)
+    for fields in ({"checkin_closes_at": "2099-12-31T23:00:00+08:00"},
+                   {"checkin_opens_at": f"{DAY}T06:59:00+08:00"},
+                   {"checkin_closes_at": f"{DAY}T13:31:00+08:00"},
+                   {"ends_at": _local(following, "10:00")},
+                   {"starts_at": _local(day - timedelta(days=1), "09:00"),
+                    "ends_at": _local(day - timedelta(days=1), "11:30")}):
+        response = _create(client, auth, secretary, community, kind="service", **fields)
+        assert response.status_code == 400 and response.get_json()["code"] == "invalid_window", (fields, response.get_json())
+        assert response.get_json()["message"]
+    assert client.get(f"/api/v1/events?community_id={community.id}", headers=auth(secretary)).get_json()["events"] == []
+    at_the_edges = [{"checkin_opens_at": f"{DAY}T07:00:00+08:00", "checkin_closes_at": f"{DAY}T13:30:00+08:00"},
+                    {"starts_at": _local(day, "00:00"), "ends_at": _local(day, "00:30")},  # today, if already over
+                    {"starts_at": f"{DAY}T20:00:00+08:00", "ends_at": _local(following, "00:00")}]
+    for fields in at_the_edges:
+        response = _create(client, auth, secretary, community, kind="service", **fields)
+        assert response.status_code == 201, (fields, response.get_json())

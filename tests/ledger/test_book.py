@@ -8,8 +8,8 @@ from hypothesis import event, given, settings, strategies as st
 from ledger.book import Balance, Book, balance_moves, balances_from_records, reversal_points
 from ledger.chain import verify
 from ledger.errors import (
-    AlreadyReversed, EntryNotFound, IllegalTransition, InvalidPeriod, LedgerError, NotReversible, PeriodClosed,
-    UnsettledPeriod,
+    AlreadyReversed, EarlierMonthOpen, EntryNotFound, IllegalTransition, InvalidPeriod, LaterMonthClosed, LedgerError,
+    NotReversible, PeriodClosed, UnsettledPeriod,
 )
 from ledger.states import Decision, State
 
@@ -112,10 +112,28 @@ def test_carrying_goes_forward_to_an_open_month_only():
     seq = checkin(book, state="pending")
     with pytest.raises(InvalidPeriod):
         book.carry(1, seq, to_period="2026-10", now=NOW)
-    book.close("2027-01")
+    book.close("2026-10")
     with pytest.raises(PeriodClosed):
-        book.carry(1, seq, to_period="2027-01", now=NOW)
+        book.carry(1, seq, to_period="2026-10", now=NOW)
     assert book.decide(1, seq, "carry", actor_id=None, reason=None, now=NOW, open_period="2027-02")["period"] == "2027-02"
+
+
+def test_months_close_in_order_and_an_empty_month_before_a_closed_one_is_sealed_over():
+    book = Book()
+    checkin(book, period="2026-09", source_id=1)
+    checkin(book, period="2026-11", source_id=2)
+    with pytest.raises(EarlierMonthOpen) as caught:
+        book.close("2026-11", now=NOW)
+    assert caught.value.code == "earlier_month_open" and "2026年9月" in caught.value.message
+    assert book.closed == set()
+    book.close("2026-09", now=NOW)
+    book.close("2026-11", now=NOW)  # 2026-10 held nothing: it never needs closing
+    with pytest.raises(LaterMonthClosed) as caught:
+        book.close("2026-10", now=NOW)
+    assert caught.value.code == "later_month_closed"
+    with pytest.raises(PeriodClosed):
+        checkin(book, period="2026-10", source_id=3)
+    assert book.closed == {"2026-09", "2026-11"}
 
 
 def test_an_unknown_entry_is_entry_not_found():
@@ -154,13 +172,33 @@ def target_of(book, op):
     return (chains[op[1] % len(chains)] if chains else op[1]), op[2]
 
 
+def entry_months(records):
+    """The month each entry counts in now, replayed from the records."""
+    months = {}
+    for r in records:
+        if r["kind"] == "entry":
+            months[(r["chain"], r["seq"])] = r["period"]
+        elif r["decision"] == "carry":
+            months[(r["chain"], r["entry_seq"])] = r["period"]
+    return set(months.values())
+
+
 def expected_error(book, op):
     """The refusal an operation must meet, judged from the records alone (None: it must succeed)."""
     records = list(book.records())
+    last = max(book.closed, default=None)
+
+    def sealed(period):  # closed, or before the last closed month: months close in order
+        return last is not None and period <= last
+
     if op[0] == "add":
-        return PeriodClosed if op[2] in book.closed else None
+        return PeriodClosed if sealed(op[2]) else None
     if op[0] == "close":
-        return None
+        if op[1] in book.closed:
+            return None
+        if last is not None and op[1] < last:
+            return LaterMonthClosed
+        return EarlierMonthOpen if any(m < op[1] and not sealed(m) for m in entry_months(records)) else None
     member, pick = target_of(book, op)
     mine = [r for r in records if r["chain"] == member]
     if not mine:
@@ -178,14 +216,14 @@ def expected_error(book, op):
             return NotReversible
         if any(r["kind"] == "entry" and r["reverses_seq"] == target["seq"] for r in mine):
             return AlreadyReversed
-        return PeriodClosed if op[3] in book.closed else None
+        return PeriodClosed if sealed(op[3]) else None
     decision = "carry" if op[0] == "carry" else op[3].value
     to_period = op[3] if op[0] == "carry" else op[4]
     if (state, decision) not in LEGAL:
         return IllegalTransition
     if decision != "carry":
         return None  # a repeat, or a move inside an open month (closed months hold nothing pending)
-    if to_period in book.closed:
+    if sealed(to_period):
         return PeriodClosed
     return InvalidPeriod if to_period <= period else None
 
@@ -255,7 +293,7 @@ def test_any_history_keeps_balances_true_verifies_and_shows_any_tampering_where_
                 run(book, op, now)
             assert isinstance(caught.value, LedgerError) and caught.value.message
             assert (list(book.records()), book.balances(), set(book.closed)) == before
-        if op[0] == "close":
+        if op[0] == "close" and expected is None:
             frozen.setdefault(op[1], {k: b for k, b in book.balances().items() if k[1] == op[1]})
 
     records = list(book.records())

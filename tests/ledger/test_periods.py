@@ -5,11 +5,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ledger.errors import InvalidPeriod
+from ledger.errors import EarlierMonthOpen, InvalidPeriod, LaterMonthClosed
 from ledger.periods import (
-    TZ, bounds, days_left_in_quarter, first_working_day, last_sunday, local, month_of, month_of_date,
-    months_of, next_month, parse_month, parse_quarter, period_kind, prev_month, quarter_of,
-    quarter_of_month, return_day,
+    TZ, bounds, check_close_order, days_left_in_quarter, first_working_day, landing_month, last_sunday, local,
+    month_of, month_of_date, months_of, months_up_to, next_month, parse_month, parse_quarter, period_kind, prev_month,
+    quarter_of, quarter_of_month, return_day,
 )
 
 UTC = timezone.utc
@@ -128,3 +128,24 @@ def test_days_left_in_the_quarter_count_today():
     assert days_left_in_quarter(cst(2026, 4, 1, 0, 1)) == 91
     assert days_left_in_quarter(datetime(2026, 3, 31, 16, 30, tzinfo=UTC)) == 91
     assert days_left_in_quarter(cst(2026, 12, 1, 9)) == 31
+
+
+@pytest.mark.parametrize("natural, last_closed, lands", [
+    ("2026-11", None, "2026-11"), ("2026-11", "2026-10", "2026-11"), ("2026-10", "2026-10", "2026-11"),
+    ("1900-01", "2026-10", "2026-11"), ("2027-03", "2026-10", "2027-03")])
+def test_an_entry_lands_in_its_month_or_just_after_the_last_seal(natural, last_closed, lands):
+    assert landing_month(natural, last_closed) == lands
+
+
+def test_a_month_closes_only_after_every_earlier_month_with_entries_and_never_behind_a_seal():
+    check_close_order("2026-11", last_closed="2026-09", first_open_with_entries="2026-11")
+    check_close_order("2026-10", last_closed="2026-09", first_open_with_entries=None)
+    with pytest.raises(EarlierMonthOpen):
+        check_close_order("2026-11", last_closed="2026-09", first_open_with_entries="2026-10")
+    with pytest.raises(LaterMonthClosed):
+        check_close_order("2026-08", last_closed="2026-09", first_open_with_entries=None)
+
+
+def test_the_months_up_to_one_stop_where_the_calendar_starts():
+    assert months_up_to("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
+    assert months_up_to("1900-02", 6) == ["1900-01", "1900-02"]

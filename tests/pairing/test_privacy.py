@@ -1,6 +1,7 @@
 """Residents' private details (困难、疾病、家庭变故、纠纷 and the notes about them) reach only the paired
 member, the community's secretary and an admin: never another member, a figure, or a log line (rule 6)."""
 import logging
+from datetime import date
 
 import pytest
 
@@ -34,7 +35,8 @@ def test_a_member_not_paired_with_a_household_never_sees_its_flags_or_note(clien
         client.get(f"/api/v1/households?community_id={home.id}", headers=headers),
         client.get("/api/v1/me/households", headers=headers),
         client.post("/api/v1/visits", headers=headers,
-                    json={"household_id": household.id, "category": "hardship", "visited_on": "2026-01-05"}),
+                    json={"household_id": household.id, "category": "hardship",
+                          "visited_on": date.today().isoformat()}),
         client.get(f"/api/v1/pairings/below-target?community_id={home.id}", headers=headers),
         client.get(f"/api/v1/duty?quarter=2026-Q1&community_id={home.id}", headers=headers),
         client.get(f"/api/v1/stats?period=2026-01&community_id={home.id}", headers=headers),
@@ -64,7 +66,8 @@ def test_figures_and_lists_for_secretaries_carry_no_household_detail(client, cou
 def test_notes_never_reach_the_log(client, county, caplog):
     caplog.set_level(logging.DEBUG)
     household, home = county["household"], county["home"]
-    body = {"household_id": household.id, "category": "sickness", "visited_on": "2026-01-05", "note": VISIT_NOTE}
+    body = {"household_id": household.id, "category": "sickness", "visited_on": date.today().isoformat(),
+            "note": VISIT_NOTE}
     assert client.post("/api/v1/visits", json=body, headers=county["paired"]).status_code == 201
     assert client.post("/api/v1/visits", json=body, headers=county["paired"]).status_code == 200
     assert client.post("/api/v1/visits", json=body, headers=county["neighbour"]).status_code == 403

@@ -16,7 +16,7 @@ from app.periods.operations import close_month
 from app.points import operations
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from ledger import chain
-from ledger.errors import InvalidPeriod
+from ledger.errors import InvalidPeriod, LedgerError
 
 
 def _close(app, period="2026-10", now=AFTER_OCTOBER):
@@ -167,3 +167,47 @@ def test_the_period_close_command_closes_once_and_says_so_the_second_time(app, m
     assert bad.exit_code != 0 and "2026-13" in bad.output
     unfinished = runner.invoke(args=["period", "close", "2099-01"])
     assert unfinished.exit_code != 0 and "尚未结束" in unfinished.output
+
+
+def test_months_close_in_order_by_the_api_the_command_and_the_operation(app, make, client, auth, runner,
+                                                                        ledger_verifies):
+    member = make.member()
+    earn(app, member, "return_day")
+    earn(app, member, "service", period="2026-11", now=datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
+    after_november = datetime(2026, 12, 6, 2, 0, tzinfo=timezone.utc)
+    admin = auth(make.admin())
+    refused = client.post("/api/v1/periods/2026-11/close", headers=admin)
+    assert refused.status_code == 409 and refused.get_json()["code"] == "earlier_month_open"
+    assert "2026年10月" in refused.get_json()["message"]
+    command = runner.invoke(args=["period", "close", "2026-11"])
+    assert command.exit_code != 0 and "2026年10月" in command.output
+    with pytest.raises(LedgerError) as caught:
+        _close(app, "2026-11", after_november)
+    assert caught.value.code == "earlier_month_open"
+    with app.app_context():
+        assert db.session.query(Period).count() == 0
+    assert client.post("/api/v1/periods/2026-10/close", headers=admin).status_code == 200
+    assert client.post("/api/v1/periods/2026-11/close", headers=admin).status_code == 200
+    with app.app_context():
+        october, november = db.session.get(Period, "2026-10"), db.session.get(Period, "2026-11")
+        assert (october.prev_seal, november.prev_seal) == ("", october.seal)
+    ledger_verifies()
+
+
+def test_a_month_that_held_nothing_is_sealed_over_and_cannot_be_closed_behind_a_later_seal(app, make, client,
+                                                                                           auth, ledger_verifies):
+    member = make.member()
+    earn(app, member, "return_day", period="2026-09", now=datetime(2026, 9, 20, 2, 0, tzinfo=timezone.utc))
+    earn(app, member, "service", period="2026-11", now=datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
+    admin = auth(make.admin())
+    for period in ("2026-09", "2026-11"):  # October holds no entry: it does not stand in November's way
+        assert client.post(f"/api/v1/periods/{period}/close", headers=admin).status_code == 200
+    refused = client.post("/api/v1/periods/2026-10/close", headers=admin)
+    assert refused.status_code == 409 and refused.get_json()["code"] == "later_month_closed"
+    assert "2026年11月" in refused.get_json()["message"]
+    # An entry of the sealed-over month lands after the last seal, as one of a closed month does.
+    later = earn(app, member, "return_day", period="2026-10", now=datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc))
+    with app.app_context():
+        assert db.session.get(EntryStatus, later[0]).period == "2026-12"
+        assert db.session.get(Period, "2026-11").prev_seal == db.session.get(Period, "2026-09").seal
+    ledger_verifies()

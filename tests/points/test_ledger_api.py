@@ -311,3 +311,51 @@ def test_every_ledger_call_is_in_the_openapi_document(client):
     for path in ("/api/v1/ledger/entries", "/api/v1/ledger/entries/bulk", "/api/v1/audit/queue",
                  "/api/v1/ledger/entries/{entry_id}/reverse", "/api/v1/ledger/entries/{entry_id}/{action}"):
         assert path in paths, path
+
+
+@pytest.mark.parametrize("reason", ["\u200b", "\u200b\u200d", "\u3000", "\u2800"])
+def test_a_reason_of_only_invisible_characters_is_no_reason(client, auth, ledger, town, reason, ledger_verifies):
+    headers = auth(town["secretary"])
+    pending = ledger.visit(town["member"], town["community"])
+    posted = ledger.visit(town["member"], town["community"], "sickness")
+    ledger.decide(town["secretary"], posted)
+    for entry_id, action in ((pending, "reject"), (posted, "reverse")):
+        refused = post(client, headers, entry_id, action, reason=reason)
+        assert refused.status_code == 400 and refused.get_json()["code"] == "reason_required"
+    bulk = client.post("/api/v1/ledger/entries/bulk", headers=headers,
+                       json={"ids": [pending], "action": "reject", "reason": reason})
+    assert bulk.status_code == 400 and "reason" in bulk.get_json()["message"]
+    assert [e["state"] for e in entries(client, headers, member_id=town["member"].id)] == ["pending", "posted"]
+    ledger_verifies()
+
+
+def test_a_reason_has_a_length_limit(client, auth, ledger, town):
+    pending = ledger.visit(town["member"], town["community"])
+    response = post(client, auth(town["secretary"]), pending, "reject", reason="不" * 501)
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
+
+
+def test_a_unit_secretary_reads_a_visit_as_a_visit_and_never_the_households_kind(client, auth, ledger, town,
+                                                                                ledger_verifies):
+    member, community = town["member"], town["community"]
+    visit_id = ledger.visit(member, community, "hardship", visited_on=datetime(2026, 11, 20).date())
+    ledger.decide(town["secretary"], visit_id)
+    reversal_id = ledger.reverse(town["secretary"], visit_id, reason="走访记录重复")
+
+    def read(account, **query):
+        response = client.get("/api/v1/ledger/entries", query_string=query, headers=auth(account))
+        assert response.status_code == 200
+        return response.get_json()["entries"], response.get_data(as_text=True)
+
+    for query in ({"member_id": member.id}, {}):
+        listed, text = read(town["unit_secretary"], **query)
+        assert [e["id"] for e in listed] == [visit_id, reversal_id]
+        assert listed[0]["explanation"].startswith("2026年11月20日入户走访，按「入户走访」规则计3分")
+        assert {e["rule"] for e in listed} == {"visit"}
+        assert "困难" not in text and "hardship" not in text
+    for account in (member.account, town["secretary"], town["admin"]):
+        listed, _ = read(account, member_id=member.id)
+        assert listed[0]["explanation"].startswith("2026年11月20日入户走访（困难群众），按「走访困难群众」规则")
+        assert "入户走访（困难群众）的积分" in listed[1]["explanation"]
+        assert {e["rule"] for e in listed} == {"visit.hardship"}
+    ledger_verifies()

@@ -21,8 +21,10 @@ def demo_county(app, runner):
     result = runner.invoke(args=["demo", "--members", "30", "--json"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        # One month closed, so snapshots are read too, not only the live ranking.
-        close_month(periods.prev_month(periods.prev_month(periods.month_of(utcnow()))), None, utcnow())
+        # Months closed (in order, the demo's oldest first), so snapshots are read too, not only the live ranking.
+        two_ago = periods.prev_month(periods.prev_month(periods.month_of(utcnow())))
+        for month in (periods.prev_month(two_ago), two_ago):
+            close_month(month, None, utcnow())
         households = db.session.scalars(select(Household)).all()
         members = db.session.scalars(select(Member)).all()
         secrets = {h.address for h in households} | {h.head_name for h in households if h.head_name}

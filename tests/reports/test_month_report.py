@@ -99,3 +99,13 @@ def test_admins_download_the_county_report_and_secretaries_only_their_own(make, 
     bad = client.get("/api/v1/reports/2026-13.pdf", headers=admin)
     assert bad.status_code == 400 and bad.get_json()["code"] == "invalid_period"
     assert client.get("/api/v1/reports/2026-10.xlsx?community_id=9999", headers=admin).status_code == 404
+
+
+@pytest.mark.parametrize("period", ["1900-01", "1900-03", "9998-12"])
+def test_any_month_the_calendar_knows_has_a_report_empty_when_nothing_happened(make, client, auth, period):
+    admin = auth(make.admin())
+    workbook = client.get(f"/api/v1/reports/{period}.xlsx", headers=admin)
+    assert workbook.status_code == 200, workbook.get_json()
+    header, rows, _ = _sheet_rows(load_workbook(BytesIO(workbook.data)), "党员排名")
+    assert rows == []
+    assert client.get(f"/api/v1/reports/{period}.pdf", headers=admin).data.startswith(b"%PDF")

@@ -3,6 +3,7 @@ and the job's close is the same as an operator's."""
 from datetime import datetime, timezone
 
 from app.extensions import db
+from app.org.models import CountySettings
 from app.periods.models import Period
 from scheduler.jobs import JOBS
 from tests.rankings.helpers import earn, ten_eight_eight_five
@@ -32,6 +33,7 @@ def test_after_downtime_every_missed_month_closes_oldest_first(app, make):
     member = make.member()
     earn(app, member, "return_day", period="2026-09", now=SEPTEMBER)
     earn(app, member, "return_day")
+    earn(app, member, "service", period="2026-11", now=datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
     with app.app_context():
         message = JOBS["close_month"].run(datetime(2026, 12, 10, 2, 0, tzinfo=timezone.utc))
     assert _closed(app) == ["2026-09", "2026-10", "2026-11"]
@@ -46,3 +48,31 @@ def test_the_job_publishes_the_ranking_an_operator_would(app, make, client):
     closed = client.get("/api/v1/rankings?period=2026-10&by=member").get_json()
     assert closed["closed"] is True and closed["rows"] == live["rows"]
     assert [row["rank"] for row in closed["rows"]] == [1, 2, 2, 4]
+
+
+def test_the_job_closes_only_the_months_that_hold_entries_however_far_back_the_first_one_is(app, make,
+                                                                                         ledger_verifies):
+    member = make.member()
+    # Written as an import would write it: the API refuses a visit this old (too_old).
+    earn(app, member, "service", period="1900-01", now=datetime(2026, 10, 2, 2, 0, tzinfo=timezone.utc))
+    earn(app, member, "return_day")
+    with app.app_context():
+        message = JOBS["close_month"].run(datetime(2026, 11, 6, 2, 0, tzinfo=timezone.utc))
+    assert _closed(app) == ["1900-01", "2026-10"] and message == "结账 1900-01、2026-10"
+    ledger_verifies()
+
+
+def test_an_audit_day_past_the_end_of_a_short_month_is_its_last_day(app, make, ledger_verifies):
+    with app.app_context():
+        db.session.add(CountySettings(audit_day=30))
+        db.session.commit()
+    member = make.member()
+    earn(app, member, "return_day", period="2026-12", now=datetime(2026, 12, 20, 2, 0, tzinfo=timezone.utc))
+    earn(app, member, "return_day", period="2027-01", now=datetime(2027, 1, 20, 2, 0, tzinfo=timezone.utc))
+    for now, closed in ((datetime(2027, 2, 10, 2, 0, tzinfo=timezone.utc), ["2026-12"]),
+                        (datetime(2027, 2, 28, 2, 0, tzinfo=timezone.utc), ["2026-12"]),  # the deadline itself
+                        (datetime(2027, 2, 28, 16, 0, tzinfo=timezone.utc), ["2026-12", "2027-01"])):  # 1 March
+        with app.app_context():
+            JOBS["close_month"].run(now)
+        assert _closed(app) == closed
+    ledger_verifies()

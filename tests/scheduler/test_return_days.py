@@ -25,10 +25,18 @@ def test_every_community_gets_one_return_day_on_the_last_sunday(app, make):
         assert (event.starts_at - event.checkin_opens_at).total_seconds() == 30 * 60
 
 
-def test_after_the_return_day_next_months_is_made_ahead(app, make):
+def test_after_the_return_day_only_next_months_is_made_as_no_event_starts_in_the_past(app, make):
     make.community()
     after = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)
     with app.app_context():
         JOBS["return_days"].run(after)
         days = sorted(periods.local(e.starts_at).date().isoformat() for e in db.session.scalars(select(Event)))
-    assert days == ["2026-11-29", "2026-12-27"]
+    assert days == ["2026-12-27"]
+
+
+def test_on_the_return_day_itself_the_days_event_is_made(app, make):
+    make.community()
+    with app.app_context():
+        JOBS["return_days"].run(datetime(2026, 11, 28, 17, 0, tzinfo=timezone.utc))  # 01:00 on the 29th in China
+        days = [periods.local(e.starts_at).date().isoformat() for e in db.session.scalars(select(Event))]
+    assert days == ["2026-11-29"]

@@ -15,7 +15,7 @@ from app.stats.queries import figures, figures_by
 from app.visits.operations import log_visit
 from tests.duty.factories import check_in, into_grid, local, pairing_target
 
-NOW = datetime(2026, 11, 24, 4, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 18, 4, tzinfo=timezone.utc)  # within 31 days of the oldest visit (too_old)
 SUMMED = ("members", "reported", "paired_households", "coverage_base", "below_target")
 
 

@@ -3,12 +3,13 @@ ledger entry priced by the rules, refused for a household not paired with the me
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db import utcnow
+from app.errors import Refusal
 from app.extensions import db
 from app.members.models import Pairing
-from app.org.models import Community
+from app.org.models import Community, CountySettings
 from app.points.models import EntryStatus
 from app.visits.models import Visit
 from ledger import periods
@@ -66,13 +67,29 @@ def test_the_same_household_and_day_again_is_200_with_the_same_ids_and_no_new_en
         assert db.session.query(Visit).count() == 1
 
 
-def test_an_idempotency_key_replays_the_first_answer(client, app, paired):
+def test_an_idempotency_key_replays_the_first_answer_for_the_same_household_and_day(client, app, paired):
     _, household, headers = paired
     keyed = {**headers, "Idempotency-Key": "visit-abc-1"}
     first = _visit(client, keyed, household, visited_on=_today() - timedelta(days=1))
-    replay = _visit(client, keyed, household, visited_on=_today())
+    replay = _visit(client, keyed, household, category="routine", note="重发", visited_on=_today() - timedelta(days=1))
     assert first.status_code == 201 and replay.status_code == 200 and replay.get_json() == first.get_json()
     assert len(_entries(app)) == 1
+
+
+def test_an_idempotency_key_sent_again_for_another_day_or_household_is_422_and_changes_nothing(
+        client, app, make, paired, ledger_verifies):
+    member, household, headers = paired
+    neighbour = make.household(make.community(), member=member)
+    keyed = {**headers, "Idempotency-Key": "visit-abc-1"}
+    assert _visit(client, keyed, household, visited_on=_today() - timedelta(days=1)).status_code == 201
+    for target, day in ((household, _today()), (neighbour, _today() - timedelta(days=1))):
+        reused = _visit(client, keyed, target, visited_on=day)
+        assert reused.status_code == 422 and reused.get_json()["code"] == "idempotency_key_reused"
+    assert len(_entries(app)) == 1
+    with app.app_context():
+        assert db.session.query(Visit).count() == 1
+    assert _visit(client, headers, household, visited_on=_today()).status_code == 201
+    ledger_verifies()
 
 
 def test_the_next_day_is_a_new_visit(client, app, paired):
@@ -170,3 +187,90 @@ def test_an_overlong_idempotency_key_is_a_400(client, app, paired):
     response = _visit(client, {**headers, "Idempotency-Key": "k" * 101}, household)
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_idempotency_key"
     assert _entries(app) == []
+
+
+@pytest.mark.parametrize("visited_on", [date(1900, 1, 1), date(2019, 1, 5), _today() - timedelta(days=32)])
+def test_a_visit_older_than_the_countys_bound_is_409_too_old_and_writes_nothing(client, app, paired, visited_on):
+    _, household, headers = paired
+    response = _visit(client, headers, household, visited_on=visited_on)
+    assert response.status_code == 409 and response.get_json()["code"] == "too_old"
+    assert "31天" in response.get_json()["message"]
+    assert _entries(app) == []
+    with app.app_context():
+        assert db.session.query(Visit).count() == 0
+
+
+def test_the_bound_is_the_countys_setting(client, app, paired):
+    _, household, headers = paired
+    with app.app_context():
+        db.session.add(CountySettings(visit_max_age_days=7))
+        db.session.commit()
+    assert _visit(client, headers, household, visited_on=_today() - timedelta(days=8)).status_code == 409
+    assert _visit(client, headers, household, visited_on=_today() - timedelta(days=7)).status_code == 201
+
+
+def test_the_total_cannot_be_raised_through_a_past_months_unused_cap(app, make, client, auth, ledger_verifies):
+    from app.periods.operations import close_month
+    from app.visits.operations import log_visit
+
+    home = make.community()
+    member = make.member(home)
+    households = [make.household(home, member=member, hardship=True) for _ in range(3)]
+    now = datetime(2026, 12, 10, 2, tzinfo=timezone.utc)
+    with app.app_context():
+        db.session.add(CountySettings(month_cap=3))  # one hardship visit fills a month
+        db.session.commit()
+        close_month("2026-11", None, now)
+        answers = [log_visit(member.id, household.id, "hardship", visited_on, None, None, now)[0]
+                   for household, visited_on in zip(households, (date(2026, 12, 9), date(2026, 11, 20)))]
+        late = [db.session.get(EntryStatus, a["entry_id"]) for a in answers]
+        # November is closed: its visit lands in December and meets December's cap, not a fresh one.
+        assert [(e.period, e.points) for e in late] == [("2026-12", 3), ("2026-12", 0)]
+        with pytest.raises(Refusal) as refused:  # October was never closed, but its cap is out of reach too
+            log_visit(member.id, households[2].id, "hardship", date(2026, 10, 15), None, None, now)
+        assert refused.value.code == "too_old"
+        assert db.session.scalar(select(func.sum(EntryStatus.points)).where(EntryStatus.member_id == member.id)) == 3
+    ledger_verifies()
+
+
+def test_a_note_holds_at_most_500_characters(client, app, paired, ledger_verifies):
+    _, household, headers = paired
+    for note in ("记" * 501, "x" * 900_000):
+        response = _visit(client, headers, household, note=note)
+        assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
+        assert "500" in response.get_json()["message"]
+    assert _entries(app) == []
+    assert _visit(client, headers, household, note="记" * 500).status_code == 201
+    ledger_verifies()
+
+
+def test_the_visit_operation_holds_the_note_limit_for_every_caller(app, paired):
+    from app.visits.operations import log_visit
+
+    member, household, _ = paired
+    with app.app_context(), pytest.raises(Refusal) as refused:
+        log_visit(member.id, household.id, "hardship", _today(), "记" * 501, None, utcnow())
+    assert refused.value.code == "invalid_note" and "500" in refused.value.message
+
+
+def test_a_visit_past_the_cap_is_kept_as_a_record_at_0_points_and_out_of_the_audit_queue(
+        client, app, make, auth, ledger_verifies):
+    home = make.community()
+    member = make.member(home)
+    first, second = make.household(home, member=member, sickness=True), make.household(home, member=member)
+    headers, secretary = auth(member.account), auth(make.secretary(home))
+    with app.app_context():
+        db.session.add(CountySettings(month_cap=3))  # one sickness visit fills the month
+        db.session.commit()
+    earning = _visit(client, headers, first, category="sickness").get_json()
+    past_cap = _visit(client, headers, second, category="routine", note="陪老人聊天")
+    assert past_cap.status_code == 201
+    entry = next(e for e in client.get("/api/v1/ledger/entries", headers=headers).get_json()["entries"]
+                 if e["id"] == past_cap.get_json()["entry_id"])
+    assert (entry["points"], entry["state"]) == (0, "posted") and "已达上限" in entry["explanation"]
+    queue = client.get("/api/v1/audit/queue", headers=secretary).get_json()["entries"]
+    assert [e["id"] for e in queue] == [earning["entry_id"]]
+    month = periods.month_of(utcnow())
+    stats = client.get(f"/api/v1/stats?period={month}&community_id={home.id}", headers=secretary).get_json()
+    assert stats["visits"]["sickness"] == 1 and stats["visits"]["routine"] == 1  # the care is on the record
+    ledger_verifies()
