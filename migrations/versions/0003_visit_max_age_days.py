@@ -1,7 +1,7 @@
 """county_settings.visit_max_age_days: how old a visit may be when it is logged
 
-Revision ID: 0002_visit_max_age
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-02 06:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_visit_max_age'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
