@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from app.errors import Refusal
 from app.extensions import db
 from app.members.models import Member
 from app.org.models import Community, Grid, Unit
+from app.spreadsheets import Workbook
 
 NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON = "姓名", "手机号", "工作单位", "居住社区", "网格", "详细地址", "双报到日期"
 COLUMNS = (NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON)

@@ -9,6 +9,7 @@ from app.auth.models import Account
 from app.extensions import db
 from app.members.importer import COLUMNS
 from app.members.models import Member
+from tests.reports.workbooks import HOSTILE_TEXTS, assert_held_as_text
 
 
 def import_file(runner, path, *args):
@@ -131,3 +132,11 @@ def test_the_template_has_the_header_and_the_valid_unit_community_and_grid_names
     assert {"县教育局", "县人民医院", "桃东社区", "五里街社区", "第1网格、第2网格"} <= names
     # The untouched template is a file of no members, not an error.
     assert "新增 0 人" in import_file(runner, out).output
+
+
+def test_the_template_holds_names_that_open_like_formulas_as_text(app, runner, make, tmp_path):
+    make.unit(HOSTILE_TEXTS[0])
+    make.community(HOSTILE_TEXTS[1])
+    out = tmp_path / "template.xlsx"
+    assert runner.invoke(args=["members", "template", "--out", str(out)]).exit_code == 0
+    assert_held_as_text(out.read_bytes(), HOSTILE_TEXTS[:2])
