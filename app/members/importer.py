@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 from sqlalchemy import select
@@ -29,6 +30,8 @@ REQUIRED_COLUMNS = COLUMNS[:-1]  # 双报到日期 may be left out of an older s
 MOBILE = re.compile(r"1[3-9]\d{9}")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 SHEET_TITLE = "党员名单"
+# Control characters no workbook can hold: a name with one would make every report of its month fail.
+UNWRITABLE = "含有控制字符（无法写入 Excel 通报），请删除后再导入"
 
 # What a file may be, whatever its header or its sheet's stated dimension claims. A county's roster is
 # thousands of members; an upload page takes files up to MAX_FILE_BYTES too (the JSON API keeps 1 MB).
@@ -202,6 +205,8 @@ def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int]) -> 
         problem(NAME, "不能为空")
     elif len(name) > 50:
         problem(NAME, "超过 50 个字")
+    elif ILLEGAL_CHARACTERS_RE.search(name):
+        problem(NAME, UNWRITABLE)
     if not phone:
         problem(PHONE, "不能为空")
     elif not MOBILE.fullmatch(phone):
@@ -227,6 +232,8 @@ def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int]) -> 
         problem(ADDRESS, "不能为空")
     elif len(address) > 200:
         problem(ADDRESS, "超过 200 个字")
+    elif ILLEGAL_CHARACTERS_RE.search(address):
+        problem(ADDRESS, UNWRITABLE)
     raw_date = row.get(REPORTED_ON)
     reported_on = None if _text(raw_date) is None else _date(_text(raw_date) if isinstance(raw_date, str) else raw_date)
     if _text(raw_date) is not None and reported_on is None:

@@ -44,6 +44,7 @@ def test_a_sheet_stating_the_whole_grid_is_read_as_the_rows_it_holds(app, county
     assert peak < 20 * 1024 * 1024
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_more_data_rows_than_the_limit_are_refused_before_the_rest_is_read(app, runner, county, write_raw_xlsx,
                                                                           tmp_path, kind):
