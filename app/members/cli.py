@@ -29,6 +29,8 @@ def import_(file: Path, initial_password: str | None):
     except importer.ImportRejected as rejected:
         for problem in rejected.problems:
             click.echo(str(problem))
+        if rejected.unlisted_rows:
+            click.echo(f"…还有 {rejected.unlisted_rows} 行有误")
         click.echo(f"导入失败：{rejected.message}")
         raise SystemExit(1)
     except Refusal as refusal:

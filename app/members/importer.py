@@ -1,11 +1,16 @@
 """Members import (党员名单导入): an .xlsx or UTF-8 .csv file, checked whole before anything is written."""
 import csv
 import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 from sqlalchemy import select
@@ -17,6 +22,7 @@ from app.errors import Refusal
 from app.extensions import db
 from app.members.models import Member
 from app.org.models import Community, Grid, Unit
+from app.spreadsheets import Workbook
 
 NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON = "姓名", "手机号", "工作单位", "居住社区", "网格", "详细地址", "双报到日期"
 COLUMNS = (NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON)
@@ -24,6 +30,18 @@ REQUIRED_COLUMNS = COLUMNS[:-1]  # 双报到日期 may be left out of an older s
 MOBILE = re.compile(r"1[3-9]\d{9}")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 SHEET_TITLE = "党员名单"
+# Control characters no workbook can hold: a name with one would make every report of its month fail.
+UNWRITABLE = "含有控制字符（无法写入 Excel 通报），请删除后再导入"
+
+# What a file may be, whatever its header or its sheet's stated dimension claims. A county's roster is
+# thousands of members; an upload page takes files up to MAX_FILE_BYTES too (the JSON API keeps 1 MB).
+MB = 1024 * 1024
+MAX_FILE_BYTES = 10 * MB
+MAX_UNPACKED_BYTES = 100 * MB  # an .xlsx is a zip of XML: 10 MB of it can unpack to gigabytes
+MAX_XML_TAGS = 4_000_000  # about 80 a data row; a full 7-column roster of 50,000 rows has 2.1 million
+MAX_ROWS = 50_000  # data rows; blank ones are not rows
+MAX_SHEET_ROWS = 1_048_576  # Excel's last row: no program writes past it, and every row read costs time
+MAX_LISTED_ROWS = 200  # bad rows named one by one; past them only counted
 
 
 @dataclass(frozen=True)
@@ -37,11 +55,13 @@ class Problem:
 
 
 class ImportRejected(Refusal):
-    """The file has bad rows: nothing was imported."""
+    """The file has bad rows: nothing was imported. `problems` are those of the first MAX_LISTED_ROWS bad
+    rows; `unlisted_rows` counts the bad rows after them."""
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__("invalid_rows", f"共 {len(problems)} 处错误，未导入任何数据")
+    def __init__(self, problems: list[Problem], total: int | None = None, unlisted_rows: int = 0):
+        super().__init__("invalid_rows", f"共 {len(problems) if total is None else total} 处错误，未导入任何数据")
         self.problems = problems
+        self.unlisted_rows = unlisted_rows
 
 
 @dataclass
@@ -56,26 +76,76 @@ class Summary:
         return text + (f"；新建党员账号 {self.accounts} 个" if self.accounts else "")
 
 
-def _cells(path: Path) -> list[list]:
-    """The first sheet's rows as lists of raw values (Excel keeps numbers and dates typed; CSV gives text)."""
+def _refuse_if_overfull(archive: zipfile.ZipFile) -> None:
+    """Each part of an .xlsx counted, in bytes and in tags, before openpyxl reads any: a few MB of zip
+    can unpack to gigabytes, and openpyxl keeps every element it has parsed until the part ends (all of
+    a sheet that states no dimension, as it opens the file)."""
+    unpacked = tags = 0
+    for part in archive.infolist():
+        with archive.open(part) as stream:
+            while chunk := stream.read(MB):
+                unpacked += len(chunk)
+                tags += chunk.count(b"<")
+                if unpacked > MAX_UNPACKED_BYTES or tags > MAX_XML_TAGS:
+                    raise Refusal("too_large", f"Excel 文件解压后内容过多，超出一份党员名单（至多 {MAX_ROWS:,} 行）"
+                                               "应有的大小，未导入")
+
+
+def _open_workbook(file: BinaryIO, name: str):
+    """The workbook, read-only, once its parts are known to hold no more than a roster's worth."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            _refuse_if_overfull(archive)
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Refusal:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
+        raise Refusal("bad_file", f"无法读取 Excel 文件：{name}") from exc
+    if not workbook.worksheets:
+        raise Refusal("bad_file", f"Excel 文件中没有工作表：{name}")
+    return workbook
+
+
+def _guarded(rows: Iterator[Sequence], reason: str) -> Iterator[Sequence]:
+    """Rows as they are read, a fault found at any row of the file refused with `reason`."""
+    try:
+        yield from rows
+    except Exception as exc:  # the file is read lazily: a damaged part shows only where it is reached
+        raise Refusal("bad_file", reason) from exc
+
+
+def _sheet_rows(sheet, reason: str) -> tuple[Sequence, Iterator[Sequence]]:
+    """The header and the data rows of a read-only sheet, as many as it holds, as wide as the header's columns."""
+    # The sheet's stated dimension is only a claim. Larger, openpyxl pads every row, and every missing
+    # row up to the last, to its width (a 2 KB file took gigabytes); smaller, it drops the rows past it.
+    sheet.reset_dimensions()
+    header = next(_guarded(sheet.iter_rows(max_row=1, values_only=True), reason), ())
+    width = max((i + 1 for i, h in enumerate(header) if _text(h) in COLUMNS), default=1)
+    return header, _guarded(sheet.iter_rows(min_row=2, max_col=width, values_only=True), reason)
+
+
+@contextmanager
+def _table(path: Path) -> Iterator[tuple[Sequence, Iterator[Sequence]]]:
+    """The first sheet's header row and its data rows, read one at a time (Excel keeps numbers and
+    dates typed; CSV gives text)."""
     suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise Refusal("bad_file", "只支持 .xlsx 或 .csv 文件")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise Refusal("too_large", f"文件超过 {MAX_FILE_BYTES // MB} MB，请分成几个文件导入")
     if suffix == ".xlsx":
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
-            raise Refusal("bad_file", f"无法读取 Excel 文件：{path.name}") from exc
-        try:
-            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    if suffix == ".csv":
-        try:
-            # utf-8-sig: Excel on Windows saves "CSV UTF-8" with a byte-order mark.
-            with path.open(encoding="utf-8-sig", newline="") as f:
-                return [list(row) for row in csv.reader(f)]
-        except UnicodeDecodeError as exc:
-            raise Refusal("bad_file", "CSV 文件须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）") from exc
-    raise Refusal("bad_file", "只支持 .xlsx 或 .csv 文件")
+        # Opened here, not by openpyxl, which leaves its file open when a workbook fails part-way.
+        with path.open("rb") as file:
+            workbook = _open_workbook(file, path.name)
+            try:
+                yield _sheet_rows(workbook.worksheets[0], f"无法读取 Excel 文件：{path.name}")
+            finally:
+                workbook.close()
+    else:
+        # utf-8-sig: Excel on Windows saves "CSV UTF-8" with a byte-order mark.
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = _guarded(csv.reader(f), "无法读取 CSV 文件：须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）的逗号分隔表格")
+            yield next(rows, []), rows
 
 
 def _text(value) -> str | None:
@@ -85,6 +155,11 @@ def _text(value) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
+
+
+def _shown(text: str) -> str:
+    """A cell's text as a message quotes it, clipped: one bad cell of a megabyte is not echoed whole."""
+    return text if len(text) <= 30 else f"{text[:30]}…"
 
 
 def _date(value) -> date | None:
@@ -117,8 +192,10 @@ class _Lookups:
             select(Grid.id, Grid.community_id, Grid.name))}
 
 
-def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int], problems: list[Problem]) -> dict:
-    """One row checked: the member's values, with every problem found appended to `problems`."""
+def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int]) -> tuple[dict, list[Problem]]:
+    """One row checked: the member's values, and every problem found in them."""
+    problems = []
+
     def problem(column, reason):
         problems.append(Problem(number, column, reason))
 
@@ -128,10 +205,12 @@ def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int], pro
         problem(NAME, "不能为空")
     elif len(name) > 50:
         problem(NAME, "超过 50 个字")
+    elif ILLEGAL_CHARACTERS_RE.search(name):
+        problem(NAME, UNWRITABLE)
     if not phone:
         problem(PHONE, "不能为空")
     elif not MOBILE.fullmatch(phone):
-        problem(PHONE, f"「{phone}」不是有效的手机号（11 位数字，以 1 开头）")
+        problem(PHONE, f"「{_shown(phone)}」不是有效的手机号（11 位数字，以 1 开头）")
     elif phone in seen:
         problem(PHONE, f"与第{seen[phone]}行的手机号重复")
     else:
@@ -140,42 +219,56 @@ def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int], pro
     if not unit:
         problem(UNIT, "不能为空")
     elif unit_id is None:
-        problem(UNIT, f"单位「{unit}」不存在")
+        problem(UNIT, f"单位「{_shown(unit)}」不存在")
     community_id = lookups.communities.get(community)
     if not community:
         problem(COMMUNITY, "不能为空")
     elif community_id is None:
-        problem(COMMUNITY, f"社区「{community}」不存在")
+        problem(COMMUNITY, f"社区「{_shown(community)}」不存在")
     grid_id = lookups.grids.get((community_id, grid))
     if grid and community_id is not None and grid_id is None:
-        problem(GRID, f"网格「{grid}」不在「{community}」")
+        problem(GRID, f"网格「{_shown(grid)}」不在「{community}」")
     if not address:
         problem(ADDRESS, "不能为空")
     elif len(address) > 200:
         problem(ADDRESS, "超过 200 个字")
+    elif ILLEGAL_CHARACTERS_RE.search(address):
+        problem(ADDRESS, UNWRITABLE)
     raw_date = row.get(REPORTED_ON)
     reported_on = None if _text(raw_date) is None else _date(_text(raw_date) if isinstance(raw_date, str) else raw_date)
     if _text(raw_date) is not None and reported_on is None:
-        problem(REPORTED_ON, f"「{_text(raw_date)}」不是有效日期（如 2024-03-01）")
+        problem(REPORTED_ON, f"「{_shown(_text(raw_date))}」不是有效日期（如 2024-03-01）")
     return {"name": name, "phone": phone, "unit_id": unit_id, "community_id": community_id, "grid_id": grid_id,
-            "address": address, "reported_on": reported_on}
+            "address": address, "reported_on": reported_on}, problems
 
 
 def read(path: Path) -> list[dict]:
-    """Every member of the file, or ImportRejected naming every bad row."""
-    rows = _cells(path)
-    header = [_text(h) for h in rows[0]] if rows else []
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ImportRejected([Problem(1, c, "表头缺少此列") for c in missing])
-    lookups, seen, problems, records = _Lookups(), {}, [], []
-    for number, cells in enumerate(rows[1:], start=2):
-        if all(_text(c) is None for c in cells):
-            continue  # blank rows, often trailing, that Excel keeps
-        row = {column: cells[i] for i, column in enumerate(header) if column in COLUMNS and i < len(cells)}
-        records.append(_record(number, row, lookups, seen, problems))
+    """Every member of the file, or ImportRejected naming the bad rows; a file past the limits is refused
+    as soon as that shows, before the rest of it is read."""
+    with _table(path) as (header, rows):
+        header = [_text(h) for h in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise ImportRejected([Problem(1, c, "表头缺少此列") for c in missing])
+        lookups, seen, records, listed = _Lookups(), {}, [], []
+        bad_rows = problems = 0
+        for number, cells in enumerate(rows, start=2):
+            if number > MAX_SHEET_ROWS:
+                raise Refusal("too_many_rows", f"表格超过 {MAX_SHEET_ROWS:,} 行（Excel 的最大行数），文件有误，未导入")
+            if all(_text(c) is None for c in cells):
+                continue  # blank rows, often trailing, that Excel keeps
+            if len(records) == MAX_ROWS:
+                raise Refusal("too_many_rows", f"文件超过 {MAX_ROWS:,} 行数据，未导入；请分成几个文件，每个至多 {MAX_ROWS:,} 行")
+            row = {column: cells[i] for i, column in enumerate(header) if column in COLUMNS and i < len(cells)}
+            record, found = _record(number, row, lookups, seen)
+            records.append(record)
+            if found:
+                bad_rows += 1
+                problems += len(found)
+                if bad_rows <= MAX_LISTED_ROWS:
+                    listed += found
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected(listed, problems, max(bad_rows - MAX_LISTED_ROWS, 0))
     return records
 
 

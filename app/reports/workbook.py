@@ -1,10 +1,8 @@
 """The month's leaderboard workbook (.xlsx): one sheet each for members, units, communities, quarterly
 duty, pairing coverage and visits, with Chinese headers and a frozen header row."""
-from io import BytesIO
-
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.spreadsheets import Workbook
 from app.visits.models import VISIT_CATEGORIES
 from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS, month_words
 
@@ -67,6 +65,4 @@ def month_workbook(report: dict) -> bytes:
            [[c["name"], *(c["visits"][k] for k in VISIT_CATEGORIES), sum(c["visits"].values())] for c in coverage],
            total=["合计", *(totals["visits"][k] for k in VISIT_CATEGORIES), sum(totals["visits"].values())])
     book.properties.title = f"{report['county']}{month_words(report['period'])}在职党员积分通报"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()

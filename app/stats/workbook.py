@@ -1,9 +1,7 @@
 """The stats workbook (统计报表): one sheet per community, grid and work unit, Chinese headers, a total row."""
-from io import BytesIO
-
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.spreadsheets import Workbook
 from app.stats.queries import measured_by_members, stats_rows, total
 from app.visits.models import VISIT_CATEGORIES
 from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
@@ -57,6 +55,4 @@ def stats_workbook(actor, period: str, *, community_id=None, unit_id=None, grid_
     for by, title, noun in SHEETS:
         _sheet(book, by, title, noun, rows_by[by], unit_id)
     book.properties.title = f"{period} 在职党员报到统计"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()

@@ -9,6 +9,7 @@ from app.auth.models import Account
 from app.extensions import db
 from app.members.importer import COLUMNS
 from app.members.models import Member
+from tests.reports.workbooks import HOSTILE_TEXTS, assert_held_as_text
 
 
 def import_file(runner, path, *args):
@@ -76,6 +77,19 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_by_row_column_and_r
     assert members_by_phone(app) == {}
 
 
+def test_a_name_or_address_holding_a_control_character_no_workbook_can_hold_is_a_bad_row(app, runner, county,
+                                                                                       write_csv):
+    rows = [("张\x07三", "13800003333", "县教育局", "桃东社区", None, "某路1号", None),
+            ("李四", "13800004444", "县教育局", "桃东社区", None, "某路\x0b2号", None)]
+    result = import_file(runner, write_csv(rows))
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("第")] == [
+        "第2行 [姓名] 含有控制字符（无法写入 Excel 通报），请删除后再导入",
+        "第3行 [详细地址] 含有控制字符（无法写入 Excel 通报），请删除后再导入",
+    ]
+    assert members_by_phone(app) == {}
+
+
 def test_a_header_without_a_required_column_is_named_on_row_1(app, runner, county, write_csv):
     result = import_file(runner, write_csv([GOOD[0][:6]], header=COLUMNS[:5] + ("地址",)))
     assert result.exit_code == 1
@@ -131,3 +145,11 @@ def test_the_template_has_the_header_and_the_valid_unit_community_and_grid_names
     assert {"县教育局", "县人民医院", "桃东社区", "五里街社区", "第1网格、第2网格"} <= names
     # The untouched template is a file of no members, not an error.
     assert "新增 0 人" in import_file(runner, out).output
+
+
+def test_the_template_holds_names_that_open_like_formulas_as_text(app, runner, make, tmp_path):
+    make.unit(HOSTILE_TEXTS[0])
+    make.community(HOSTILE_TEXTS[1])
+    out = tmp_path / "template.xlsx"
+    assert runner.invoke(args=["members", "template", "--out", str(out)]).exit_code == 0
+    assert_held_as_text(out.read_bytes(), HOSTILE_TEXTS[:2])

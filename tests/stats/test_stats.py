@@ -10,10 +10,12 @@ from app.auth.models import Account
 from app.db import transaction
 from app.extensions import db
 from app.members.models import Member
+from app.org.models import Grid
 from app.points.operations import decide
 from app.stats.queries import figures, figures_by
 from app.visits.operations import log_visit
 from tests.duty.factories import check_in, into_grid, local, pairing_target
+from tests.reports.workbooks import HOSTILE_TEXTS, assert_held_as_text
 
 NOW = datetime(2026, 11, 18, 4, tzinfo=timezone.utc)  # within 31 days of the oldest visit (too_old)
 SUMMED = ("members", "reported", "paired_households", "coverage_base", "below_target")
@@ -205,3 +207,16 @@ def test_a_community_secretarys_workbook_holds_their_community_only(client, auth
 def test_nothing_is_counted_from_a_later_month(app, county):
     later = _figures(app, "2026-12")
     assert later["reported"] == 0 and sum(later["visits"].values()) == 0 and later["members"] == 6
+
+
+def test_the_workbook_holds_names_that_open_like_formulas_as_text(app, client, make, auth):
+    community, unit = make.community(HOSTILE_TEXTS[0]), make.unit(HOSTILE_TEXTS[1])
+    with app.app_context():
+        grid = db.session.get(Grid, make.grid(community).id)
+        grid.name = HOSTILE_TEXTS[2]
+        db.session.commit()
+    make.member(community, unit)
+    response = client.get("/api/v1/stats.xlsx?period=2026-11", headers=auth(make.admin()))
+    assert response.status_code == 200
+    assert_held_as_text(response.data, HOSTILE_TEXTS[:3])
+    assert _sheets(response)["按社区"][1][1] == 1  # a figure stays a number
