@@ -239,7 +239,7 @@ class Bench:
     def pools(self) -> dict[str, int]:
         """Events per pool: the burst's own, and enough for the other phases never to run out of new pairs."""
         a = self.args
-        return {"warmup": 1, "inside": 1, "burst": a.events,
+        return {"warmup": 1, "inside": 1, "whatif": 3 if a.profile else 0, "burst": a.events,
                 "c16": math.ceil(a.c16_max_rate * a.c16_seconds / a.members),
                 "open": math.ceil(a.rate * a.open_seconds / a.members)}
 
@@ -355,7 +355,7 @@ class Bench:
     def replay(self, pairs: list, bearers: dict) -> list:
         requests = [loadgen.checkin_request(HOST, self.args.port, token, bearers[m]) for m, token in pairs]
         answers = loadgen.closed_loop(HOST, self.args.port, requests, 16)
-        return [(m, token, a.status, a.body.get("checkin_id")) for (m, token), a in zip(pairs, answers)]
+        return [(m, token, a.status, a.body.get("checkin_id")) for (m, token), a in zip(pairs, answers, strict=True)]
 
     def worker_memory(self) -> list[float]:
         return [round(rss_mb(pid), 1) for pid in sorted(self.worker_pids())]
@@ -367,11 +367,18 @@ class Bench:
             command += ["--profile", "300"]
         run = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
         (self.out / "inside.txt").write_text(run.stdout)
+        if self.args.profile:
+            log("what-ifs: each proposed change patched in, in one process")
+            whatif = subprocess.run([sys.executable, str(HERE / "whatif.py"), str(self.out), "whatif"], cwd=ROOT,
+                                    env=self.env, capture_output=True, text=True, check=True).stdout
+            (self.out / "whatif.txt").write_text(whatif)
+            self.results["whatif"] = whatif.rstrip()
         trips = re.findall(r"^== (.*?): (\d+) round trips", run.stdout, re.M)
         self.results["round_trips"] = {title: int(n) for title, n in trips}
         self.results["one_process_ms"] = {
             what: {"wall": float(wall), "cpu": float(cpu)}
-            for what, wall, cpu in re.findall(r"^  (check-in|/healthz): ([\d.]+) ms wall, ([\d.]+) ms CPU", run.stdout, re.M)}
+            for what, wall, cpu in re.findall(r"^  (check-in|/healthz): ([\d.]+) ms wall, ([\d.]+) ms CPU",
+                                              run.stdout, re.M)}
 
     def start_spy(self, seconds: int) -> None:
         worker = sorted(self.worker_pids())[0]
@@ -408,16 +415,14 @@ class Bench:
             without_entry = conn.execute("""SELECT count(*) FROM checkins c WHERE NOT EXISTS (
                                             SELECT 1 FROM entry_status s WHERE s.source = 'checkin'
                                             AND s.source_id = c.id)""").fetchone()[0]
-        acked = {}
-        for name, phase in phases.items():
-            for status, member, event, checkin in phase["acks"]:
-                acked[(member, event)] = checkin
+        acked = {(member, event): checkin
+                 for phase in phases.values() for _, member, event, checkin in phase["acks"]}
         # Lost: acknowledged, yet no such row now, or a replay that had to create it anew.
         lost = {pair for pair, checkin in acked.items() if rows.get(checkin) != (pair[1], pair[0])}
         token_event = {token: event for pool in self.events.values() for event, token in pool}
         replay_status = Counter(status for _, _, status, _ in replayed)
-        changed = sum(1 for m, token, status, checkin in replayed
-                      if (m, token_event[token]) in acked and checkin != acked[(m, token_event[token])])
+        changed = sum(1 for m, token, status, checkin in replayed if status in (200, 201)
+                      and (m, token_event[token]) in acked and checkin != acked[(m, token_event[token])])
         added = [(m, token_event[token]) for m, token, status, _ in replayed if status == 201]
         lost.update(pair for pair in added if pair in acked)
         return {"acked": len(acked), "lost": len(lost), "replayed": len(replayed),
@@ -469,7 +474,8 @@ class Bench:
         started = time.monotonic()
         verify = self.flask("ledger", "verify")
         checks["ledger_verify"] = {"ok": verify.returncode == 0, "seconds": round(time.monotonic() - started, 1),
-                                   "output": verify.stdout.strip().splitlines()[-1:] if verify.stdout else verify.stderr[-500:]}
+                                   "output": verify.stdout.strip().splitlines()[-1:] if verify.stdout
+                                   else verify.stderr[-500:]}
         log("pgbench: the check-in's writes, then every statement of the request")
         tps = {}
         for run, (script, clients) in enumerate((("writes.sql", a.workers), ("writes.sql", 16), ("request.sql", 16))):
@@ -489,6 +495,9 @@ class Bench:
 
         def cpu_ms(phase: dict, count: int, who: str) -> float:
             return phase["cpu"][who] * 1000 / max(count, 1)
+
+        def per_request(phase: dict, count: int) -> float:
+            return sum(phase["cpu"][who] for who in ("app", "postgres", "client")) / max(count, 1)
 
         n_burst = burst["statuses"].get("201", 0)
         lines = [
@@ -511,27 +520,36 @@ class Bench:
             f"ledger verify                  {'OK' if checks['ledger_verify']['ok'] else 'FAILED':>8}   "
             f"{checks['ledger_verify']['output']}",
             f"worker RSS MB after the run    {' '.join(str(m) for m in r['worker_rss_mb'])}",
-            f"latency, 16 connections        p50 {c16['latency_ms']['p50']:.0f} ms, p99 {c16['latency_ms']['p99']:.0f} ms "
+            f"latency, 16 connections        p50 {c16['latency_ms']['p50']:.0f} ms, "
+            f"p99 {c16['latency_ms']['p99']:.0f} ms "
             f"(goal p99 < 100 ms; {c16['new_per_s']:.0f} check-ins/s)",
-            f"latency, 64 connections        p50 {burst['latency_ms']['p50']:.0f} ms, p99 {burst['latency_ms']['p99']:.0f} ms",
+            f"latency, 64 connections        p50 {burst['latency_ms']['p50']:.0f} ms, "
+            f"p99 {burst['latency_ms']['p99']:.0f} ms",
             f"latency, {open_['offered_per_s']:g}/s offered (open loop) p50 {open_['latency_ms']['p50']:.0f} ms, "
             f"p99 {open_['latency_ms']['p99']:.0f} ms, max {open_['latency_ms']['max']:.0f} ms; answered "
             f"{open_['new_per_s']:.0f} new/s, statuses {open_['statuses']}, client's own lag p99 "
             f"{open_['client_lag_ms_p99']:.1f} ms",
             f"statuses (64 connections)      {burst['statuses']}; 16 connections {c16['statuses']}; /healthz non-2xx "
             f"{health['non_2xx']}",
-            f"database round trips           " + ", ".join(f"{k}: {v}" for k, v in r.get("round_trips", {}).items()),
+            "database round trips           " + ", ".join(f"{k}: {v}" for k, v in r.get("round_trips", {}).items()),
             f"CPU ms per request, 64 conns   check-in: app {cpu_ms(burst, n_burst, 'app'):.1f}, postgres "
             f"{cpu_ms(burst, n_burst, 'postgres'):.1f}, wrk {cpu_ms(burst, n_burst, 'client'):.1f}; "
             f"/healthz: app {cpu_ms(health, health['requests'], 'app'):.2f}, postgres "
             f"{cpu_ms(health, health['requests'], 'postgres'):.2f}",
-            f"CPU s used in the 64-conn run  " + ", ".join(f"{k} {v:.1f}" for k, v in burst["cpu"].items())
-            + f" (of {burst['seconds'] * os.cpu_count():.0f} available)",
+            "ratio of CPU per request       "
+            f"{per_request(health, health['requests']) / per_request(burst, n_burst):8.2f}"
+            f"   (/healthz's app+postgres+client CPU per request over a check-in's: the ratio to /healthz that the"
+            f" bench would see with the machine to itself, both being CPU-bound)",
+            "CPU s used in the 64-conn run  " + ", ".join(f"{k} {v:.1f}" for k, v in burst["cpu"].items())
+            + f" (of {burst['seconds'] * os.cpu_count():.0f} available); in the /healthz run others used "
+            f"{health['cpu']['others']:.1f} of {self.args.healthz_seconds * os.cpu_count()}",
             "one process, one check-in after another (no HTTP server, no concurrency): " + ", ".join(
                 f"{what} {v['wall']:.1f} ms wall / {v['cpu']:.1f} ms CPU" for what, v in r["one_process_ms"].items()),
             f"logins                         {r['logins']}",
             f"(everything in {self.out})",
         ]
+        if "whatif" in r:
+            lines[-1:-1] = ["", r["whatif"]]
         if "pyspy_steps" in r:
             lines[-1:-1] = ["", "py-spy, one worker during the 64-connection run (pyspy-summary.txt has more):",
                             r["pyspy_steps"], ""]
@@ -547,7 +565,8 @@ def main() -> None:
     parser.add_argument("--c16-seconds", type=int, default=10)
     parser.add_argument("--c16-max-rate", type=int, default=600, help="sizes the 16-connection pool of pairs")
     parser.add_argument("--rate", type=float, default=400, help="the open loop's offered check-ins per second")
-    parser.add_argument("--open-seconds", type=float, default=10)
+    parser.add_argument("--open-seconds", type=float, default=5,
+                        help="how long the open loop offers; past capacity the backlog grows all along")
     parser.add_argument("--pgbench-seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")

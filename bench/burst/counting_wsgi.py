@@ -23,9 +23,9 @@ with app.app_context():
     event.listen(engine, "begin", lambda conn: _note("BEGIN"))
     event.listen(engine, "commit", lambda conn: _note("COMMIT"))
     event.listen(engine, "rollback", lambda conn: _note("ROLLBACK"))
-    if app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
-        # The ping runs on every checkout of a pooled connection, below SQLAlchemy's execute events.
-        event.listen(engine.pool, "checkout", lambda *args: _note("SELECT 1 -- pool_pre_ping"))
+    # The ping runs on every checkout of a pooled connection, below SQLAlchemy's execute events.
+    event.listen(engine.pool, "checkout",
+                 lambda *args: engine.pool._pre_ping and _note("SELECT 1 -- pool_pre_ping"))
 
 
 @app.before_request

@@ -115,7 +115,8 @@ def main() -> None:
     hwall, hcpu = _timed([lambda: client.get("/healthz")] * args.loop)
     print(f"\n== {args.loop} new check-ins one after another in one process (statuses {dict(statuses)}):")
     print(f"  check-in: {wall / args.loop * 1000:.2f} ms wall, {cpu / args.loop * 1000:.2f} ms CPU in the app process")
-    print(f"  /healthz: {hwall / args.loop * 1000:.2f} ms wall, {hcpu / args.loop * 1000:.2f} ms CPU in the app process")
+    print(f"  /healthz: {hwall / args.loop * 1000:.2f} ms wall, {hcpu / args.loop * 1000:.2f} ms CPU "
+          "in the app process")
     _statement_costs(members[0])
 
     if not args.profile:

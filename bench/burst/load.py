@@ -67,7 +67,7 @@ def main() -> None:
             for m in newcomers:
                 f.write(f"{m.id}\t{phones[m.id]}\t{PASSWORD}\n")
         with open(args.out / "events.tsv", "w") as f:
-            for (pool, _), event_id in zip(events, ids):
+            for (pool, _), event_id in zip(events, ids, strict=True):
                 f.write(f"{pool}\t{event_id}\t{tokens.printed(secret, event_id, 1)}\n")
         db.engine.dispose()
     print(f"loaded {len(newcomers)} members and {len(events)} events in {time.monotonic() - started:.1f} s",

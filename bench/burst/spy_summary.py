@@ -15,30 +15,21 @@ LIBRARIES = ("sqlalchemy", "psycopg", "marshmallow", "webargs", "flask_smorest",
              "flask_limiter", "limits", "flask", "werkzeug", "gunicorn", "itsdangerous", "jinja2", "logging", "json",
              "ledger", "app", "http", "email", "urllib")
 
-# Steps of the check-in request, by the function that opens them: time inside each, counted once per sample.
+# Steps of the check-in request: (title, functions that open it, functions inside it counted elsewhere).
+# A sample counts in a step when its stack holds an opener and none of the exclusions.
 STEPS = (
-    ("gunicorn: accept, parse, write", "SyncWorker.handle_request"),
-    ("Flask request: dispatch and teardown", "Flask.wsgi_app"),
-    ("webargs/marshmallow: parse the body and headers", "ArgumentsMixin.arguments.<locals>.decorator.<locals>.wrapper"),
-    ("the view (Checkins.post)", "Checkins.post"),
-    ("bearer token: decode and account (member_actor)", "member_actor"),
-    ("operations.check_in", "check_in"),
-    ("  tokens.read (the printed code's HMAC)", "read"),
-    ("  _replayed / _existing (pre-checks)", "_existing"),
-    ("  _record", "_record"),
-    ("    lock_member (gate + row lock)", "lock_member"),
-    ("    append_entry", "append_entry"),
-    ("      rulebook + county settings", "rulebook"),
-    ("      open_period (closed months)", "open_period"),
-    ("      _used (caps query)", "_used"),
-    ("      _head (chain head)", "_head"),
-    ("      chain.entry_record (hash)", "entry_record"),
-    ("      _append / _new_status / _move_balances", ("_append", "_new_status", "_move_balances")),
-    ("transaction commit", "Session.commit"),
-    ("response: marshmallow dump + jsonify", "ResponseMixin._prepare_response_content"),
-    ("logging (log.info per check-in)", "Logger.info"),
-    ("session remove / pool return", "scoped_session.remove"),
+    ("gunicorn: accept, read, write (outside Flask)", ("SyncWorker.handle_request",), ("Flask.wsgi_app",)),
+    ("Flask, webargs, smorest: outside the view's own code", ("Flask.wsgi_app",), ("Checkins.post",)),
+    ("the view, outside check_in (commit, response)", ("Checkins.post",), ("check_in", "member_actor")),
+    ("bearer token: decode it, load the account", ("member_actor",), ()),
+    ("check_in before _record (member, code, event, repeat)", ("check_in",), ("_record",)),
+    ("_record: gate, row lock, check-in insert", ("_record",), ("append_entry",)),
+    ("append_entry: rules, settings, closed months", ("append_entry",), ("_used", "_head", "entry_record", "_append",
+                                                                        "_new_status", "_move_balances")),
+    ("append_entry: caps read, head read, hash", ("_used", "_head", "entry_record"), ()),
+    ("append_entry: record, status, balance writes", ("_append", "_new_status", "_move_balances"), ()),
 )
+# Within every step, the innermost frame's library says what the time was spent on.
 
 
 def parse(path: Path) -> list[tuple[list[tuple[str, str]], int]]:
@@ -72,6 +63,7 @@ def summarise(stacks, top: int) -> str:
     inclusive = Counter()
     libraries = Counter()
     steps = Counter()
+    by_step = {title: Counter() for title, _, _ in STEPS}
     for frames, count in request:
         function, file = frames[-1]
         own[f"{function} ({file})"] += count
@@ -79,14 +71,21 @@ def summarise(stacks, top: int) -> str:
         for name in {f"{f} ({file})" for f, file in frames}:
             inclusive[name] += count
         names = {f for f, _ in frames}
-        for title, opener in STEPS:
-            openers = opener if isinstance(opener, tuple) else (opener,)
-            if names & set(openers):
+        for title, openers, inside in STEPS:
+            if names & set(openers) and not names & set(inside):
                 steps[title] += count
+                lib = library(file)
+                by_step[title][lib if lib in ("psycopg", "sqlalchemy") else "other"] += count
     pct = lambda n: 100 * n / max(in_request, 1)  # noqa: E731
-    out = [f"{total} samples of a busy worker, {in_request} inside a request ({pct(in_request) if total else 0:.0f}%)",
-           "", "Steps of the request (inclusive, % of samples inside a request):"]
-    out += [f"  {pct(steps[title]):5.1f}%  {title}" for title, _ in STEPS]
+    out = [f"{total} samples of a busy worker, {in_request} inside a request ({100 * in_request / max(total, 1):.0f}%)",
+           "", "Steps of the request (each sample in one step; % of samples inside a request), and of each step's",
+           "samples the share whose innermost frame was in psycopg (sending, waiting on the socket or for the CPU",
+           "after it), in SQLAlchemy, or elsewhere:"]
+    for title, _, _ in STEPS:
+        mix = by_step[title]
+        n = max(sum(mix.values()), 1)
+        out.append(f"  {pct(steps[title]):5.1f}%  {title:<52} psycopg {100 * mix['psycopg'] / n:3.0f}%  "
+                   f"sqlalchemy {100 * mix['sqlalchemy'] / n:3.0f}%  other {100 * mix['other'] / n:3.0f}%")
     out += ["", "Where the CPU was when sampled, by library (the innermost frame's):"]
     out += [f"  {pct(n):5.1f}%  {name}" for name, n in libraries.most_common(top)]
     out += ["", f"Top {top} functions by own time:"]
