@@ -239,7 +239,7 @@ class Bench:
     def pools(self) -> dict[str, int]:
         """Events per pool: the burst's own, and enough for the other phases never to run out of new pairs."""
         a = self.args
-        return {"warmup": 1, "inside": 1, "whatif": 3 if a.profile else 0, "burst": a.events,
+        return {"warmup": 1, "inside": 1, "whatif": 4 if a.profile else 0, "burst": a.events,
                 "c16": math.ceil(a.c16_max_rate * a.c16_seconds / a.members),
                 "open": math.ceil(a.rate * a.open_seconds / a.members)}
 
