@@ -1,0 +1,40 @@
+"""A bench-only WSGI app: the real app, counting every round trip each request makes to the database.
+
+`gunicorn bench.burst.counting_wsgi:app` serves the app unchanged but for an `X-DB-Round-Trips` header
+on every response; `trips` holds the current request's trips for an in-process caller. Counted: each
+statement the app executes, the pool's liveness ping on checkout (pool_pre_ping), and the BEGIN,
+COMMIT and ROLLBACK that psycopg sends as statements of their own."""
+from sqlalchemy import event
+
+from app import create_app
+from app.extensions import db
+
+app = create_app()
+trips: list[str] = []
+
+
+def _note(what: str) -> None:
+    trips.append(" ".join(what.split()))
+
+
+with app.app_context():
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: _note(statement))
+    event.listen(engine, "begin", lambda conn: _note("BEGIN"))
+    event.listen(engine, "commit", lambda conn: _note("COMMIT"))
+    event.listen(engine, "rollback", lambda conn: _note("ROLLBACK"))
+    # The ping runs on every checkout of a pooled connection, below SQLAlchemy's execute events.
+    event.listen(engine.pool, "checkout",
+                 lambda *args: engine.pool._pre_ping and _note("SELECT 1 -- pool_pre_ping"))
+
+
+@app.before_request
+def _start() -> None:
+    trips.clear()
+
+
+@app.after_request
+def _header(response):
+    response.headers["X-DB-Round-Trips"] = str(len(trips))
+    return response
+
