@@ -1,12 +1,14 @@
 """Fixtures: an app on a real database (a fresh SQLite file, or TEST_DATABASE_URL's PostgreSQL),
 a client, and `make`, the factory of the domain's rows."""
 import os
+import threading
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
@@ -76,6 +78,17 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on 127.0.0.1 at a free port, for the length of one test; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ def _token_answer(account) -> dict:
 
 @blp.route("/auth/token")
 class Token(MethodView):
+    @blp.doc(operationId="logIn")
     @blp.arguments(TokenRequest)
     @blp.response(200, TokenResponse)
     def post(self, body):
@@ -70,6 +71,7 @@ class Token(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
+    @blp.doc(operationId="getMe")
     @blp.response(200, MeResponse)
     def get(self):
         account = member_actor()
@@ -78,6 +80,7 @@ class Me(MethodView):
 
 @blp.route("/me/password")
 class MyPassword(MethodView):
+    @blp.doc(operationId="changeMyPassword")
     @blp.arguments(PasswordChange)
     @blp.response(200, TokenResponse)
     def post(self, body):
@@ -90,6 +93,7 @@ class MyPassword(MethodView):
 
 @blp.route(f"/accounts/<{ID_PATH}:account_id>/password-reset")
 class PasswordResetCall(MethodView):
+    @blp.doc(operationId="resetPassword")
     @blp.response(200, PasswordReset)
     def post(self, account_id):
         """Reset a forgotten password (an admin; for a member's account, the secretary of their community

@@ -47,6 +47,7 @@ def _answer(outcome: operations.Outcome):
 
 @blp.route("/checkins")
 class Checkins(MethodView):
+    @blp.doc(operationId="checkIn")
     @blp.arguments(CheckinRequest)
     @blp.arguments(IdempotencyHeader, location="headers")
     @blp.response(201, CheckinResult)
@@ -62,6 +63,7 @@ class Checkins(MethodView):
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/proxy-checkins")
 class ProxyCheckins(MethodView):
+    @blp.doc(operationId="proxyCheckIn")
     @blp.arguments(ProxyRequest)
     @blp.response(201, ProxyResult)
     @blp.alt_response(200, schema=ProxyResult, description="该党员已签到过此活动：原来的签到")

@@ -40,6 +40,7 @@ class DutyResponse(Schema):
 
 @blp.route("/duty")
 class Duty(MethodView):
+    @blp.doc(operationId="getDuty")
     @blp.arguments(DutyQuery, location="query")
     @blp.response(200, DutyResponse)
     def get(self, query):
@@ -50,6 +51,7 @@ class Duty(MethodView):
 
 @blp.route("/duty/missing")
 class DutyMissing(MethodView):
+    @blp.doc(operationId="listDutyMissing")
     @blp.arguments(DutyQuery, location="query")
     @blp.response(200, DutyResponse)
     def get(self, query):

@@ -62,12 +62,14 @@ class SignupResult(Schema):
 
 @blp.route("/events")
 class Events(MethodView):
+    @blp.doc(operationId="listEvents")
     @blp.arguments(EventFilter, location="query")
     @blp.response(200, EventList)
     def get(self, filters):
         return {"events": queries.list_events(actor(), community_id=filters.get("community_id"),
                                               kind=filters.get("kind"), month=filters.get("month"))}
 
+    @blp.doc(operationId="createEvent")
     @blp.arguments(Event)
     @blp.response(201, Event)
     def post(self, body):
@@ -77,6 +79,7 @@ class Events(MethodView):
 
 @blp.route(f"/events/<{ID_PATH}:event_id>")
 class EventOne(MethodView):
+    @blp.doc(operationId="getEvent")
     @blp.response(200, EventDetail)
     def get(self, event_id):
         return queries.event_detail(actor(), event_id)
@@ -91,6 +94,7 @@ def _image(body: bytes, mimetype: str) -> Response:
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/qr.png")
 class QrPng(MethodView):
+    @blp.doc(operationId="getEventQrPng")
     @blp.response(200, content_type="image/png", description="打印用签到二维码")
     def get(self, event_id):
         return _image(qr.png(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/png")
@@ -98,6 +102,7 @@ class QrPng(MethodView):
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/qr.svg")
 class QrSvg(MethodView):
+    @blp.doc(operationId="getEventQrSvg")
     @blp.response(200, content_type="image/svg+xml", description="打印用签到二维码（矢量）")
     def get(self, event_id):
         return _image(qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/svg+xml")
@@ -105,6 +110,7 @@ class QrSvg(MethodView):
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/poster.pdf")
 class Poster(MethodView):
+    @blp.doc(operationId="getEventPoster")
     @blp.response(200, content_type="application/pdf", description="A4 签到海报")
     def get(self, event_id):
         code = queries.printed_code(actor(), event_id)
@@ -115,6 +121,7 @@ class Poster(MethodView):
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/rotating-token")
 class ScreenToken(MethodView):
+    @blp.doc(operationId="getRotatingToken")
     @blp.response(200, RotatingToken)
     def get(self, event_id):
         code = queries.screen_code(actor(), event_id, utcnow())
@@ -123,6 +130,7 @@ class ScreenToken(MethodView):
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/rotate-key")
 class RotateKey(MethodView):
+    @blp.doc(operationId="rotateEventKey")
     @blp.response(200, Event)
     def post(self, event_id):
         with transaction():
@@ -131,6 +139,7 @@ class RotateKey(MethodView):
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/signups")
 class Signups(MethodView):
+    @blp.doc(operationId="signUp")
     @blp.response(201, SignupResult)
     @blp.alt_response(200, schema=SignupResult, description="已报名：原来的报名")
     def post(self, event_id):
@@ -140,6 +149,7 @@ class Signups(MethodView):
             body = {"signup_id": signup.id, "event_id": event_id, "member_id": account.member_id}
         return body if new else (body, 200)
 
+    @blp.doc(operationId="cancelSignup")
     @blp.response(200, SignupResult)
     def delete(self, event_id):
         account = member_actor()

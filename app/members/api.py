@@ -34,6 +34,7 @@ class MembersResponse(Schema):
 
 @blp.route("/members")
 class Members(MethodView):
+    @blp.doc(operationId="listMembers")
     @blp.arguments(MembersQuery, location="query")
     @blp.response(200, MembersResponse)
     def get(self, args):

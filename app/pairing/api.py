@@ -81,6 +81,7 @@ class CommunityHouseholdsResponse(Schema):
 
 @blp.route("/pairings")
 class Pairings(MethodView):
+    @blp.doc(operationId="createPairing")
     @blp.arguments(PairRequest)
     @blp.response(201, PairingResponse)
     @blp.alt_response(200, schema=PairingResponse, description="已结对：原来的结对")
@@ -92,6 +93,7 @@ class Pairings(MethodView):
 
 @blp.route(f"/pairings/<{ID_PATH}:pairing_id>")
 class PairingById(MethodView):
+    @blp.doc(operationId="endPairing")
     @blp.response(200, PairingResponse)
     def delete(self, pairing_id):
         """End a pairing; it stays on record with its ended_at."""
@@ -100,6 +102,7 @@ class PairingById(MethodView):
 
 @blp.route(f"/pairings/<{ID_PATH}:pairing_id>/move")
 class PairingMove(MethodView):
+    @blp.doc(operationId="movePairing")
     @blp.arguments(PairingMoveRequest)
     @blp.response(201, PairingResponse)
     def post(self, body, pairing_id):
@@ -109,6 +112,7 @@ class PairingMove(MethodView):
 
 @blp.route("/pairings/auto")
 class PairingAuto(MethodView):
+    @blp.doc(operationId="autoPair")
     @blp.arguments(PairingCommunityRequest)
     @blp.response(200, AutoPairResponse)
     def post(self, body):
@@ -118,6 +122,7 @@ class PairingAuto(MethodView):
 
 @blp.route("/pairings/below-target")
 class PairingsBelowTarget(MethodView):
+    @blp.doc(operationId="listMembersBelowTarget")
     @blp.arguments(PairingCommunityQuery, location="query")
     @blp.response(200, BelowTargetResponse)
     def get(self, query):
@@ -127,6 +132,7 @@ class PairingsBelowTarget(MethodView):
 
 @blp.route("/households")
 class Households(MethodView):
+    @blp.doc(operationId="listHouseholds")
     @blp.arguments(PairingCommunityQuery, location="query")
     @blp.response(200, CommunityHouseholdsResponse)
     def get(self, query):
@@ -136,6 +142,7 @@ class Households(MethodView):
 
 @blp.route(f"/households/<{ID_PATH}:household_id>")
 class HouseholdById(MethodView):
+    @blp.doc(operationId="getHousehold")
     @blp.response(200, HouseholdWithMember)
     def get(self, household_id):
         """One household: its paired member, its community's secretary, an admin."""
@@ -144,6 +151,7 @@ class HouseholdById(MethodView):
 
 @blp.route("/me/households")
 class MyHouseholds(MethodView):
+    @blp.doc(operationId="listMyHouseholds")
     @blp.response(200, HouseholdsResponse)
     def get(self):
         """The households paired with the calling member."""

@@ -40,6 +40,7 @@ class PendingView(Schema):
 
 @blp.route("/periods/<period>", parameters=PERIOD_IN_PATH)
 class PeriodResource(MethodView):
+    @blp.doc(operationId="getPeriod")
     @blp.response(200, PeriodState)
     def get(self, period):
         return queries.period_status(period)
@@ -47,6 +48,7 @@ class PeriodResource(MethodView):
 
 @blp.route("/periods/<period>/close", parameters=PERIOD_IN_PATH)
 class Close(MethodView):
+    @blp.doc(operationId="closePeriod")
     @blp.response(200, Closed)
     def post(self, period):
         closing = operations.close_month_as(actor(), period, utcnow())
@@ -55,6 +57,7 @@ class Close(MethodView):
 
 @blp.route("/periods/<period>/pending", parameters=PERIOD_IN_PATH)
 class Pending(MethodView):
+    @blp.doc(operationId="listPendingAtClose")
     @blp.arguments(ScopeQuery, location="query")
     @blp.response(200, PendingView)
     def get(self, args, period):

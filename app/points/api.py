@@ -1,6 +1,6 @@
 """/api/v1/ledger and /api/v1/audit: a member's entries, 积分审核 (approve, reject, reverse, in bulk), the queue."""
 from flask.views import MethodView
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, missing, validate, validates_schema
 
 from app.api_base import Blueprint
 from app.auth.current import actor
@@ -48,7 +48,24 @@ class Entries(Schema):
 
 class Reason(Schema):
     # Optional here: the operation asks for it only after checking who is asking (own entry → 403 first).
-    reason = Text(allow_none=True, load_default=None, max=500)
+    reason = Text(allow_none=True, load_default=None, max=500, metadata={"description": "审核意见，可不填"})
+
+
+class _AskedAfterWho(Text):
+    """Text the document marks required, as no call succeeds without it, but that loading lets through
+    missing: the operation refuses it (`reason_required`) only after checking who asks (own entry: 403 first)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, allow_none=True, **kwargs)
+        self.load_default = None
+
+    def _validate_missing(self, value):
+        if value is not missing:
+            super()._validate_missing(value)
+
+
+class RequiredReason(Schema):
+    reason = _AskedAfterWho(max=500, metadata={"description": "驳回或冲正的原因，须填写"})
 
 
 class Bulk(Reason):
@@ -74,6 +91,7 @@ class BulkResult(Schema):
 
 @blp.route("/ledger/entries")
 class LedgerEntries(MethodView):
+    @blp.doc(operationId="listEntries")
     @blp.arguments(EntryQuery, location="query")
     @blp.response(200, Entries)
     def get(self, args):
@@ -84,10 +102,7 @@ class LedgerEntries(MethodView):
         return {"entries": queries.entries(actor(), **args)}
 
 
-@blp.route(f"/ledger/entries/<{ID_PATH}:entry_id>/<any(approve, reject):action>")
 class Decide(MethodView):
-    @blp.arguments(Reason)
-    @blp.response(200, Entry)
     def post(self, body, entry_id, action):
         """积分审核: approve or reject (with a reason) a pending entry."""
         with transaction():
@@ -95,9 +110,32 @@ class Decide(MethodView):
         return queries.entry(actor(), entry_id)
 
 
+# Two paths, each with its own body, so a generated client has approve_entry and reject_entry; the URLs are
+# those the one `/<any(approve, reject):action>` route answered before.
+@blp.route(f"/ledger/entries/<{ID_PATH}:entry_id>/approve")
+class Approve(Decide):
+    @blp.doc(operationId="approveEntry")
+    @blp.arguments(Reason, required=False)
+    @blp.response(200, Entry)
+    def post(self, body, entry_id):
+        """积分审核（通过）: a pending entry is posted; approving a posted entry changes nothing."""
+        return super().post(body, entry_id, Decision.APPROVE.value)
+
+
+@blp.route(f"/ledger/entries/<{ID_PATH}:entry_id>/reject")
+class Reject(Decide):
+    @blp.doc(operationId="rejectEntry")
+    @blp.arguments(RequiredReason)
+    @blp.response(200, Entry)
+    def post(self, body, entry_id):
+        """积分审核（驳回）: a pending entry is rejected, with the reason the member will read."""
+        return super().post(body, entry_id, Decision.REJECT.value)
+
+
 @blp.route(f"/ledger/entries/<{ID_PATH}:entry_id>/reverse")
 class Reverse(MethodView):
-    @blp.arguments(Reason)
+    @blp.doc(operationId="reverseEntry")
+    @blp.arguments(RequiredReason)
     @blp.response(200, Entry)
     def post(self, body, entry_id):
         """冲正: a posted entry is taken back by a new entry in the open month, naming it and the reason."""
@@ -108,6 +146,7 @@ class Reverse(MethodView):
 
 @blp.route("/ledger/entries/bulk")
 class BulkDecide(MethodView):
+    @blp.doc(operationId="decideEntries")
     @blp.arguments(Bulk)
     @blp.response(200, BulkResult)
     def post(self, body):
@@ -118,6 +157,7 @@ class BulkDecide(MethodView):
 
 @blp.route("/audit/queue")
 class AuditQueue(MethodView):
+    @blp.doc(operationId="getAuditQueue")
     @blp.arguments(QueueQuery, location="query")
     @blp.response(200, Entries)
     def get(self, args):

@@ -43,6 +43,7 @@ def ranking_args(args: dict) -> dict:
 
 @blp.route("/rankings")
 class Rankings(MethodView):
+    @blp.doc(operationId="getRankings")
     @blp.arguments(RankingQuery, location="query")
     @blp.response(200, Ranking)
     def get(self, args):

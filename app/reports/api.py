@@ -15,6 +15,7 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="月度�
 
 @blp.route("/reports/<period>.<any(xlsx, pdf):kind>", parameters=PERIOD_IN_PATH)
 class Report(MethodView):
+    @blp.doc(operationId="getMonthReport")
     @blp.arguments(ScopeQuery, location="query")
     @blp.response(200, description="xlsx：党员、单位、社区排名，季度报到，结对覆盖，走访统计六张表；pdf：A4，封面、前 20 名、图表")
     def get(self, args, period, kind):

@@ -36,6 +36,7 @@ class StatsResponse(Schema):
 
 @blp.route("/stats")
 class Stats(MethodView):
+    @blp.doc(operationId="getStats")
     @blp.arguments(StatsQuery, location="query")
     @blp.response(200, StatsResponse)
     def get(self, query):
@@ -45,6 +46,7 @@ class Stats(MethodView):
 
 @blp.route("/stats.xlsx")
 class StatsWorkbook(MethodView):
+    @blp.doc(operationId="getStatsWorkbook")
     @blp.arguments(StatsQuery, location="query")
     @blp.response(200, content_type=XLSX, description="按社区、按网格、按单位三张表，末行合计")
     def get(self, query):

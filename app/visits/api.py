@@ -32,6 +32,7 @@ class Visits(MethodView):
     @blp.alt_response(200, schema=VisitResponse, description="同一住户同一天已记录：原来的走访")
     @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
                           "schema": {"type": "string", "maxLength": operations.KEY_LENGTH}}])
+    @blp.doc(operationId="logVisit")
     def post(self, body):
         """Log a visit; the same household and day again, or the same Idempotency-Key, answers 200 with the first."""
         account = member_actor()

@@ -309,7 +309,8 @@ def test_an_entry_carried_out_of_a_closed_month_says_so(app, client, auth, ledge
 def test_every_ledger_call_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("/api/v1/ledger/entries", "/api/v1/ledger/entries/bulk", "/api/v1/audit/queue",
-                 "/api/v1/ledger/entries/{entry_id}/reverse", "/api/v1/ledger/entries/{entry_id}/{action}"):
+                 "/api/v1/ledger/entries/{entry_id}/approve", "/api/v1/ledger/entries/{entry_id}/reject",
+                 "/api/v1/ledger/entries/{entry_id}/reverse"):
         assert path in paths, path
 
 
