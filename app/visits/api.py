@@ -9,6 +9,7 @@ from app.db import utcnow
 from app.schemas import Id, Schema
 from app.visits import operations
 from app.visits.models import VISIT_CATEGORIES
+from app.visits.operations import NOTE_MAX
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="入户走访（四必访）")
 
@@ -17,7 +18,8 @@ class VisitRequest(Schema):
     household_id = Id(required=True)
     category = fields.String(required=True, metadata={"enum": list(VISIT_CATEGORIES)})
     visited_on = fields.Date(required=True, metadata={"description": "YYYY-MM-DD，北京时间，不晚于今天"})
-    note = fields.String(allow_none=True, metadata={"description": "仅帮联党员、社区书记和管理员可见"})
+    note = fields.String(allow_none=True, metadata={"description": f"至多 {NOTE_MAX} 个字；仅帮联党员、社区书记和管理员可见",
+                                                    "maxLength": NOTE_MAX})
 
 
 class VisitResponse(Schema):

@@ -19,15 +19,18 @@ from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
 log = logging.getLogger(__name__)
 
 KEY_LENGTH = Visit.idempotency_key.type.length
+NOTE_MAX = 500
 
 
-def _check(category: str, visited_on: date, idempotency_key: str | None, now: datetime) -> None:
+def _check(category: str, visited_on: date, note: str | None, idempotency_key: str | None, now: datetime) -> None:
     if category not in VISIT_CATEGORIES:
         raise Refusal("invalid_category", "走访类别应为：" + "、".join(CATEGORY_WORDS[c] for c in VISIT_CATEGORIES))
     if visited_on > periods.local(now).date():
         raise Refusal("future_date", "走访日期不能晚于今天", status=409)
     if idempotency_key is not None and not 0 < len(idempotency_key) <= KEY_LENGTH:
         raise Refusal("invalid_idempotency_key", f"Idempotency-Key 应为 1–{KEY_LENGTH} 个字符")
+    if note is not None and len(note) > NOTE_MAX:
+        raise Refusal("note_too_long", f"走访备注不能超过{NOTE_MAX}个字")
 
 
 def _answer(visit_id: int) -> dict:
@@ -42,7 +45,7 @@ def log_visit(member_id: int, household_id: int, category: str, visited_on: date
 
     The same member, household and day again, or the same Idempotency-Key, answers the first visit: a
     phone that retries on a bad connection must not earn twice."""
-    _check(category, visited_on, idempotency_key, now)
+    _check(category, visited_on, note, idempotency_key, now)
     with transaction():
         lock_member(member_id)  # one member's retries take turns, so the checks below hold until commit
         if idempotency_key is not None:
