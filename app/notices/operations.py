@@ -55,8 +55,10 @@ def publish(actor, *, title: str, body: str, community_id: int | None = None, un
         db.session.flush()
         recipients = _recipients(community_id, unit_id).add_columns(
             literal("notice"), literal(notice.id), literal(now, UTCDateTime))
-        notice.recipients = db.session.execute(
-            insert(InboxItem).from_select(["member_id", "kind", "notice_id", "created_at"], recipients)).rowcount
+        # Counted from RETURNING: on PostgreSQL the rowcount of this INSERT ... SELECT came back as -1.
+        notice.recipients = len(db.session.execute(
+            insert(InboxItem).from_select(["member_id", "kind", "notice_id", "created_at"], recipients)
+            .returning(InboxItem.id)).all())
     log.info("notice %s published by account %s to %s members", notice.id, actor.id, notice.recipients)
     return notice
 
