@@ -16,13 +16,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Alembic lists every plugin it loads at INFO: noise on every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app import models, security  # noqa: F401  (models: the whole schema, for migrations)
+    from app import models, pages, security  # noqa: F401  (models: the whole schema, for migrations)
     from app.auth import current, limits
     from app.extensions import api, csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     security.init_app(app)
+    pages.init_app(app)
     # In this order before each request: who is asking, then the rate limits (per account or per address),
     # then the CSRF check, so that a flood is turned away before anything else is done for it.
     current.init_app(app)

@@ -4,7 +4,7 @@ import logging
 import flask_smorest
 from flask import request
 from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from app.schemas import Error
 
@@ -38,9 +38,10 @@ class Api(flask_smorest.Api):
 
     def handle_http_exception(self, error: HTTPException):
         from app.errors import http_error_response
+        from app.pages import error_page
 
         if not is_api_request():
-            return error
+            return error_page(error.code or 500)
         data = getattr(error, "data", None) or {}
         messages = data.get("messages")
         if messages is None and error.code == 400 and getattr(error, "description", None) and "JSON" in str(error.description):
@@ -51,10 +52,13 @@ class Api(flask_smorest.Api):
         from app.errors import Refusal, http_error_response, ledger_response, refusal_response
         from ledger.errors import LedgerError
 
+        from app.pages import error_page, refusal_page
+
         app = self._app
         app.register_error_handler(HTTPException, self.handle_http_exception)
-        app.register_error_handler(Refusal, refusal_response)
-        app.register_error_handler(LedgerError, ledger_response)
+        # A refusal raised on a page (out of scope, not found) is a Chinese page; on the API, the JSON shape.
+        app.register_error_handler(Refusal, lambda e: refusal_response(e) if is_api_request() else refusal_page(e))
+        app.register_error_handler(LedgerError, lambda e: ledger_response(e) if is_api_request() else refusal_page(e))
 
         @app.errorhandler(Exception)
         def unexpected(error):
@@ -64,4 +68,4 @@ class Api(flask_smorest.Api):
                 return self.handle_http_exception(error)
             if is_api_request():
                 return http_error_response(500)
-            return InternalServerError()
+            return error_page(500)

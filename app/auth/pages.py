@@ -1,15 +1,16 @@
 """The login page: phone and password, remembered on the phone so older members log in once."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Regexp
 
 from app.auth import operations
-from app.auth.current import client_address
+from app.auth.current import client_address, optional_actor
 from app.db import utcnow
 from app.errors import Refusal
+from app.pages import home_path
 
 bp = Blueprint("auth_pages", __name__)
 
@@ -20,11 +21,19 @@ class LoginForm(FlaskForm):
     password = PasswordField("密码", validators=[DataRequired("请填写密码")])
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str | None:
     # Only same-site paths: a login link must not bounce a member to somebody else's site.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
         return target
-    return url_for("auth_pages.home")
+    return None
+
+
+def _landing(account, target: str | None) -> str:
+    """After login: a password to change comes first, then where the person was going, else their home."""
+    if account.must_change_password:
+        return url_for("me_pages.password", next=target) if target else url_for("me_pages.password")
+    return target or home_path(account)
 
 
 def login_page(error: str | None, status: int, form: LoginForm | None = None):
@@ -49,7 +58,7 @@ def login():
             session.clear()
             session.permanent = True
             session["sid"] = token
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_landing(account, safe_next(request.args.get("next"))))
     if request.method == "POST":
         return login_page("；".join(e for errors in form.errors.values() for e in errors), 400, form)
     return login_page(None, 200, form)
@@ -61,9 +70,13 @@ def logout():
     if isinstance(token, str):
         operations.end_session(token)
     session.clear()
+    flash("您已退出登录")
     return redirect(url_for("auth_pages.login"))
 
 
 @bp.get("/")
 def home():
+    account = optional_actor()
+    if account is not None and home_path(account) != request.path:
+        return redirect(home_path(account))
     return render_template("home.html")

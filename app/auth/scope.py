@@ -103,3 +103,21 @@ def may_reset_password(account: Account, target: Account) -> bool:
         return True
     member = target.member if target.role == "member" else None
     return member is not None and secretary_of_community(account, member.community_id)
+
+
+def may_decide_leave(account: Account, member) -> bool:
+    """请假 is decided where points are audited: the member's community secretary or the county, never
+    the member themself."""
+    return may_audit(account, member)
+
+
+def sees_event(account: Account, event) -> bool:
+    """A community's own events go to its people; a service event to every member of the county too
+    (the alliance brings members of many units to a community's service)."""
+    return sees_community(account, event.community_id) or (account.member_id is not None and event.kind == "service")
+
+
+def may_join(account: Account, event) -> bool:
+    """报名 and 请假 are a member's: their own community's events, and any community's service events."""
+    member = account.member
+    return member is not None and (member.community_id == event.community_id or event.kind == "service")

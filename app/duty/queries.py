@@ -48,6 +48,12 @@ def quarter_duty(quarter: str, *, community_id: int | None = None, unit_id: int 
              "unit_id": r.unit_id, "unit": r.unit, "met": bool(r.met)} for r in db.session.execute(query)]
 
 
+def member_met(member_id: int, quarter: str) -> bool:
+    """Whether one member has met the quarter's duty, by the same rule as the secretaries' lists."""
+    start, end = periods.bounds(quarter)
+    return bool(db.session.scalar(select(reported(start, end)).where(Member.id == member_id)))
+
+
 def days_left(quarter: str, now: datetime) -> int:
     """Calendar days left to report in the quarter, counting today: all of them before it starts, 0 after."""
     start, end = periods.bounds(quarter)

@@ -144,16 +144,13 @@ class Signups(MethodView):
     @blp.alt_response(200, schema=SignupResult, description="已报名：原来的报名")
     def post(self, event_id):
         account = member_actor()
-        with transaction():
-            signup, new = operations.sign_up(account, event_id, utcnow())
-            body = {"signup_id": signup.id, "event_id": event_id, "member_id": account.member_id}
+        signup_id, new = operations.sign_up(account, event_id, utcnow())
+        body = {"signup_id": signup_id, "event_id": event_id, "member_id": account.member_id}
         return body if new else (body, 200)
 
     @blp.doc(operationId="cancelSignup")
     @blp.response(200, SignupResult)
     def delete(self, event_id):
         account = member_actor()
-        with transaction():
-            signup = operations.cancel_signup(account, event_id, utcnow())
-            return {"signup_id": signup.id if signup else None, "event_id": event_id,
-                    "member_id": account.member_id}
+        signup_id = operations.cancel_signup(account, event_id, utcnow())
+        return {"signup_id": signup_id, "event_id": event_id, "member_id": account.member_id}

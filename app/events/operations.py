@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth import scope
 from app.catalogue.models import ServiceCategory
-from app.db import lock
+from app.db import lock, transaction
 from app.errors import NotFound, Refusal
 from app.events.models import Event, Signup
 from app.extensions import db
@@ -102,11 +102,12 @@ def rotate_key(actor, event_id: int) -> Event:
     return event
 
 
-def _open_for_signups(event_id: int, now: datetime) -> Event:
+def _open_for_signups(account, event_id: int, now: datetime) -> Event:
     # The event row's lock makes counting and inserting one step: capacity is never overbooked.
     event = lock(Event, event_id)
     if event is None:
         raise NotFound("活动")
+    scope.require(scope.may_join(account, event), "只能报名本社区的活动和各社区的服务活动", code="not_allowed")
     if now >= event.starts_at:
         raise Refusal("signup_closed", "活动已开始，报名已截止", status=409)
     return event
@@ -116,26 +117,32 @@ def _signup_of(event_id: int, member_id: int) -> Signup | None:
     return db.session.scalars(select(Signup).where(Signup.event_id == event_id, Signup.member_id == member_id)).first()
 
 
-def sign_up(account, event_id: int, now: datetime) -> tuple[Signup, bool]:
-    """报名, first come first served: (the sign-up, whether it is new)."""
-    event = _open_for_signups(event_id, now)
-    existing = _signup_of(event.id, account.member_id)
-    if existing is not None:
-        return existing, False
-    if event.capacity is not None:
-        taken = db.session.scalar(select(func.count()).select_from(Signup).where(Signup.event_id == event.id))
-        if taken >= event.capacity:
-            raise Refusal("event_full", "名额已满", status=409)
-    signup = Signup(event_id=event.id, member_id=account.member_id, created_at=now)
-    db.session.add(signup)
-    db.session.flush()
-    return signup, True
+def sign_up(account, event_id: int, now: datetime) -> tuple[int, bool]:
+    """报名, first come first served: (the sign-up's id, whether it is new)."""
+    with transaction():
+        event = _open_for_signups(account, event_id, now)
+        existing = _signup_of(event.id, account.member_id)
+        if existing is not None:
+            return existing.id, False
+        if event.capacity is not None:
+            taken = db.session.scalar(select(func.count()).select_from(Signup).where(Signup.event_id == event.id))
+            if taken >= event.capacity:
+                raise Refusal("event_full", "名额已满", status=409)
+        signup = Signup(event_id=event.id, member_id=account.member_id, created_at=now)
+        db.session.add(signup)
+        db.session.flush()
+        signup_id = signup.id
+    return signup_id, True
 
 
-def cancel_signup(account, event_id: int, now: datetime) -> Signup | None:
-    """取消报名 before the event starts; the place goes to the next member. None when there was nothing to cancel."""
-    event = _open_for_signups(event_id, now)
-    signup = _signup_of(event.id, account.member_id)
-    if signup is not None:
+def cancel_signup(account, event_id: int, now: datetime) -> int | None:
+    """取消报名 before the event starts; the place goes to the next member. The cancelled sign-up's id, or
+    None when there was nothing to cancel."""
+    with transaction():
+        event = _open_for_signups(account, event_id, now)
+        signup = _signup_of(event.id, account.member_id)
+        if signup is None:
+            return None
+        signup_id = signup.id
         db.session.delete(signup)
-    return signup
+    return signup_id

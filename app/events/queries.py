@@ -12,30 +12,36 @@ from app.errors import NotFound
 from app.events.models import Event, Signup
 from app.events.operations import managed_event
 from app.extensions import db
+from app.org.models import Community
 from ledger import periods
 
 
-def _default_community(actor) -> int | None:
-    if actor.community_id is not None:
-        return actor.community_id
-    return actor.member.community_id if actor.member is not None else None
+def list_events(actor, *, community_id: int | None, kind: str | None, month: str | None,
+                after: datetime | None = None) -> list[Event]:
+    """Events oldest first: a community's, or without one the caller's own (an admin: every one).
 
-
-def list_events(actor, *, community_id: int | None, kind: str | None, month: str | None) -> list[Event]:
-    """A community's events, oldest first; without a community, the caller's own (an admin: every one)."""
-    if community_id is None and not scope.is_admin(actor):
-        community_id = _default_community(actor)
-    if community_id is not None or not scope.is_admin(actor):
-        scope.require(scope.sees_community(actor, community_id), "只能查看本社区的活动")
+    Members also see the service events of every community of the county (the alliance brings members
+    of many units to a community's service): without a community named, their own community's events and
+    every service event; naming another community, its service events. `after`: only events not yet over."""
     query = select(Event).order_by(Event.starts_at, Event.id)
     if community_id is not None:
+        if not scope.sees_community(actor, community_id):
+            scope.require(actor.member_id is not None, "只能查看本社区的活动")
+            query = query.where(Event.kind == "service")
         query = query.where(Event.community_id == community_id)
+    elif not scope.is_admin(actor):
+        own = {c for c in (actor.community_id, actor.member.community_id if actor.member else None) if c is not None}
+        scope.require(bool(own), "只能查看本社区的活动")
+        mine = Event.community_id.in_(own)
+        query = query.where(mine | (Event.kind == "service") if actor.member_id is not None else mine)
     if kind is not None:
         query = query.where(Event.kind == kind)
     if month is not None:
         periods.parse_month(month)  # a quarter is not a month here
         start, end = periods.bounds(month)
         query = query.where(Event.starts_at >= start, Event.starts_at < end)
+    if after is not None:
+        query = query.where(Event.ends_at > after)
     return list(db.session.scalars(query))
 
 
@@ -44,7 +50,7 @@ def event_detail(actor, event_id: int) -> dict:
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound("活动")
-    scope.require(scope.sees_community(actor, event.community_id), "只能查看本社区的活动")
+    scope.require(scope.sees_event(actor, event), "只能查看本社区的活动和各社区的服务活动")
     detail = {column.key: getattr(event, column.key) for column in Event.__table__.columns}
     detail["checked_in"] = db.session.scalar(select(func.count()).select_from(Checkin)
                                              .where(Checkin.event_id == event.id))
@@ -73,3 +79,31 @@ def screen_code(actor, event_id: int, now: datetime) -> Code:
     seconds = current_app.config["ROTATING_TOKEN_SECONDS"]
     expires_at = (now + timedelta(seconds=seconds)).replace(microsecond=0)
     return Code(event, tokens.screen(current_app.config["SECRET_KEY"], event.id, expires_at), expires_at)
+
+
+def upcoming_for_member(account, now: datetime) -> list[dict]:
+    """活动 as a member's page lists them: the events list not yet over, with the places left, whether the
+    member has signed up, and the community's name (a service event may be another community's)."""
+    events = list_events(account, community_id=None, kind=None, month=None, after=now)
+    ids = [e.id for e in events]
+    taken = dict(db.session.execute(select(Signup.event_id, func.count()).where(Signup.event_id.in_(ids))
+                                    .group_by(Signup.event_id)).all()) if ids else {}
+    mine = set(db.session.scalars(select(Signup.event_id).where(Signup.event_id.in_(ids),
+                                                                Signup.member_id == account.member_id))) if ids else set()
+    names = dict(db.session.execute(select(Community.id, Community.name)
+                                    .where(Community.id.in_({e.community_id for e in events}))).all()) if ids else {}
+    return [{"event": e, "community": names.get(e.community_id), "signups": taken.get(e.id, 0),
+             "places_left": None if e.capacity is None else max(e.capacity - taken.get(e.id, 0), 0),
+             "signed_up": e.id in mine, "started": now >= e.starts_at,
+             "own_community": account.member is not None and e.community_id == account.member.community_id}
+            for e in events]
+
+
+def next_return_day(community_id: int, now: datetime) -> Event | None:
+    """The community's next return day not yet over (回家日), for the member's home page."""
+    return db.session.scalars(select(Event).where(Event.community_id == community_id, Event.kind == "return_day",
+                                                  Event.ends_at > now).order_by(Event.starts_at).limit(1)).first()
+
+
+def signed_up(member_id: int, event_id: int) -> bool:
+    return db.session.scalar(select(Signup.id).where(Signup.event_id == event_id, Signup.member_id == member_id)) is not None

@@ -124,6 +124,14 @@ def _render(rows, reader) -> list[dict]:
         reversed_on = {(member_id, seq): periods.local(created_at).date() for member_id, seq, created_at in
                        db.session.execute(select(EntryStatus.member_id, EntryStatus.seq, EntryStatus.created_at)
                                           .where(tuple_(EntryStatus.member_id, EntryStatus.seq).in_(reversal_keys)))}
+    rejected_keys = {(row.EntryStatus.member_id, row.EntryStatus.seq) for row in rows
+                     if row.EntryStatus.state == "rejected"}
+    rejections = {}
+    if rejected_keys:
+        rejections = {(chain_id, seq): reason for chain_id, seq, reason in db.session.execute(
+            select(LedgerRecord.chain, LedgerRecord.entry_seq, LedgerRecord.reason)
+            .where(LedgerRecord.kind == "audit", LedgerRecord.decision == "reject",
+                   tuple_(LedgerRecord.chain, LedgerRecord.entry_seq).in_(rejected_keys)))}
     statuses = [row.EntryStatus for row in rows] + list(originals.values())
     sources = _sources(statuses)
     names = rule_names({s.rule for s in statuses})
@@ -152,6 +160,7 @@ def _render(rows, reader) -> list[dict]:
             "state": status.state,
             "reverses": original.entry_id if original is not None else None,
             "created_at": periods.local(status.created_at).isoformat(),
+            "rejection_reason": rejections.get((status.member_id, status.seq)),
             "explanation": explain(
                 source=status.source, points=status.points,
                 rule_name=SOURCES["visit"] if withheld else names.get(status.rule, status.rule),

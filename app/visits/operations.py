@@ -28,7 +28,7 @@ def _check(category: str, visited_on: date, note: str | None, idempotency_key: s
     if category not in VISIT_CATEGORIES:
         raise Refusal("invalid_category", "走访类别应为：" + "、".join(CATEGORY_WORDS[c] for c in VISIT_CATEGORIES))
     if note is not None and len(note) > NOTE_MAX:
-        raise Refusal("invalid_note", f"走访情况最多{NOTE_MAX}个字")
+        raise Refusal("note_too_long", f"走访备注不能超过{NOTE_MAX}个字")
     today = periods.local(now).date()
     if visited_on > today:
         raise Refusal("future_date", "走访日期不能晚于今天", status=409)

@@ -123,10 +123,25 @@ def test_events_are_listed_by_community_kind_and_local_month_oldest_first(make, 
     assert set(first["events"][0]) == {"id", "community_id", "title", "category", "kind", "starts_at", "ends_at"}
 
 
-def test_another_communitys_events_are_not_listed(make, client, auth, town):
+def test_another_communitys_return_days_are_not_listed_but_its_service_events_are(make, client, auth, town):
     community, _, _ = town
-    outsider = make.member(make.community())
-    response = client.get(f"/api/v1/events?community_id={community.id}", headers=auth(outsider.account))
+    return_day = make.event(community, title="回家日")
+    clinic = make.event(community, kind="service", title="义诊")
+    elsewhere = make.community()
+    outsider = make.member(elsewhere)
+    own = make.event(elsewhere, title="本社区回家日")
+
+    def ids(account, query=""):
+        response = client.get(f"/api/v1/events?{query}", headers=auth(account))
+        assert response.status_code == 200, response.get_json()
+        return [e["id"] for e in response.get_json()["events"]]
+
+    assert ids(outsider.account, f"community_id={community.id}") == [clinic.id]
+    assert return_day.id not in ids(outsider.account) and set(ids(outsider.account)) == {clinic.id, own.id}
+    assert client.get(f"/api/v1/events/{clinic.id}", headers=auth(outsider.account)).status_code == 200
+    assert client.get(f"/api/v1/events/{return_day.id}", headers=auth(outsider.account)).status_code == 403
+    # A secretary of another community is no member: the alliance's service events are members' business.
+    response = client.get(f"/api/v1/events?community_id={community.id}", headers=auth(make.secretary(elsewhere)))
     assert response.status_code == 403
     bad_month = client.get(f"/api/v1/events?community_id={community.id}&month=2026-13", headers=auth(make.admin()))
     assert bad_month.status_code == 400

@@ -250,7 +250,7 @@ def test_the_visit_operation_holds_the_note_limit_for_every_caller(app, paired):
     member, household, _ = paired
     with app.app_context(), pytest.raises(Refusal) as refused:
         log_visit(member.id, household.id, "hardship", _today(), "记" * 501, None, utcnow())
-    assert refused.value.code == "invalid_note" and "500" in refused.value.message
+    assert refused.value.code == "note_too_long" and "500" in refused.value.message
 
 
 def test_a_visit_past_the_cap_is_kept_as_a_record_at_0_points_and_out_of_the_audit_queue(

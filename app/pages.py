@@ -1,0 +1,146 @@
+"""What every page shares: where each role lands, Chinese error pages, the lost-session detour to /login,
+and static files cached for a year under a name that changes with their content."""
+import hashlib
+import logging
+from pathlib import Path
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from app.errors import HTTP_CODES, LEDGER_STATUS, Refusal
+from ledger.errors import LedgerError
+from ledger.periods import local
+
+log = logging.getLogger(__name__)
+
+YEAR = 365 * 24 * 3600
+# The desk and the office are built by later issues; until then their people land on the front page.
+HOMES = {"member": "me_pages.home", "secretary": "auth_pages.home", "admin": "auth_pages.home"}
+
+
+def home_path(account) -> str:
+    """Where an account lands after login: /me for a member, /desk for a secretary, /office for an admin."""
+    return url_for(HOMES.get(account.role, "auth_pages.home"))
+
+
+def login_first(message: str = "请先登录", next_path: str | None = None):
+    """Off to /login with a Chinese note, and back here (or to `next_path`) afterwards."""
+    flash(message)
+    return redirect(url_for("auth_pages.login", next=next_path or request.full_path.rstrip("?")))
+
+
+def error_page(status: int, message: str | None = None):
+    """The Chinese page for an HTTP error; a 403 and a 404 offer the way back home."""
+    titles = {403: "没有权限", 404: "找不到该页面", 500: "出错了"}
+    text = message or HTTP_CODES.get(status, ("", "请求无法完成"))[1]
+    return render_template("error.html", status=status, title=titles.get(status, "无法完成"), message=text), status
+
+
+def refusal_page(refusal: Refusal | LedgerError):
+    """A refusal raised on a page (out of scope, not found): its Chinese message, with its status."""
+    if isinstance(refusal, Refusal) and refusal.status == 401:
+        return login_first(refusal.message)
+    return error_page(refused_status(refusal), refusal.message)
+
+
+def refused_status(refusal: Refusal | LedgerError) -> int:
+    """The HTTP status of a refusal, whichever family it comes from (the two are being made one)."""
+    return refusal.status if isinstance(refusal, Refusal) else LEDGER_STATUS.get(refusal.code, 409)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a page's form did: the operation's answer, or the code and Chinese message of its refusal."""
+
+    value: Any = None
+    code: str | None = None
+    message: str | None = None
+    status: int = 200
+
+    @property
+    def refused(self) -> bool:
+        return self.code is not None
+
+
+def attempt(operation, *args, **kwargs) -> Outcome:
+    """Run one operation for a page's form; a refusal comes back to be shown, not raised (the one place
+    pages catch the two refusal families, until LedgerError becomes a Refusal)."""
+    try:
+        return Outcome(value=operation(*args, **kwargs))
+    except (Refusal, LedgerError) as refusal:
+        log.info("page %s %s refused: %s (%s)", request.method, request.path, refusal.code, refusal.message)
+        return Outcome(code=refusal.code, message=refusal.message, status=refused_status(refusal))
+
+
+def _csrf_lost(error: CSRFError):
+    log.info("page form refused on %s %s: %s", request.method, request.path, error.description)
+    if request.endpoint == "auth_pages.login":
+        from app.auth.pages import login_page
+
+        # Already on /login: the form again, with its fresh token and the reason.
+        return login_page("页面已过期，请重新输入手机号和密码登录", 400)
+    # A form's page is where the person was: the path it was posted to shows it again on GET.
+    return login_first("页面已过期或登录已失效，请重新登录后再操作", next_path=request.path)
+
+
+def _static_digest(filename: str) -> str | None:
+    """A short hash of a static file's content, computed once per process and file version."""
+    path = Path(current_app.static_folder) / filename
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    cache = current_app.extensions.setdefault("static_digests", {})
+    key = (filename, stat.st_mtime_ns, stat.st_size)
+    if key not in cache:
+        cache[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return cache[key]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with `?v=<content hash>`: browsers keep it for a year and never ask again."""
+    digest = _static_digest(filename)
+    return url_for("static", filename=filename, v=digest) if digest else url_for("static", filename=filename)
+
+
+def _cache_static(response):
+    if request.endpoint == "static" and response.status_code == 200:
+        versioned = request.args.get("v")
+        if versioned and versioned == _static_digest(request.view_args.get("filename", "")):
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+            response.expires = None
+        else:
+            response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def current_account():
+    """The account the layout names: whoever this request was identified as (no query of its own, so an
+    error page renders even when the database does not answer)."""
+    return g.get("actor")
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def day_words(on) -> str:
+    """2026-11-29 -> "2026年11月29日（星期日）": how a member reads a date."""
+    return f"{on.year}年{on.month}月{on.day}日（星期{WEEKDAYS[on.weekday()]}）"
+
+
+def when_words(at) -> str:
+    """A UTC time as the member's clock shows it: "2026年11月29日（星期日）09:00"."""
+    at = local(at)
+    return f"{day_words(at.date())} {at:%H:%M}"
+
+
+def init_app(app) -> None:
+    app.add_template_filter(day_words, "day")
+    app.add_template_filter(when_words, "when")
+    app.register_error_handler(CSRFError, _csrf_lost)
+    app.add_template_global(static_url)
+    app.add_template_global(current_account)
+    app.after_request(_cache_static)
