@@ -1,6 +1,7 @@
 """The offline-tolerant scan on a phone: a tap the network loses is kept, sent when the network returns, and
 counts once however often the page is opened again; and a screen code that expires during login still works."""
 import re
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
@@ -51,18 +52,21 @@ def test_a_tap_with_the_network_cut_is_kept_and_counts_once_when_the_network_ret
 
 
 def test_a_screen_code_that_expires_during_login_still_checks_the_member_in(app, make, phone, new_phone):
-    app.config["ROTATING_TOKEN_SECONDS"] = 2
+    app.config["ROTATING_TOKEN_SECONDS"] = 3
     community = make.community()
     member, secretary = make.member(community), make.secretary(community)
     event = make.event(community)
     screen = new_phone()
     log_in(screen, secretary.phone, PASSWORD, next_path=f"/events/{event.id}/screen")
     screen.wait_for_url(f"**/events/{event.id}/screen")
-    token = screen.evaluate(f"fetch('/events/{event.id}/screen/code.json').then(r => r.json()).then(b => b.token)")
+    code = screen.evaluate(f"fetch('/events/{event.id}/screen/code.json').then(r => r.json())")
 
+    token = code["token"]
     phone.goto(f"/c/{token}")
     assert "/login?next=" in phone.url
-    phone.wait_for_timeout(2500)  # a slow first login: the code has died meanwhile
+    # A slow first login: the code dies meanwhile.
+    left = datetime.fromisoformat(code["expires_at"]) - datetime.now(timezone.utc)
+    phone.wait_for_timeout(max(0, left.total_seconds()) * 1000 + 200)
     phone.fill("input[name=phone]", member.phone)
     phone.fill("input[name=password]", PASSWORD)
     phone.click("button[type=submit]")
