@@ -10,7 +10,17 @@ import math
 import uuid
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 
 from app.auth.current import optional_actor
@@ -129,8 +139,8 @@ def tap(token):
 
 def _result(account, token: str, status: str, http_status: int, *, message: str | None = None, entry=None):
     event = queries.event_for_token(token)
-    context = dict(status=status, message=message, entry=entry, event=event,
-                   elsewhere=queries.is_elsewhere(account, event))
+    context = {"status": status, "message": message, "entry": entry, "event": event,
+               "elsewhere": queries.is_elsewhere(account, event)}
     if _from_script():
         html = render_template("checkin/_result.html", **context)
         return jsonify(status=status, message=message, html=html), http_status

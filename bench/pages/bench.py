@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.pages.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
+from tests.pages.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 # Every member page, in the order a member meets them. {checkin} is an open event's printed code.
 PAGES = ["/login", "/c/{checkin}", "/me", "/me/points", "/me/households", "/events", "/me/notices", "/me/password"]
@@ -75,7 +75,7 @@ def _measure(page, cdp, path, *, cold: bool) -> dict | None:
     and DOMContentLoaded and load from the navigation's start."""
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": cold})
     sizes = {}
-    listener = lambda event: sizes.__setitem__(event["requestId"], event["encodedDataLength"])  # noqa: E731
+    listener = lambda event: sizes.__setitem__(event["requestId"], event["encodedDataLength"])
     cdp.on("Network.loadingFinished", listener)
     response = page.goto(path, wait_until="load")
     page.wait_for_timeout(100)
