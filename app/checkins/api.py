@@ -8,7 +8,7 @@ from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.checkins import operations
 from app.db import transaction, utcnow
-from app.schemas import ID_PATH, Coordinate, Id, Schema, Text
+from app.schemas import ID_PATH, Coordinate, Id, LocalDateTime, Schema, Text
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="活动签到")
 
@@ -17,6 +17,8 @@ class CheckinRequest(Schema):
     token = Text(required=True, max=100)
     latitude = Coordinate(90)
     longitude = Coordinate(180)
+    scanned_at = LocalDateTime(metadata={"description": "离线保存的扫码时间（带时区）：按该时间判断签到时段，"
+                                                        "须不晚于现在、不早于2小时前"})
 
 
 class IdempotencyHeader(Schema):
@@ -53,11 +55,10 @@ class Checkins(MethodView):
     @blp.response(201, CheckinResult)
     @blp.alt_response(200, schema=CheckinResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, headers):
-        account = member_actor()
-        with transaction():
-            outcome = operations.check_in(account, body["token"], now=utcnow(), latitude=body.get("latitude"),
-                                          longitude=body.get("longitude"),
-                                          idempotency_key=(headers.get("idempotency_key") or "").strip() or None)
+        outcome = operations.check_in(member_actor(), body["token"], now=utcnow(),
+                                      scanned_at=body.get("scanned_at"), latitude=body.get("latitude"),
+                                      longitude=body.get("longitude"),
+                                      idempotency_key=(headers.get("idempotency_key") or "").strip() or None)
         return _answer(outcome)
 
 

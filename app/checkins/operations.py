@@ -2,7 +2,11 @@
 
 A check-in counts once per member per event (DOMAIN rule 2): the unique (event, member) constraint
 decides, by INSERT ... ON CONFLICT DO NOTHING under the member's row lock, never by a check-then-insert.
-Only a new row earns a ledger entry. Callers own the transaction."""
+Only a new row earns a ledger entry. A member's scan owns its transaction; a proxy check-in's caller owns its.
+
+A scan may be judged as of another moment than its arrival: an offline scan (`scanned_at`, the time the
+phone kept it) and a screen code seen while its member was still logging in (`code_seen_at`, which only the
+/c page vouches for, by its signed grace). Both are bounded here, once, for the API and the page alike."""
 import logging
 import math
 from dataclasses import dataclass
@@ -16,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.auth import scope
 from app.checkins import tokens
 from app.checkins.models import Checkin
+from app.db import transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.events.models import Event
 from app.events.operations import managed_event
@@ -30,6 +35,11 @@ from ledger import periods
 log = logging.getLogger(__name__)
 
 PROXY_GRACE = timedelta(days=7)
+# How long a phone may keep an offline scan before the server hears of it.
+OFFLINE_LIMIT = timedelta(hours=2)
+# How long a screen code seen on opening /c still serves a member who first had to log in (a first login on
+# a slow phone took 50 s, longer than the code's 45 s).
+LOGIN_GRACE = timedelta(minutes=5)
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -87,7 +97,9 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
     left pending when `for_audit`."""
     lock_member(member_id)
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, created_at=now, **values)
+    # An offline scan's check-in keeps the time it was made (given in `values`), before its ledger entry's.
+    values.setdefault("created_at", now)
+    stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, **values)
             .on_conflict_do_nothing().returning(Checkin.id))
     checkin_id = db.session.scalar(stmt)
     if checkin_id is None:
@@ -103,15 +115,37 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
     return Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, values.get("by_account_id"))
 
 
-def _check_code(event: Event, claim: tokens.Claim, now: datetime) -> None:
+def check_code(event: Event, claim: tokens.Claim, at: datetime, *, offline: bool = False,
+               code_seen_at: datetime | None = None) -> None:
+    """Whether the code lets a member check in at `at`. A screen code seen at `code_seen_at` (before its
+    expiry) serves for LOGIN_GRACE after. An offline scan is outside the window whatever makes it late."""
     if claim.type == tokens.PRINTED and claim.key_version != event.key_version:
         raise Refusal("token_revoked", "该签到码已作废，请扫描现场最新的签到码", status=410)
-    if claim.type == tokens.SCREEN and now >= claim.expires_at:
+    if claim.type == tokens.SCREEN and not _screen_code_valid(claim, at, code_seen_at):
+        if offline:
+            raise OutsideWindow("扫码时该签到码已过期，未能签到")
         raise Refusal("token_expired", "该签到码已过期，请扫描大屏上的最新签到码", status=410)
-    if now < event.checkin_opens_at:
-        raise OutsideWindow("签到尚未开始")
-    if now > event.checkin_closes_at:
-        raise OutsideWindow("签到已结束")
+    if at < event.checkin_opens_at:
+        raise OutsideWindow("扫码时签到尚未开始" if offline else "签到尚未开始")
+    if at > event.checkin_closes_at:
+        raise OutsideWindow("扫码时签到已结束" if offline else "签到已结束")
+
+
+def _screen_code_valid(claim: tokens.Claim, at: datetime, code_seen_at: datetime | None) -> bool:
+    if at < claim.expires_at:
+        return True
+    return code_seen_at is not None and code_seen_at < claim.expires_at and at - code_seen_at <= LOGIN_GRACE
+
+
+def _scan_time(now: datetime, scanned_at: datetime | None) -> datetime:
+    """The moment a scan is judged at: its arrival, or the time the phone kept it, within OFFLINE_LIMIT."""
+    if scanned_at is None:
+        return now
+    if scanned_at > now:
+        raise OutsideWindow("扫码时间晚于服务器当前时间，请检查手机时间")
+    if now - scanned_at > OFFLINE_LIMIT:
+        raise OutsideWindow("离线保存的签到超过2小时才提交，已不能签到")
+    return scanned_at
 
 
 def _check_place(event: Event, latitude: float | None, longitude: float | None) -> None:
@@ -123,32 +157,40 @@ def _check_place(event: Event, latitude: float | None, longitude: float | None) 
         raise Refusal("out_of_area", "您不在活动现场范围内，请到现场签到", status=422)
 
 
-def check_in(account, token: str, *, now: datetime, latitude: float | None = None,
+def check_in(account, token: str, *, now: datetime, scanned_at: datetime | None = None,
+             code_seen_at: datetime | None = None, latitude: float | None = None,
              longitude: float | None = None, idempotency_key: str | None = None) -> Outcome:
-    """A member's scan: once per event, whichever code, however often retried."""
+    """A member's scan: once per event, whichever code, however often retried, judged as of `scanned_at`
+    when the phone kept it offline."""
+    with transaction():
+        event, claim = _scanned_event(account, token, idempotency_key)
+        member_id = account.member_id
+        # A retried request is answered as the first one was, even after its screen code has expired or its
+        # offline scan has grown old: whichever code of the same event it carries.
+        replayed = _replayed(member_id, idempotency_key)
+        if replayed is not None:
+            require_same_target(replayed.event_id == claim.event_id)
+            return _outcome(replayed, new=False)
+        if event is None:
+            raise tokens.InvalidToken()
+        existing = _existing(event.id, member_id)
+        if existing is not None:
+            return _outcome(existing, new=False)
+        at = _scan_time(now, scanned_at)
+        check_code(event, claim, at, offline=scanned_at is not None, code_seen_at=code_seen_at)
+        _check_place(event, latitude, longitude)
+        return _record(event, member_id, now, for_audit=runs_event(account, event), method=claim.type,
+                       created_at=at, latitude=latitude, longitude=longitude, idempotency_key=idempotency_key or None)
+
+
+def _scanned_event(account, token: str, idempotency_key: str | None) -> tuple[Event | None, tokens.Claim]:
     if not scope.may_check_in(account):
         raise Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed")
     if idempotency_key and "\x00" in idempotency_key:
         # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
         raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
-    member_id = account.member_id
     claim = tokens.read(current_app.config["SECRET_KEY"], token)
-    # A retried request is answered as the first one was, even after its screen code has expired: whichever
-    # code of the same event it carries.
-    replayed = _replayed(member_id, idempotency_key)
-    if replayed is not None:
-        require_same_target(replayed.event_id == claim.event_id)
-        return _outcome(replayed, new=False)
-    event = db.session.get(Event, claim.event_id)
-    if event is None:
-        raise tokens.InvalidToken()
-    existing = _existing(event.id, member_id)
-    if existing is not None:
-        return _outcome(existing, new=False)
-    _check_code(event, claim, now)
-    _check_place(event, latitude, longitude)
-    return _record(event, member_id, now, for_audit=runs_event(account, event), method=claim.type,
-                   latitude=latitude, longitude=longitude, idempotency_key=idempotency_key or None)
+    return db.session.get(Event, claim.event_id), claim
 
 
 def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datetime) -> Outcome:

@@ -2,25 +2,57 @@
 
 Opening the link never checks in by itself (a GET), so WeChat's link preview cannot spend a scan; the
 tap is a POST carrying the CSRF token and a per-page idempotency key, so a double tap or a resent form
-is answered like the first."""
+is answered like the first. Before the tap the page says what a tap would meet (a bad, voided or expired
+code, one not yet open). The tap answers with a page, or to the page's own script (X-Requested-With:
+scan, the offline queue) with the same result as a small JSON body."""
 import logging
 import math
 import uuid
+from datetime import datetime, timezone
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
 
 from app.auth.current import optional_actor
-from app.checkins import operations, queries
-from app.db import transaction, utcnow
+from app.checkins import grace, operations, queries
+from app.db import utcnow
 from app.errors import LEDGER_STATUS, Refusal
 from ledger.errors import LedgerError
+from ledger.periods import MAX_YEAR, MIN_YEAR, local
 
 bp = Blueprint("checkin_pages", __name__)
 log = logging.getLogger(__name__)
 
+WEEKDAYS = "一二三四五六日"
+LOGIN_AGAIN = "登录已失效，请重新登录，登录后会回到这个签到码"
 
-def _login_first():
-    return redirect(url_for("auth_pages.login", next=request.path))
+
+def _from_script() -> bool:
+    return request.headers.get("X-Requested-With") == "scan"
+
+
+def _here(token: str, grace_: str | None) -> str:
+    return url_for("checkin_pages.scan", token=token, g=grace_) if grace_ else url_for("checkin_pages.scan", token=token)
+
+
+def _to_login(token: str, grace_: str | None, message: str | None = None):
+    """To /login and back to this very code, with the grace that keeps a screen code alive meanwhile."""
+    login = url_for("auth_pages.login", next=_here(token, grace_))
+    if _from_script():
+        return jsonify(code="login_required", message=LOGIN_AGAIN, login=login), 401
+    if message:
+        flash(message)
+    return redirect(login)
 
 
 def _coordinate(name: str, limit: float) -> float | None:
@@ -31,28 +63,93 @@ def _coordinate(name: str, limit: float) -> float | None:
     return value if math.isfinite(value) and -limit <= value <= limit else None
 
 
+def _scanned_at() -> datetime | None:
+    """The time an offline scan was kept, as the queue sends it (ISO 8601 with an offset)."""
+    text = (request.form.get("scanned_at") or "").strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text[:40])
+        if value.tzinfo is None or not MIN_YEAR <= value.astimezone(timezone.utc).year <= MAX_YEAR:
+            raise ValueError
+    except (ValueError, OverflowError):
+        raise Refusal("invalid_request", "扫码时间应为带时区的时间（ISO 8601）") from None
+    return value
+
+
+def _as_refusal(exc: Refusal | LedgerError) -> Refusal:
+    """The page's one place for both kinds of refusal, until LedgerError becomes a Refusal."""
+    if isinstance(exc, Refusal):
+        return exc
+    return Refusal(exc.code, exc.message, status=LEDGER_STATUS.get(exc.code, 409))
+
+
+def _times(event) -> str:
+    starts, ends = local(event.starts_at), local(event.ends_at)
+    return f"{starts.month}月{starts.day}日 星期{WEEKDAYS[starts.weekday()]} {starts:%H:%M}–{ends:%H:%M}"
+
+
+def _page(template: str, http_status: int = 200, **context):
+    response = make_response(render_template(template, times=_times, clock=lambda dt: f"{local(dt):%H:%M}",
+                                             **context), http_status)
+    # The page holds a CSRF token and a one-scan key, and the script reads the server's clock from it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/c/<token>")
 def scan(token):
-    if optional_actor() is None:
-        return _login_first()
-    return render_template("checkin/scan.html", token=token, event=queries.event_for_token(token),
-                           idempotency_key=uuid.uuid4().hex)
+    account, now, offered = optional_actor(), utcnow(), request.args.get("g")
+    if account is None:
+        phone = request.cookies.get(grace.COOKIE)
+        kept = offered if grace.seen_at(offered, token, account=None, phone=phone) else None
+        phone = phone if kept else grace.phone_value()
+        kept = kept or grace.offer(token, now, phone=phone)
+        response = _to_login(token, kept)
+        if kept:
+            response.set_cookie(grace.COOKIE, phone, max_age=grace.COOKIE_SECONDS, path="/c/", httponly=True,
+                                samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        return response
+    seen = grace.seen_at(offered, token, account=account, phone=request.cookies.get(grace.COOKIE))
+    preview = queries.preview(account, token, now, code_seen_at=seen)
+    return _page("checkin/scan.html", token=token, preview=preview, event=preview.event,
+                 elsewhere=preview.elsewhere, idempotency_key=uuid.uuid4().hex,
+                 grace=grace.offer(token, now, account=account, seen=seen) or "",
+                 server_ms=int(now.timestamp() * 1000))
 
 
 @bp.post("/c/<token>")
 def tap(token):
     account = optional_actor()
     if account is None:
-        return _login_first()
+        return _to_login(token, request.form.get("grace"), LOGIN_AGAIN)
     key = (request.form.get("idempotency_key") or "").strip()[:100] or None
+    seen = grace.seen_at(request.form.get("grace"), token, account=account, phone=request.cookies.get(grace.COOKIE))
     try:
-        with transaction():
-            outcome = operations.check_in(account, token, now=utcnow(), latitude=_coordinate("latitude", 90),
-                                          longitude=_coordinate("longitude", 180), idempotency_key=key)
-    except (Refusal, LedgerError) as refusal:
-        status = refusal.status if isinstance(refusal, Refusal) else LEDGER_STATUS.get(refusal.code, 409)
+        outcome = operations.check_in(account, token, now=utcnow(), scanned_at=_scanned_at(), code_seen_at=seen,
+                                      latitude=_coordinate("latitude", 90), longitude=_coordinate("longitude", 180),
+                                      idempotency_key=key)
+    except (Refusal, LedgerError) as exc:
+        refusal = _as_refusal(exc)
         log.info("check-in page refused account %s: %s (%s)", account.id, refusal.code, refusal.message)
-        return render_template("checkin/result.html", status=refusal.code, message=refusal.message,
-                               event=queries.event_for_token(token)), status
-    return render_template("checkin/result.html", status="checked_in" if outcome.new else "already",
-                           outcome=outcome, event=queries.event_for_token(token))
+        return _result(account, token, refusal.code, refusal.status, message=refusal.message)
+    return _result(account, token, "checked_in" if outcome.new else "already", 200,
+                   entry=queries.entry(outcome.entry_id))
+
+
+def _result(account, token: str, status: str, http_status: int, *, message: str | None = None, entry=None):
+    event = queries.event_for_token(token)
+    context = {"status": status, "message": message, "entry": entry, "event": event,
+               "elsewhere": queries.is_elsewhere(account, event)}
+    if _from_script():
+        html = render_template("checkin/_result.html", **context)
+        return jsonify(status=status, message=message, html=html), http_status
+    return _page("checkin/result.html", http_status, **context)
+
+
+@bp.errorhandler(CSRFError)
+def lost_csrf(_error):
+    """A tap whose session or CSRF token was lost: log in again and come back to the same code."""
+    token = (request.view_args or {}).get("token", "")
+    log.info("check-in tap without a valid CSRF token: back to /login")
+    return _to_login(token, request.form.get("grace"), LOGIN_AGAIN)

@@ -1,16 +1,74 @@
-"""Reads for the check-in page: which event a scanned code names, before the member taps."""
-from flask import current_app
+"""Reads for the check-in page: what a scanned code names and whether it will work, before the member taps."""
+from dataclasses import dataclass
+from datetime import datetime
 
-from app.checkins import tokens
-from app.errors import Refusal
+from flask import current_app
+from sqlalchemy import select
+
+from app.auth import scope
+from app.checkins import operations, tokens
+from app.checkins.models import Checkin
+from app.errors import Forbidden, Refusal
 from app.events.models import Event
 from app.extensions import db
+from app.points.models import EntryStatus
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the page shows before the tap: the event, and what a tap now would meet."""
+    event: Event | None
+    refusal: Refusal | None = None  # the tap would be refused: said before it, not after
+    opens_at: datetime | None = None  # check-in has not opened yet: the tap works from then on
+    entry: EntryStatus | None = None  # already checked in: that check-in's ledger entry
+    elsewhere: bool = False  # another community's event: it earns points but not the quarterly duty
 
 
 def event_for_token(token: str) -> Event | None:
-    """The event an authentic code names, for showing its title; None for a bad code (the tap will say why)."""
+    """The event an authentic code names, for showing its title; None for a bad code."""
     try:
         claim = tokens.read(current_app.config["SECRET_KEY"], token)
     except Refusal:
         return None
     return db.session.get(Event, claim.event_id)
+
+
+def is_elsewhere(account, event: Event | None) -> bool:
+    return event is not None and account.member is not None and account.member.community_id != event.community_id
+
+
+def preview(account, token: str, now: datetime, *, code_seen_at: datetime | None = None) -> Preview:
+    """The scan as the operation would judge it now, short of the phone's position (asked for on the tap)."""
+    try:
+        claim = tokens.read(current_app.config["SECRET_KEY"], token)
+    except Refusal as refusal:
+        return Preview(None, refusal)
+    event = db.session.get(Event, claim.event_id)
+    if event is None:
+        return Preview(None, tokens.InvalidToken())
+    elsewhere = is_elsewhere(account, event)
+    if not scope.may_check_in(account):
+        return Preview(event, Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed"))
+    entry = checkin_entry(event.id, account.member_id)
+    if entry is not None:
+        return Preview(event, entry=entry, elsewhere=elsewhere)
+    try:
+        operations.check_code(event, claim, now, code_seen_at=code_seen_at)
+    except operations.OutsideWindow as refusal:
+        if now < event.checkin_opens_at:
+            return Preview(event, opens_at=event.checkin_opens_at, elsewhere=elsewhere)
+        return Preview(event, refusal, elsewhere=elsewhere)
+    except Refusal as refusal:
+        return Preview(event, refusal, elsewhere=elsewhere)
+    return Preview(event, elsewhere=elsewhere)
+
+
+def checkin_entry(event_id: int, member_id: int) -> EntryStatus | None:
+    """The ledger entry of the member's check-in at the event, if they have checked in."""
+    return db.session.scalars(select(EntryStatus).join(Checkin, EntryStatus.source_id == Checkin.id)
+                              .where(EntryStatus.source == "checkin", Checkin.event_id == event_id,
+                                     Checkin.member_id == member_id)).first()
+
+
+def entry(entry_id: int) -> EntryStatus:
+    return db.session.get(EntryStatus, entry_id)

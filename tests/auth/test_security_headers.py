@@ -55,13 +55,13 @@ def test_every_page_carries_the_policy(client, path):
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/api/v1/rankings", "/api/v1/openapi.json", "/api/v1/me",
-                                  "/static/checkin.js", "/static/screen.js"])
+                                  "/static/scan.js", "/static/screen.js"])
 def test_every_other_response_carries_nosniff_and_a_referrer_policy(client, path):
     with client.get(path) as response:
         _assert_sent_to_browsers(response)
 
 
 def test_the_moved_scripts_are_served_as_javascript(client):
-    for name in ("checkin.js", "screen.js"):
+    for name in ("scan.js", "screen.js"):
         with client.get(f"/static/{name}") as script:
             assert script.status_code == 200 and script.mimetype in ("text/javascript", "application/javascript")

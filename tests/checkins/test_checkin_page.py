@@ -2,11 +2,13 @@
 import base64
 import re
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 from app.checkins.models import Checkin
+from app.events.models import Event
 from app.extensions import db
 from tests.conftest import PASSWORD
 
@@ -32,10 +34,12 @@ def _log_in(phone, account, path):
                                                    "csrf_token": _csrf(page.get_data(as_text=True))})
 
 
+def _form(html: str) -> dict:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
 def _tap(phone, path):
-    page = phone.get(path).get_data(as_text=True)
-    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
-    return phone.post(path, data=form)
+    return phone.post(path, data=_form(phone.get(path).get_data(as_text=True)))
 
 
 def _checkins(app):
@@ -60,31 +64,85 @@ def test_a_member_scans_logs_in_taps_once_and_is_checked_in_once(app, phone, hal
     assert tapped.status_code == 200 and _status(tapped.get_data(as_text=True)) == "checked_in"
     assert "签到成功" in tapped.get_data(as_text=True)
 
-    again = _tap(phone, path)
-    assert _status(again.get_data(as_text=True)) == "already"
+    # Opened again, the page says so before any tap, and offers no button to tap.
+    again = phone.get(path).get_data(as_text=True)
+    assert _status(again) == "already" and "<button" not in again
     assert _checkins(app) == 1
 
 
-def test_a_tap_without_the_pages_csrf_token_checks_nobody_in(app, phone, hall, printed):
+def test_a_tap_without_the_pages_csrf_token_checks_nobody_in_and_goes_to_login_and_back(app, phone, hall, printed):
     path = f"/c/{printed(hall.event)}"
     _log_in(phone, hall.member.account, path)
-    refused = phone.post(path, data={})
-    # Sent to log in again and back to the code, in Chinese: never an English "Bad Request".
-    assert refused.status_code == 302 and refused.location == f"/login?next={path}"
+    lost = phone.post(path, data={})
+    assert lost.status_code == 302 and lost.location == f"/login?next={path}"
     assert _checkins(app) == 0
 
 
-def test_a_refusal_shows_its_code_in_chinese(app, phone, hall, screen):
-    path = f"/c/{screen(hall.event, seconds=-5)}"
+def test_a_tap_after_the_session_was_lost_goes_to_login_and_back_to_the_same_code(app, phone, hall, printed):
+    path = f"/c/{printed(hall.event)}"
     _log_in(phone, hall.member.account, path)
-    refused = _tap(phone, path)
-    html = refused.get_data(as_text=True)
-    assert refused.status_code == 410 and _status(html) == "token_expired" and "过期" in html
+    form = _form(phone.get(path).get_data(as_text=True))
+    phone.delete_cookie("session")
+    lost = phone.post(path, data=form)
+    assert lost.status_code == 302 and lost.location == f"/login?next={path}"
+    assert _checkins(app) == 0
 
 
-def test_a_bogus_code_is_refused_on_the_page(phone, hall):
-    _log_in(phone, hall.member.account, "/c/x")
-    assert _status(_tap(phone, "/c/not-a-real-code").get_data(as_text=True)) == "invalid_token"
+@pytest.mark.parametrize("code, status, words", [
+    (lambda c: c.screen(c.hall.event, seconds=-5), "token_expired", "过期"),
+    (lambda c: c.printed(c.hall.event, key_version=0), "token_revoked", "作废"),
+    (lambda c: "not-a-real-code", "invalid_token", "二维码无效"),
+])
+def test_a_bad_voided_or_expired_code_says_so_before_the_tap_with_no_button(phone, hall, printed, screen, code,
+                                                                            status, words):
+    path = f"/c/{code(SimpleNamespace(hall=hall, printed=printed, screen=screen))}"
+    _log_in(phone, hall.member.account, path)
+    page = phone.get(path)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and _status(html) == status and words in html and "<button" not in html
+
+
+def test_a_code_that_fails_between_opening_and_the_tap_is_refused_after_it(app, phone, hall, printed):
+    path = f"/c/{printed(hall.event)}"
+    _log_in(phone, hall.member.account, path)
+    form = _form(phone.get(path).get_data(as_text=True))
+    with app.app_context():
+        db.session.get(Event, hall.event.id).key_version = 2
+        db.session.commit()
+    refused = phone.post(path, data=form)
+    assert refused.status_code == 410 and _status(refused.get_data(as_text=True)) == "token_revoked"
+    assert _checkins(app) == 0
+
+
+def test_the_page_shows_the_events_time_in_beijing_and_when_check_in_opens(make, phone, hall, printed):
+    later = make.event(hall.community, kind="service", title="义诊",
+                       starts_at=datetime(2030, 5, 18, 1, 0, tzinfo=timezone.utc), hours=2)
+    path = f"/c/{printed(later)}"
+    _log_in(phone, hall.member.account, path)
+    html = phone.get(path).get_data(as_text=True)
+    assert "5月18日 星期六 09:00–11:00" in html and "签到 08:30 开始" in html and html.count("<button") == 1
+    assert "data-checkin-status" not in html
+
+
+def test_after_the_tap_the_page_shows_the_points_and_whether_they_wait_for_audit(make, phone, hall, printed):
+    path = f"/c/{printed(hall.event)}"
+    _log_in(phone, hall.member.account, path)
+    assert "获得 5 积分，已计入" in _tap(phone, path).get_data(as_text=True)
+
+    own = make.event(hall.community, kind="service", title="书记自己的活动")
+    secretary = make.secretary(hall.community, member=make.member(hall.community, with_account=False))
+    path = f"/c/{printed(own)}"
+    _log_in(phone, secretary, path)
+    html = _tap(phone, path).get_data(as_text=True)
+    assert _status(html) == "checked_in" and "待社区书记审核后计入" in html and 'href="/me"' in html
+
+
+def test_an_event_of_another_community_says_it_does_not_count_for_the_quarterly_duty(make, phone, hall, printed):
+    elsewhere = make.event(make.community(), kind="service", title="邻社区义诊")
+    for path in (f"/c/{printed(elsewhere)}", f"/c/{printed(hall.event)}"):
+        _log_in(phone, hall.member.account, path)
+        shown = "不算您本季度回居住社区报到" in phone.get(path).get_data(as_text=True)
+        assert shown == (path.endswith(printed(elsewhere)))
 
 
 def test_what_a_secretary_typed_is_shown_escaped(make, phone, hall, printed):
@@ -122,7 +180,7 @@ def test_only_the_events_secretary_or_an_admin_may_show_the_screen(make, phone, 
 def test_a_forged_key_with_a_nul_character_checks_nobody_in(app, phone, hall, printed):
     path = f"/c/{printed(hall.event)}"
     _log_in(phone, hall.member.account, path)
-    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', phone.get(path).get_data(as_text=True)))
+    form = _form(phone.get(path).get_data(as_text=True))
     refused = phone.post(path, data={**form, "idempotency_key": "key\x00"})
     assert refused.status_code == 400 and _status(refused.get_data(as_text=True)) == "invalid_idempotency_key"
     assert _checkins(app) == 0

@@ -24,9 +24,8 @@ def test_a_member_opens_the_code_logs_in_taps_and_is_checked_in_once_on_a_phone(
 
     phone.click("button[type=submit]")
     assert phone.locator("[data-checkin-status]").get_attribute("data-checkin-status") == "checked_in"
-    phone.go_back()
     phone.reload()
-    phone.click("button[type=submit]")
+    # Opened again, the page says so before any tap.
     assert phone.locator("[data-checkin-status]").get_attribute("data-checkin-status") == "already"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Checkin)) == 1
