@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Community, Region, Unit
 from app.members.models import Member
 from app.periods.models import Period, SealHead
-from app.points.integrity import ENTRY_KEYS, AUDIT_KEYS
+from app.points.records import ENTRY_KEYS, AUDIT_KEYS
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from ledger import chain, periods
 from ledger.book import Book
