@@ -97,38 +97,6 @@ class RuleNotFound(LedgerError):
         self.at = at
 
 
-class PeriodClosed(LedgerError):
-    """Added: a closed month's balances never move, so the ledger refuses to write into one."""
-
-    code = "period_closed"
-
-    def __init__(self, period: str) -> None:
-        super().__init__(f"{month_words(period)}已结账，不能再变动；更正请记入当前未结账的月份", period=period)
-        self.period = period
-
-
-class UnsettledPeriod(LedgerError):
-    """Added: a month cannot close while entries in it still await audit, unless they are carried."""
-
-    code = "unsettled_period"
-
-    def __init__(self, period: str, pending: int) -> None:
-        super().__init__(f"{month_words(period)}还有{pending}条待审核积分，请先审核或结转到下月再结账", period=period, pending=pending)
-        self.period = period
-        self.pending = pending
-
-
-class EntryNotFound(LedgerError):
-    """Added: the in-memory Book's answer to a seq that names no entry of that member."""
-
-    code = "entry_not_found"
-
-    def __init__(self, chain: int, seq: int) -> None:
-        super().__init__(f"找不到该积分记录（成员{chain}第{seq}条）", chain=chain, seq=seq)
-        self.chain = chain
-        self.seq = seq
-
-
 class EarlierMonthOpen(LedgerError):
     """Months close in order: each seal covers the one before it, so an earlier month with entries goes first."""
 

@@ -6,7 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.points.integrity import LedgerBroken, export as export_records, reading, verify as verify_records
+from app.points.export import export as export_records
+from app.points.records import reading
+from app.points.verify import LedgerBroken, verify as verify_records
 from ledger import periods
 from ledger.errors import InvalidPeriod
 

@@ -19,7 +19,7 @@ from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.points.rules import rulebook
 from app.text import visible
 from ledger import chain, periods
-from ledger.book import balance_moves, reversal_points
+from ledger.balances import balance_moves, reversal_points
 from ledger.errors import AlreadyReversed, LedgerError, NotReversible
 from ledger.states import Decision, State, decide as next_state
 

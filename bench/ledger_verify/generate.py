@@ -1,7 +1,7 @@
 """Fill DATABASE_URL with a ledger of about N records (default 1,000,000) whose projections and seals hold.
 
-Each member's history is played through ledger.book.Book (the same rules the write path keeps), four
-months of it, three of them closed and sealed; rows go in with Core executemany in big batches."""
+Each member's history is written as the write path writes it, four months of it, three of them closed and
+sealed; its entry_status and balances rows are ledger.replay's; rows go in with Core executemany in big batches."""
 import os
 import sys
 import time
@@ -16,10 +16,12 @@ from app.extensions import db
 from app.models import Community, Region, Unit
 from app.members.models import Member
 from app.periods.models import Period, SealHead
-from app.points.integrity import ENTRY_KEYS, AUDIT_KEYS
+from app.points.records import ENTRY_KEYS, AUDIT_KEYS
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from ledger import chain, periods
-from ledger.book import Book
+from ledger.balances import reversal_points
+from ledger.replay import balances as replay_balances, replay
+from ledger.states import State
 
 MONTHS = ("2026-08", "2026-09", "2026-10", "2026-11")
 CLOSED = MONTHS[:-1]
@@ -33,56 +35,74 @@ def at(period: str, day: int, minute: int) -> datetime:
     return start + timedelta(days=day, hours=1, minutes=minute)
 
 
-def member_history(member: int) -> tuple[Book, dict[str, chain.Head]]:
+def member_history(member: int) -> tuple[list[dict], dict[str, chain.Head]]:
     """About twenty records: check-ins, audited visits, a rejection, a reversal, carries at month close."""
-    book = Book()
+    records: list[dict] = []
     heads = {}
+    head = chain.Head(member)
+
+    def write(record: dict) -> int:
+        nonlocal head
+        head = chain.advance(head, record)
+        records.append(record)
+        return record["seq"]
+
+    def entry(month: str, points: int, rule: str, source: str, source_id: int, state: str, now: datetime,
+              **reversal) -> int:
+        return write(chain.entry_record(head, period=month, points=points, rule=rule, source=source,
+                                        source_id=source_id, state=state, now=now, **reversal))
+
+    def audit(seq: int, decision: str, month: str, now: datetime, reason: str | None = None, actor_id: int | None = 1):
+        write(chain.audit_record(head, entry_seq=seq, decision=decision, actor_id=actor_id, reason=reason,
+                                 period=month, now=now))
+
     for month_no, month in enumerate(MONTHS):
         first = 10 if month_no else 0  # the previous month closes on the 6th
-        book.add_entry(member, period=month, points=5, rule="checkin.return_day", source="checkin",
-                       source_id=member * 10 + month_no, state="posted", now=at(month, first, 0))
-        visit = book.add_entry(member, period=month, points=3, rule="visit.hardship", source="visit",
-                               source_id=member * 10 + month_no, state="pending", now=at(month, first + 1, 0))
-        book.decide(member, visit, "approve", actor_id=1, reason=None, now=at(month, first + 2, 0))
-        later = book.add_entry(member, period=month, points=1, rule="visit.routine", source="visit",
-                               source_id=member * 10 + month_no + 5, state="pending", now=at(month, first + 3, 0))
+        entry(month, 5, "checkin.return_day", "checkin", member * 10 + month_no, "posted", at(month, first, 0))
+        visit = entry(month, 3, "visit.hardship", "visit", member * 10 + month_no, "pending", at(month, first + 1, 0))
+        audit(visit, "approve", month, at(month, first + 2, 0))
+        later = entry(month, 1, "visit.routine", "visit", member * 10 + month_no + 5, "pending", at(month, first + 3, 0))
         if (member + month_no) % 3 == 0:
-            book.decide(member, later, "reject", actor_id=1, reason="走访记录不实", now=at(month, first + 4, 0))
+            audit(later, "reject", month, at(month, first + 4, 0), reason="走访记录不实")
         if (member + month_no) % 7 == 0:
-            book.reverse(member, visit, reason="重复登记", actor_id=1, period=month, now=at(month, first + 5, 0))
+            # A reversal as the write path posts one: the original's rule, the secretary as its source.
+            entry(month, reversal_points(3), "visit.hardship", "manual", 1, "posted", at(month, first + 5, 0),
+                  reverses_seq=visit, reason="重复登记")
         if month in CLOSED:
             # Still-pending entries are carried to the next month by the close, then the heads are sealed.
-            book.close(month, now=at(periods.next_month(month), 5, 0))
-            heads[month] = book.heads()[member]
-    return book, heads
+            to = periods.next_month(month)
+            for seq, standing in replay(records).items():
+                if standing.state is State.PENDING and standing.period == month:
+                    audit(seq, "carry", to, at(to, 5, 0), reason=f"{month} 月结时尚未审核，顺延至 {to}", actor_id=None)
+            heads[month] = head
+    return records, heads
 
 
-def rows_of(book: Book, member: int):
+def rows_of(records: list[dict], member: int):
     """The member's ledger_records, entry_status and balances rows; record ids are the parent's to number."""
-    # One executemany wants every column in every row: an entry's audit columns are NULL and vice versa.
-    records = [{k: record.get(k) for k in COLUMNS} for record in book.records()]
+    entries = replay(records)
     statuses = []
     for record in records:
         if record["kind"] != "entry":
             continue
         created = datetime.strptime(record["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-        seq = record["seq"]
-        statuses.append({"member_id": member, "seq": seq,
-                         "period": book.period_of(member, seq), "state": book.state_of(member, seq).value,
-                         "points": record["points"], "rule": record["rule"], "source": record["source"],
-                         "source_id": record["source_id"], "reversed_by": book.reversed_by(member, seq),
-                         "created_at": created, "updated_at": created})
+        standing = entries[record["seq"]]
+        statuses.append({"member_id": member, "seq": record["seq"], "period": standing.period,
+                         "state": standing.state.value, "points": standing.points, "rule": record["rule"],
+                         "source": record["source"], "source_id": record["source_id"],
+                         "reversed_by": standing.reversed_by, "created_at": created, "updated_at": created})
     balances = [{"member_id": member, "period": period, "posted": b.posted, "pending": b.pending,
-                 "posted_entries": b.posted_entries} for (_, period), b in book.balances().items()]
-    return records, statuses, balances
+                 "posted_entries": b.posted_entries} for period, b in replay_balances(entries.values()).items()]
+    # One executemany wants every column in every row: an entry's audit columns are NULL and vice versa.
+    return [{k: record.get(k) for k in COLUMNS} for record in records], statuses, balances
 
 
 def members_rows(first: int, count: int) -> list[tuple]:
     """Rows of members first..first+count-1, ids left for the parent to number; run in a worker process."""
     out = []
     for member in range(first, first + count):
-        book, heads = member_history(member)
-        out.append((member, *rows_of(book, member), heads))
+        records, heads = member_history(member)
+        out.append((member, *rows_of(records, member), heads))
     return out
 
 
@@ -113,7 +133,7 @@ def main(target: int) -> None:
 
         chunk = 500
         with db.engine.begin() as conn, get_context("fork").Pool(os.cpu_count()) as pool:
-            # Members are played through the Book in worker processes; this one numbers and inserts the rows.
+            # Members are played in worker processes; this one numbers and inserts the rows.
             starts = range(1, target // 10, chunk)  # more members than needed: a member writes about twenty
             for histories in pool.imap(partial(members_rows, count=chunk), starts):
                 for member, records, statuses, balances, heads in histories:

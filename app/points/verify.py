@@ -1,12 +1,7 @@
-"""The stored ledger checked against itself (`flask ledger verify`) and written out for an outside auditor
-(`flask ledger export`): every record rebuilt from its columns exactly as it was hashed, nothing recomputed."""
-import json
+"""`flask ledger verify`: every stored hash, link and seal, and the projections against ledger.replay."""
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from functools import lru_cache
-from itertools import chain as concat
 from multiprocessing import get_context
 from operator import itemgetter
 
@@ -14,46 +9,18 @@ from sqlalchemy import and_, func, select, true
 
 from app.periods.models import Period, SealHead
 from app.points.models import Balance, EntryStatus, LedgerRecord
-from ledger import chain as hash_chain, periods
-from ledger.book import Balance as Tally, balance_moves
-from ledger.errors import LedgerError
-from ledger.states import decide
+from app.points.records import COLUMNS, R, reading, record as stored_record, records_query, stream
+from ledger import chain as hash_chain
+from ledger.balances import Balance as Tally
+from ledger.replay import BrokenRecord, Entry, balances, replay
 
-# The hash sorts the keys itself; sorting them here only gives the columns a fixed order.
-ENTRY_KEYS = tuple(sorted(hash_chain.ENTRY_KEYS))
-AUDIT_KEYS = tuple(sorted(hash_chain.AUDIT_KEYS))
-_COLUMNS = tuple(dict.fromkeys(ENTRY_KEYS + AUDIT_KEYS))
-_ENTRY_AT = itemgetter(*(_COLUMNS.index(k) + 1 for k in ENTRY_KEYS))  # + 1: the row's first column is the id
-_AUDIT_AT = itemgetter(*(_COLUMNS.index(k) + 1 for k in AUDIT_KEYS))
-_KIND_AT = _COLUMNS.index("kind") + 1
 _STATUS_COLUMNS = ("entry_id", "member_id", "seq", "period", "state", "points", "rule", "source", "source_id",
                    "reversed_by")
-R = LedgerRecord.__table__.c
 S = EntryStatus.__table__.c
-BATCH = 20_000
 
 
 class LedgerBroken(Exception):
     """The first record, entry status, balance or seal that does not hold; the message names it."""
-
-
-def _records_query():
-    return select(R.id, *(R[k] for k in _COLUMNS)).order_by(R.chain, R.seq)
-
-
-def _record(row) -> dict:
-    """The record as it was hashed: exactly its kind's keys, straight from the columns."""
-    if row[_KIND_AT] == "audit":
-        return dict(zip(AUDIT_KEYS, _AUDIT_AT(row)))
-    return dict(zip(ENTRY_KEYS, _ENTRY_AT(row)))
-
-
-@contextmanager
-def _stream(conn, query):
-    """The query's rows, a batch at a time; closed on the way out, even when a check stops half way."""
-    # yield_per makes PostgreSQL use a server-side cursor: a million rows never sit in memory at once.
-    with conn.execution_options(yield_per=BATCH).execute(query) as result:
-        yield concat.from_iterable(result.partitions())
 
 
 def _name_record(conn, chain: int, seq: int) -> str:
@@ -70,29 +37,13 @@ class _Chain:
         self.records: list[dict] = []
         self.rows: list[tuple] = []  # (record id, its entry_status columns or Nones)
 
-    def replay(self, conn) -> dict[int, list]:
-        """seq -> [state, period, reversed_by]: each entry as the records leave it."""
-        now: dict[int, list] = {}
-        for record in self.records:
-            seq = record["seq"]
-            if record["kind"] == "entry":
-                now[seq] = [record["state"], record["period"], None]
-                reversed_seq = record["reverses_seq"]
-                if reversed_seq is not None:
-                    if reversed_seq not in now:
-                        raise LedgerBroken(f"{_name_record(conn, self.chain, seq)}: 冲正指向的第 {reversed_seq} 条不是积分条目")
-                    now[reversed_seq][2] = seq
-                continue
-            entry = now[record["entry_seq"]]
-            try:
-                new = _decide(entry[0], record["decision"])
-            except (LedgerError, ValueError) as error:
-                raise LedgerBroken(f"{_name_record(conn, self.chain, seq)}: 审核决定不合规则（{error}）") from None
-            if new is not None:
-                entry[0], entry[1] = new.value, record["period"]
-        return now
+    def replay(self, conn) -> dict[int, Entry]:
+        try:
+            return replay(self.records)
+        except BrokenRecord as broken:
+            raise LedgerBroken(f"{_name_record(conn, self.chain, broken.seq)}: {broken.reason}") from None
 
-    def check_statuses(self, now: dict[int, list]) -> None:
+    def check_statuses(self, entries: dict[int, Entry]) -> None:
         for record, (record_id, status) in zip(self.records, self.rows):
             if record["kind"] != "entry":
                 if status[0] is not None:
@@ -101,35 +52,18 @@ class _Chain:
             if status[0] is None:
                 raise LedgerBroken(f"记录 chain={self.chain} seq={record['seq']} id={record_id} kind=entry: "
                                    "没有对应的积分状态（entry_status）")
-            state, period, reversed_by = now[record["seq"]]
-            expected = (record_id, self.chain, record["seq"], period, state, record["points"], record["rule"],
-                        record["source"], record["source_id"], reversed_by)
+            entry = entries[record["seq"]]
+            expected = (record_id, self.chain, record["seq"], entry.period, entry.state.value, entry.points,
+                        record["rule"], record["source"], record["source_id"], entry.reversed_by)
             if status != expected:
                 name, stored, wanted = next(d for d in zip(_STATUS_COLUMNS, status, expected) if d[1] != d[2])
                 raise LedgerBroken(f"积分状态 entry_id={record_id}（chain={self.chain} seq={record['seq']}）: "
                                    f"存储的 {name}={stored!r}，按记录应为 {wanted!r}")
 
-    def check_balances(self, now: dict[int, list], stored: dict[str, Tally]) -> None:
-        # Balance moves telescope: a month's balance is every entry's move from nothing to where it stands now,
-        # the same sum balances_from_records reaches delta by delta, for one call per entry instead of per record.
-        rebuilt: dict[str, Tally] = defaultdict(Tally)
-        for record in self.records:
-            if record["kind"] == "entry":
-                state, period, _ = now[record["seq"]]
-                for month, delta in _final_share(record["points"], state, period):
-                    rebuilt[month].add(delta)
+    def check_balances(self, entries: dict[int, Entry], stored: dict[str, Tally]) -> None:
+        rebuilt = balances(entries.values())
         for period in sorted(set(rebuilt) | set(stored)):
             _compare_balance(self.chain, period, stored.get(period, Tally()), rebuilt.get(period, Tally()))
-
-
-# Three states by three decisions: the state table's answers, each worked out once (refusals are not cached).
-_decide = lru_cache(maxsize=64)(decide)
-
-
-@lru_cache(maxsize=4096)
-def _final_share(points: int, state: str, period: str) -> tuple:
-    # A million entries share a few dozen (points, state, month) triples: compute each once.
-    return tuple(balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period))
 
 
 def _compare_balance(member: int, period: str, stored: Tally, wanted: Tally) -> None:
@@ -143,15 +77,6 @@ def _in(column, first, stop):
     """The members [first, stop) of one worker's share; None leaves that end open."""
     bounds = [*([column >= first] if first is not None else []), *([column < stop] if stop is not None else [])]
     return and_(*bounds) if bounds else true()
-
-
-def reading(engine):
-    """A connection for one consistent read of the whole ledger that blocks no writer."""
-    conn = engine.connect().execution_options(read_only=True)
-    if engine.dialect.name == "postgresql":
-        # Every query of the pass sees the same snapshot, so balances and records cannot disagree in passing.
-        conn = conn.execution_options(isolation_level="REPEATABLE READ")
-    return conn
 
 
 def _verify_share(conn, first, stop) -> dict:
@@ -170,25 +95,25 @@ def _verify_share(conn, first, stop) -> dict:
     hashes: dict[tuple[int, int], str] = {}
 
     verifier = hash_chain.ChainVerifier()
-    query = (select(R.id, *(R[k] for k in _COLUMNS), *(S[k] for k in _STATUS_COLUMNS))
+    query = (records_query().add_columns(*(S[k] for k in _STATUS_COLUMNS))
              .select_from(LedgerRecord.__table__.outerjoin(EntryStatus.__table__, S.entry_id == R.id))
-             .where(_in(R.chain, first, stop)).order_by(R.chain, R.seq))
-    status_at = itemgetter(*range(len(_COLUMNS) + 1, len(_COLUMNS) + 1 + len(_STATUS_COLUMNS)))
+             .where(_in(R.chain, first, stop)))
+    status_at = itemgetter(*range(len(COLUMNS) + 1, len(COLUMNS) + 1 + len(_STATUS_COLUMNS)))
     entries = 0
 
     def close(done: _Chain) -> int:
         for seq in sealed.get(done.chain, ()):
             if seq <= len(done.records):
                 hashes[(done.chain, seq)] = done.records[seq - 1]["hash"]
-        now = done.replay(conn)
-        done.check_statuses(now)
-        done.check_balances(now, stored_balances.pop(done.chain, {}))
-        return len(now)
+        standing = done.replay(conn)
+        done.check_statuses(standing)
+        done.check_balances(standing, stored_balances.pop(done.chain, {}))
+        return len(standing)
 
     current: _Chain | None = None
-    with _stream(conn, query) as rows:
+    with stream(conn, query) as rows:
         for row in rows:
-            record = _record(row)
+            record = stored_record(row)
             failure = verifier.feed(record)
             if failure is not None:
                 raise LedgerBroken(f"{_name_record(conn, failure.chain, failure.seq)}: {failure.reason}")
@@ -274,26 +199,4 @@ def verify(engine, workers: int = 1) -> dict:
         summary["seals"] = _check_seals(conn, hashes)
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
-
-
-def export(conn, out, period: str | None = None) -> int:
-    """JSON Lines, chain then seq order; with `period`, each chain's stretch written in that month (Asia/Shanghai).
-
-    A stretch runs from the chain's first to its last record stamped in the month, so it is contiguous
-    even if a record in between carries an earlier or later time."""
-    query = _records_query()
-    if period is not None:
-        periods.parse_month(period)
-        start, end = periods.bounds(period)
-        stretch = (select(R.chain, func.min(R.seq).label("first"), func.max(R.seq).label("last"))
-                   .where(R.created_at >= hash_chain.timestamp(start), R.created_at < hash_chain.timestamp(end))
-                   .group_by(R.chain).subquery())
-        query = query.join(stretch, and_(stretch.c.chain == R.chain, R.seq.between(stretch.c.first, stretch.c.last)))
-    written = 0
-    encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-    with _stream(conn, query) as rows:
-        for row in rows:
-            out.write(encode(_record(row)) + "\n")
-            written += 1
-    return written
 

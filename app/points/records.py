@@ -1,0 +1,48 @@
+"""Stored ledger records read back for verify and export, each exactly as it was hashed."""
+from contextlib import contextmanager
+from itertools import chain as concat
+from operator import itemgetter
+
+from sqlalchemy import select
+
+from app.points.models import LedgerRecord
+from ledger import chain as hash_chain
+
+# The hash sorts the keys itself; sorting them here only gives the columns a fixed order.
+ENTRY_KEYS = tuple(sorted(hash_chain.ENTRY_KEYS))
+AUDIT_KEYS = tuple(sorted(hash_chain.AUDIT_KEYS))
+COLUMNS = tuple(dict.fromkeys(ENTRY_KEYS + AUDIT_KEYS))
+_ENTRY_AT = itemgetter(*(COLUMNS.index(k) + 1 for k in ENTRY_KEYS))  # + 1: the row's first column is the id
+_AUDIT_AT = itemgetter(*(COLUMNS.index(k) + 1 for k in AUDIT_KEYS))
+_KIND_AT = COLUMNS.index("kind") + 1
+R = LedgerRecord.__table__.c
+BATCH = 20_000
+
+
+def records_query():
+    """Every record's id and columns, chain then seq order; a caller may join and add columns after them."""
+    return select(R.id, *(R[k] for k in COLUMNS)).order_by(R.chain, R.seq)
+
+
+def record(row) -> dict:
+    """The record as it was hashed: exactly its kind's keys, straight from the columns."""
+    if row[_KIND_AT] == "audit":
+        return dict(zip(AUDIT_KEYS, _AUDIT_AT(row)))
+    return dict(zip(ENTRY_KEYS, _ENTRY_AT(row)))
+
+
+@contextmanager
+def stream(conn, query):
+    """The query's rows, a batch at a time; closed on the way out, even when a check stops half way."""
+    # yield_per makes PostgreSQL use a server-side cursor: a million rows never sit in memory at once.
+    with conn.execution_options(yield_per=BATCH).execute(query) as result:
+        yield concat.from_iterable(result.partitions())
+
+
+def reading(engine):
+    """A connection for one consistent read of the whole ledger that blocks no writer."""
+    conn = engine.connect().execution_options(read_only=True)
+    if engine.dialect.name == "postgresql":
+        # Every query of the pass sees the same snapshot, so balances and records cannot disagree in passing.
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
