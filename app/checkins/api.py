@@ -7,7 +7,7 @@ from marshmallow import fields
 from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.checkins import operations
-from app.db import transaction, utcnow
+from app.db import utcnow
 from app.schemas import ID_PATH, Coordinate, Id, Schema, Text
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="活动签到")
@@ -53,10 +53,9 @@ class Checkins(MethodView):
     @blp.alt_response(200, schema=CheckinResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, headers):
         account = member_actor()
-        with transaction():
-            outcome = operations.check_in(account, body["token"], now=utcnow(), latitude=body.get("latitude"),
-                                          longitude=body.get("longitude"),
-                                          idempotency_key=(headers.get("idempotency_key") or "").strip() or None)
+        outcome = operations.check_in(account, body["token"], now=utcnow(), latitude=body.get("latitude"),
+                                      longitude=body.get("longitude"),
+                                      idempotency_key=(headers.get("idempotency_key") or "").strip() or None)
         return _answer(outcome)
 
 
@@ -66,6 +65,5 @@ class ProxyCheckins(MethodView):
     @blp.response(201, ProxyResult)
     @blp.alt_response(200, schema=ProxyResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, event_id):
-        with transaction():
-            outcome = operations.proxy_check_in(actor(), event_id, body["member_id"], body["reason"], utcnow())
+        outcome = operations.proxy_check_in(actor(), event_id, body["member_id"], body["reason"], utcnow())
         return _answer(outcome)

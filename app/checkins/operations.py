@@ -2,7 +2,7 @@
 
 A check-in counts once per member per event (DOMAIN rule 2): the unique (event, member) constraint
 decides, by INSERT ... ON CONFLICT DO NOTHING under the member's row lock, never by a check-then-insert.
-Only a new row earns a ledger entry. Callers own the transaction."""
+Only a new row earns a ledger entry. Each public operation here owns its transaction."""
 import logging
 import math
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.auth import scope
 from app.checkins import tokens
 from app.checkins.models import Checkin
+from app.db import transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.events.models import Event
 from app.events.operations import managed_event
@@ -123,6 +124,7 @@ def _check_place(event: Event, latitude: float | None, longitude: float | None) 
         raise Refusal("out_of_area", "您不在活动现场范围内，请到现场签到", status=422)
 
 
+@transaction()
 def check_in(account, token: str, *, now: datetime, latitude: float | None = None,
              longitude: float | None = None, idempotency_key: str | None = None) -> Outcome:
     """A member's scan: once per event, whichever code, however often retried."""
@@ -151,6 +153,7 @@ def check_in(account, token: str, *, now: datetime, latitude: float | None = Non
                    latitude=latitude, longitude=longitude, idempotency_key=idempotency_key or None)
 
 
+@transaction()
 def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datetime) -> Outcome:
     """代签到 by the event's secretary or an admin: recorded with who and why, and always left for audit."""
     event = managed_event(actor, event_id)

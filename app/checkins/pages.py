@@ -11,7 +11,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from app.auth.current import optional_actor
 from app.checkins import operations, queries
-from app.db import transaction, utcnow
+from app.db import utcnow
 from app.errors import LEDGER_STATUS, Refusal
 from ledger.errors import LedgerError
 
@@ -46,9 +46,8 @@ def tap(token):
         return _login_first()
     key = (request.form.get("idempotency_key") or "").strip()[:100] or None
     try:
-        with transaction():
-            outcome = operations.check_in(account, token, now=utcnow(), latitude=_coordinate("latitude", 90),
-                                          longitude=_coordinate("longitude", 180), idempotency_key=key)
+        outcome = operations.check_in(account, token, now=utcnow(), latitude=_coordinate("latitude", 90),
+                                      longitude=_coordinate("longitude", 180), idempotency_key=key)
     except (Refusal, LedgerError) as refusal:
         status = refusal.status if isinstance(refusal, Refusal) else LEDGER_STATUS.get(refusal.code, 409)
         log.info("check-in page refused account %s: %s (%s)", account.id, refusal.code, refusal.message)

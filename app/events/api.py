@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
-from app.db import transaction, utcnow
+from app.db import utcnow
 from app.events import operations, poster, qr, queries
 from app.events.models import EVENT_KINDS
 from app.schemas import CODE_MAX, ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema, Text
@@ -71,8 +71,7 @@ class Events(MethodView):
     @blp.arguments(Event)
     @blp.response(201, Event)
     def post(self, body):
-        with transaction():
-            return operations.create_event(actor(), body, utcnow())
+        return operations.create_event(actor(), body, utcnow())
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>")
@@ -125,8 +124,7 @@ class ScreenToken(MethodView):
 class RotateKey(MethodView):
     @blp.response(200, Event)
     def post(self, event_id):
-        with transaction():
-            return operations.rotate_key(actor(), event_id)
+        return operations.rotate_key(actor(), event_id)
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/signups")
@@ -135,15 +133,12 @@ class Signups(MethodView):
     @blp.alt_response(200, schema=SignupResult, description="已报名：原来的报名")
     def post(self, event_id):
         account = member_actor()
-        with transaction():
-            signup, new = operations.sign_up(account, event_id, utcnow())
-            body = {"signup_id": signup.id, "event_id": event_id, "member_id": account.member_id}
+        signup, new = operations.sign_up(account, event_id, utcnow())
+        body = {"signup_id": signup.id, "event_id": event_id, "member_id": account.member_id}
         return body if new else (body, 200)
 
     @blp.response(200, SignupResult)
     def delete(self, event_id):
         account = member_actor()
-        with transaction():
-            signup = operations.cancel_signup(account, event_id, utcnow())
-            return {"signup_id": signup.id if signup else None, "event_id": event_id,
-                    "member_id": account.member_id}
+        signup = operations.cancel_signup(account, event_id, utcnow())
+        return {"signup_id": signup.id if signup else None, "event_id": event_id, "member_id": account.member_id}

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth import scope
 from app.catalogue.models import ServiceCategory
-from app.db import lock
+from app.db import lock, transaction
 from app.errors import NotFound, Refusal
 from app.events.models import Event, Signup
 from app.extensions import db
@@ -65,6 +65,7 @@ def _check_geofence(values: dict) -> None:
         raise Refusal("invalid_geofence", "签到范围须同时给出纬度、经度和半径，或都不给")
 
 
+@transaction()
 def create_event(actor, values: dict, now: datetime) -> Event:
     """发布活动: a secretary in their own community, an admin anywhere."""
     community_id = values["community_id"]
@@ -94,6 +95,7 @@ def create_event(actor, values: dict, now: datetime) -> Event:
     return event
 
 
+@transaction()
 def rotate_key(actor, event_id: int) -> Event:
     """作废旧码: every code printed before now answers token_revoked; the next print carries the new key."""
     event = managed_event(actor, event_id, for_update=True)
@@ -116,6 +118,7 @@ def _signup_of(event_id: int, member_id: int) -> Signup | None:
     return db.session.scalars(select(Signup).where(Signup.event_id == event_id, Signup.member_id == member_id)).first()
 
 
+@transaction()
 def sign_up(account, event_id: int, now: datetime) -> tuple[Signup, bool]:
     """报名, first come first served: (the sign-up, whether it is new)."""
     event = _open_for_signups(event_id, now)
@@ -132,6 +135,7 @@ def sign_up(account, event_id: int, now: datetime) -> tuple[Signup, bool]:
     return signup, True
 
 
+@transaction()
 def cancel_signup(account, event_id: int, now: datetime) -> Signup | None:
     """取消报名 before the event starts; the place goes to the next member. None when there was nothing to cancel."""
     event = _open_for_signups(event_id, now)

@@ -6,6 +6,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.catalogue.models import ServiceCategory
+from app.db import transaction
 from app.events.models import Event
 from app.extensions import db
 from app.org.models import Community
@@ -20,6 +21,7 @@ def _at(day, hhmm: str) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=periods.TZ)
 
 
+@transaction()
 def ensure_return_days(period: str, now: datetime) -> int:
     """Create the month's return-day event in every community that lacks it; returns how many were new."""
     settings = county_settings()

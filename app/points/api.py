@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.api_base import Blueprint
 from app.auth.current import actor
-from app.db import transaction, utcnow
+from app.db import utcnow
 from app.points import operations, queries
 from app.schemas import CODE_MAX, ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery, Text
 from app.text import visible
@@ -90,8 +90,7 @@ class Decide(MethodView):
     @blp.response(200, Entry)
     def post(self, body, entry_id, action):
         """积分审核: approve or reject (with a reason) a pending entry."""
-        with transaction():
-            operations.decide(actor(), entry_id, action, body["reason"], utcnow())
+        operations.decide(actor(), entry_id, action, body["reason"], utcnow())
         return queries.entry(actor(), entry_id)
 
 
@@ -101,8 +100,7 @@ class Reverse(MethodView):
     @blp.response(200, Entry)
     def post(self, body, entry_id):
         """冲正: a posted entry is taken back by a new entry in the open month, naming it and the reason."""
-        with transaction():
-            reversal = operations.reverse(actor(), entry_id, body["reason"], utcnow())
+        reversal = operations.reverse(actor(), entry_id, body["reason"], utcnow())
         return queries.entry(actor(), reversal.entry_id)
 
 
