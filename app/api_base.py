@@ -48,13 +48,11 @@ class Api(flask_smorest.Api):
         return http_error_response(error.code or 500, messages)
 
     def _register_error_handlers(self):
-        from app.errors import Refusal, http_error_response, ledger_response, refusal_response
-        from ledger.errors import LedgerError
+        from app.errors import Refusal, http_error_response, refusal_response
 
         app = self._app
         app.register_error_handler(HTTPException, self.handle_http_exception)
         app.register_error_handler(Refusal, refusal_response)
-        app.register_error_handler(LedgerError, ledger_response)
 
         @app.errorhandler(Exception)
         def unexpected(error):

@@ -3,7 +3,6 @@
 Opening the link never checks in by itself (a GET), so WeChat's link preview cannot spend a scan; the
 tap is a POST carrying the CSRF token and a per-page idempotency key, so a double tap or a resent form
 is answered like the first."""
-import logging
 import math
 import uuid
 
@@ -12,11 +11,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from app.auth.current import optional_actor
 from app.checkins import operations, queries
 from app.db import utcnow
-from app.errors import LEDGER_STATUS, Refusal
-from ledger.errors import LedgerError
+from app.errors import Refusal, refusal_page
 
 bp = Blueprint("checkin_pages", __name__)
-log = logging.getLogger(__name__)
 
 
 def _login_first():
@@ -48,10 +45,7 @@ def tap(token):
     try:
         outcome = operations.check_in(account, token, now=utcnow(), latitude=_coordinate("latitude", 90),
                                       longitude=_coordinate("longitude", 180), idempotency_key=key)
-    except (Refusal, LedgerError) as refusal:
-        status = refusal.status if isinstance(refusal, Refusal) else LEDGER_STATUS.get(refusal.code, 409)
-        log.info("check-in page refused account %s: %s (%s)", account.id, refusal.code, refusal.message)
-        return render_template("checkin/result.html", status=refusal.code, message=refusal.message,
-                               event=queries.event_for_token(token)), status
+    except Refusal as refusal:
+        return refusal_page(refusal, "checkin/result.html", status=refusal.code, event=queries.event_for_token(token))
     return render_template("checkin/result.html", status="checked_in" if outcome.new else "already",
                            outcome=outcome, event=queries.event_for_token(token))

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 
 from app.auth.current import optional_actor
 from app.db import utcnow
-from app.errors import Refusal
+from app.errors import Refusal, refusal_page, refusal_response
 from app.events import qr, queries
 from app.schemas import ID_PATH
 from ledger.periods import local
@@ -33,7 +33,7 @@ def screen(event_id):
     try:
         code = _screen_code(event_id)
     except Refusal as refusal:
-        return render_template("events/refused.html", message=refusal.message), refusal.status
+        return refusal_page(refusal, "events/refused.html")
     return render_template("events/screen.html", code=code, event_id=event_id, refresh_seconds=REFRESH_SECONDS)
 
 
@@ -44,6 +44,6 @@ def screen_code(event_id):
     try:
         response = jsonify(_screen_code(event_id))
     except Refusal as refusal:
-        return jsonify({"code": refusal.code, "message": refusal.message}), refusal.status
+        return refusal_response(refusal)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -21,7 +21,7 @@ from app.points.rules import rulebook
 from app.text import visible
 from ledger import chain, periods
 from ledger.book import balance_moves, reversal_points
-from ledger.errors import AlreadyReversed, LedgerError, NotReversible
+from ledger.errors import AlreadyReversed, NotReversible
 from ledger.states import Decision, State, decide as next_state
 
 _RECORD_COLUMNS = ("chain", "seq", "kind", "prev_hash", "hash", "period", "created_at", "reason", "points",
@@ -239,7 +239,7 @@ def decide_each(actor, entry_ids: list[int], decision: str, reason: str | None,
     for entry_id in dict.fromkeys(entry_ids):  # a repeated id is decided once, in its first place
         try:
             decide(actor, entry_id, decision, reason, now)
-        except (Refusal, LedgerError) as refusal:
+        except Refusal as refusal:
             refused.append({"id": entry_id, "code": refusal.code, "message": refusal.message})
         else:
             done.append(entry_id)
