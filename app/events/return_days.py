@@ -10,7 +10,7 @@ from app.db import transaction
 from app.events.models import Event
 from app.extensions import db
 from app.org.models import Community
-from app.points.rules import county_settings
+from app.org.settings import county_settings
 from ledger import periods
 
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)

@@ -15,8 +15,8 @@ from app.errors import NotFound, Refusal
 from app.extensions import db
 from app.members.models import Household, Member, Pairing
 from app.org.models import Community
+from app.org.settings import county_settings
 from app.pairing.queries import active_pairings
-from app.points.rules import county_settings
 
 log = logging.getLogger(__name__)
 

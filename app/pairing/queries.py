@@ -5,7 +5,7 @@ from app.auth import scope
 from app.errors import NotFound
 from app.extensions import db
 from app.members.models import Household, Member, Pairing
-from app.points.rules import county_settings
+from app.org.settings import county_settings
 
 
 def active_pairings():

@@ -8,9 +8,9 @@ from app.auth import scope
 from app.extensions import db
 from app.members.models import Member
 from app.org.models import Community
+from app.org.settings import county_settings
 from app.periods.models import Period
 from app.points.models import EntryStatus
-from app.points.rules import county_settings
 from ledger import periods
 from ledger.states import State
 from ledger.words import month_words

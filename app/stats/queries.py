@@ -21,9 +21,9 @@ from app.errors import NotFound
 from app.extensions import db
 from app.members.models import Household, Member, Pairing
 from app.org.models import Community, Grid, Unit
+from app.org.settings import county_settings
 from app.pairing.queries import pairing_counts
 from app.points.models import EntryStatus
-from app.points.rules import county_settings
 from app.visits.models import VISIT_CATEGORIES, Visit
 from ledger import periods
 from ledger.states import State

@@ -10,10 +10,10 @@ from app.errors import Forbidden, Refusal
 from app.extensions import db
 from app.idempotency import require_same_target
 from app.members.models import Pairing
+from app.org.settings import county_settings
 from app.pairing.queries import active_pairings
 from app.points.models import EntryStatus
 from app.points.operations import append_entry, lock_member
-from app.points.rules import county_settings
 from app.visits.models import NOTE_MAX, VISIT_CATEGORIES, Visit
 from ledger import periods
 from ledger.explain import date_words
