@@ -8,6 +8,7 @@ from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.checkins import operations
 from app.db import utcnow
+from app.events.codes import signing_key
 from app.schemas import ID_PATH, Coordinate, Id, Schema, Text
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="活动签到")
@@ -53,7 +54,8 @@ class Checkins(MethodView):
     @blp.alt_response(200, schema=CheckinResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, headers):
         account = member_actor()
-        outcome = operations.check_in(account, body["token"], now=utcnow(), latitude=body.get("latitude"),
+        outcome = operations.check_in(account, body["token"], now=utcnow(), signing_key=signing_key(),
+                                      latitude=body.get("latitude"),
                                       longitude=body.get("longitude"),
                                       idempotency_key=(headers.get("idempotency_key") or "").strip() or None)
         return _answer(outcome)

@@ -8,16 +8,15 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.auth import scope
-from app.checkins import tokens
 from app.checkins.models import Checkin
 from app.db import transaction
 from app.errors import Forbidden, NotFound, Refusal
+from app.events import codes
 from app.events.models import Event
 from app.events.operations import managed_event
 from app.extensions import db
@@ -104,10 +103,10 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
     return Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, values.get("by_account_id"))
 
 
-def _check_code(event: Event, claim: tokens.Claim, now: datetime) -> None:
-    if claim.type == tokens.PRINTED and claim.key_version != event.key_version:
+def _check_code(event: Event, claim: codes.Claim, now: datetime) -> None:
+    if claim.type == codes.PRINTED and claim.key_version != event.key_version:
         raise Refusal("token_revoked", "该签到码已作废，请扫描现场最新的签到码", status=410)
-    if claim.type == tokens.SCREEN and now >= claim.expires_at:
+    if claim.type == codes.SCREEN and now >= claim.expires_at:
         raise Refusal("token_expired", "该签到码已过期，请扫描大屏上的最新签到码", status=410)
     if now < event.checkin_opens_at:
         raise OutsideWindow("签到尚未开始")
@@ -125,16 +124,16 @@ def _check_place(event: Event, latitude: float | None, longitude: float | None) 
 
 
 @transaction()
-def check_in(account, token: str, *, now: datetime, latitude: float | None = None,
+def check_in(account, token: str, *, now: datetime, signing_key: str, latitude: float | None = None,
              longitude: float | None = None, idempotency_key: str | None = None) -> Outcome:
-    """A member's scan: once per event, whichever code, however often retried."""
+    """A member's scan: once per event, whichever code (signed with `signing_key`), however often retried."""
     if not scope.may_check_in(account):
         raise Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed")
     if idempotency_key and "\x00" in idempotency_key:
         # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
         raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
     member_id = account.member_id
-    claim = tokens.read(current_app.config["SECRET_KEY"], token)
+    claim = codes.read(signing_key, token)
     # A retried request is answered as the first one was, even after its screen code has expired: whichever
     # code of the same event it carries.
     replayed = _replayed(member_id, idempotency_key)
@@ -143,7 +142,7 @@ def check_in(account, token: str, *, now: datetime, latitude: float | None = Non
         return _outcome(replayed, new=False)
     event = db.session.get(Event, claim.event_id)
     if event is None:
-        raise tokens.InvalidToken()
+        raise codes.InvalidToken()
     existing = _existing(event.id, member_id)
     if existing is not None:
         return _outcome(existing, new=False)

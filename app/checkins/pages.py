@@ -12,6 +12,7 @@ from app.auth.current import optional_actor
 from app.checkins import operations, queries
 from app.db import utcnow
 from app.errors import Refusal, refusal_page
+from app.events.codes import signing_key
 
 bp = Blueprint("checkin_pages", __name__)
 
@@ -32,7 +33,7 @@ def _coordinate(name: str, limit: float) -> float | None:
 def scan(token):
     if optional_actor() is None:
         return _login_first()
-    return render_template("checkin/scan.html", token=token, event=queries.event_for_token(token),
+    return render_template("checkin/scan.html", token=token, event=queries.event_for_token(token, signing_key()),
                            idempotency_key=uuid.uuid4().hex)
 
 
@@ -43,9 +44,10 @@ def tap(token):
         return _login_first()
     key = (request.form.get("idempotency_key") or "").strip()[:100] or None
     try:
-        outcome = operations.check_in(account, token, now=utcnow(), latitude=_coordinate("latitude", 90),
-                                      longitude=_coordinate("longitude", 180), idempotency_key=key)
+        outcome = operations.check_in(account, token, now=utcnow(), signing_key=signing_key(),
+                                      latitude=_coordinate("latitude", 90), longitude=_coordinate("longitude", 180),
+                                      idempotency_key=key)
     except Refusal as refusal:
-        return refusal_page(refusal, "checkin/result.html", status=refusal.code, event=queries.event_for_token(token))
+        return refusal_page(refusal, "checkin/result.html", status=refusal.code, event=queries.event_for_token(token, signing_key()))
     return render_template("checkin/result.html", status="checked_in" if outcome.new else "already",
-                           outcome=outcome, event=queries.event_for_token(token))
+                           outcome=outcome, event=queries.event_for_token(token, signing_key()))

@@ -7,6 +7,7 @@ from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.db import utcnow
 from app.events import operations, poster, qr, queries
+from app.events.codes import signing_key
 from app.events.models import EVENT_KINDS
 from app.schemas import CODE_MAX, ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema, Text
 
@@ -92,21 +93,21 @@ def _image(body: bytes, mimetype: str) -> Response:
 class QrPng(MethodView):
     @blp.response(200, content_type="image/png", description="打印用签到二维码")
     def get(self, event_id):
-        return _image(qr.png(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/png")
+        return _image(qr.png(qr.checkin_url(queries.printed_code(actor(), event_id, signing_key()).token)), "image/png")
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/qr.svg")
 class QrSvg(MethodView):
     @blp.response(200, content_type="image/svg+xml", description="打印用签到二维码（矢量）")
     def get(self, event_id):
-        return _image(qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/svg+xml")
+        return _image(qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id, signing_key()).token)), "image/svg+xml")
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/poster.pdf")
 class Poster(MethodView):
     @blp.response(200, content_type="application/pdf", description="A4 签到海报")
     def get(self, event_id):
-        code = queries.printed_code(actor(), event_id)
+        code = queries.printed_code(actor(), event_id, signing_key())
         response = _image(poster.render(code.event, qr.checkin_url(code.token)), "application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="event-{event_id}-poster.pdf"'
         return response
@@ -116,7 +117,7 @@ class Poster(MethodView):
 class ScreenToken(MethodView):
     @blp.response(200, RotatingToken)
     def get(self, event_id):
-        code = queries.screen_code(actor(), event_id, utcnow())
+        code = queries.screen_code(actor(), event_id, utcnow(), signing_key())
         return {"token": code.token, "url": qr.checkin_url(code.token), "expires_at": code.expires_at}
 
 

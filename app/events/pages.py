@@ -10,6 +10,7 @@ from app.auth.current import optional_actor
 from app.db import utcnow
 from app.errors import Refusal, refusal_page, refusal_response
 from app.events import qr, queries
+from app.events.codes import signing_key
 from app.schemas import ID_PATH
 from ledger.periods import local
 
@@ -19,7 +20,7 @@ REFRESH_SECONDS = 20
 
 
 def _screen_code(event_id: int) -> dict:
-    code = queries.screen_code(optional_actor(), event_id, utcnow())
+    code = queries.screen_code(optional_actor(), event_id, utcnow(), signing_key())
     url = qr.checkin_url(code.token)
     return {"token": code.token, "url": url, "expires_at": local(code.expires_at).isoformat(),
             "image": "data:image/svg+xml;base64," + base64.b64encode(qr.svg(url)).decode(),
