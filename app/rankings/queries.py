@@ -12,9 +12,9 @@ from app.errors import Refusal
 from app.extensions import db
 from app.members.models import Member
 from app.org.models import Community, Unit
-from app.periods.models import RankingRow
 from app.periods.state import is_closed
 from app.points.models import Balance
+from app.rankings.models import RankingRow
 from app.schemas import ID_MAX
 from ledger import periods
 from ledger.ranking import rank_rows
