@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from app.cli import refusals_exit
 from app.db import utcnow
-from app.members import importer
+from app.members import importer, operations
 
 members = AppGroup("members", help="在职党员名单：导入模板与导入。")
 
@@ -26,7 +26,7 @@ def import_(file: Path, initial_password: str | None):
     """导入党员名单（.xlsx 或 UTF-8 .csv）；任一行有误则不导入，并列出每行错误。"""
     with refusals_exit():
         try:
-            summary = importer.import_members(file, initial_password, utcnow())
+            summary = operations.import_members(file, initial_password, utcnow())
         except importer.ImportRejected as rejected:
             for problem in rejected.problems:
                 click.echo(str(problem))
