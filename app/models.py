@@ -4,8 +4,9 @@ from app.catalogue.models import PointsRule, ServiceCategory, ServiceItem  # noq
 from app.checkins.models import Checkin  # noqa: F401
 from app.duty.models import QuarterOutcome  # noqa: F401
 from app.events.models import Event, Signup  # noqa: F401
-from app.members.models import Household, Member, Pairing  # noqa: F401
+from app.members.models import Member  # noqa: F401
 from app.org.models import Building, Community, CountySettings, Grid, Region, Unit  # noqa: F401
+from app.pairing.models import Household, Pairing  # noqa: F401
 from app.periods.models import Period, SealHead  # noqa: F401
 from app.points.models import Balance, EntryStatus, LedgerRecord  # noqa: F401
 from app.rankings.models import RankingRow  # noqa: F401

@@ -13,9 +13,10 @@ from app.auth import scope
 from app.db import lock, transaction
 from app.errors import NotFound, Refusal
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
+from app.members.models import Member
 from app.org.models import Community
 from app.org.settings import county_settings
+from app.pairing.models import Household, Pairing
 from app.pairing.queries import active_pairings
 
 log = logging.getLogger(__name__)

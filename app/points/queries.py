@@ -9,7 +9,8 @@ from app.checkins.models import Checkin
 from app.errors import NotFound
 from app.events.models import Event
 from app.extensions import db
-from app.members.models import Household, Member
+from app.members.models import Member
+from app.pairing.models import Household
 from app.points.models import EntryStatus, LedgerRecord
 from app.points.operations import MAX_ID
 from app.points.rules import rule_names

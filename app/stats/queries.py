@@ -19,9 +19,10 @@ from app.auth import scope
 from app.duty.queries import rate, reported
 from app.errors import NotFound
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
+from app.members.models import Member
 from app.org.models import Community, Grid, Unit
 from app.org.settings import county_settings
+from app.pairing.models import Household, Pairing
 from app.pairing.queries import pairing_counts
 from app.points.models import EntryStatus
 from app.visits.models import VISIT_CATEGORIES, Visit

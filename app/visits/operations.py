@@ -9,8 +9,8 @@ from app.db import insert, transaction
 from app.errors import Forbidden, Refusal
 from app.extensions import db
 from app.idempotency import require_same_target
-from app.members.models import Pairing
 from app.org.settings import county_settings
+from app.pairing.models import Pairing
 from app.pairing.queries import active_pairings
 from app.points.models import EntryStatus
 from app.points.operations import append_entry, lock_member

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
+from app.members.models import Member
+from app.pairing.models import Household, Pairing
 from tests.duty.factories import into_grid, pairing_target
 
 
