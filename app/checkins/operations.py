@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.auth import scope
 from app.checkins.models import Checkin
-from app.db import transaction
+from app.db import insert, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.events import codes
 from app.events.models import Event
@@ -86,7 +84,6 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
     """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction,
     left pending when `for_audit`."""
     lock_member(member_id)
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, created_at=now, **values)
             .on_conflict_do_nothing().returning(Checkin.id))
     checkin_id = db.session.scalar(stmt)
