@@ -18,6 +18,7 @@ from app.members.models import Member
 from app.periods.state import is_closed, open_period
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.points.rules import rulebook
+from app.schemas import ID_MAX
 from app.text import visible
 from ledger import chain, periods
 from ledger.book import balance_moves, reversal_points
@@ -144,12 +145,9 @@ def append_entry(member_id: int, *, natural_period: str, source: str, source_id:
     return Appended(entry_id, record["seq"], state.value, period, points)
 
 
-# Ids arrive from URLs and JSON bodies; one beyond the column's range names nothing (and must not overflow SQLite).
-MAX_ID = 2**31 - 1
-
 
 def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
-    status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= MAX_ID else None
+    status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= ID_MAX else None
     if status is None:
         raise NotFound("积分条目")
     member = db.session.get(Member, status.member_id)

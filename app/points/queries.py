@@ -12,8 +12,8 @@ from app.extensions import db
 from app.members.models import Member
 from app.pairing.models import Household
 from app.points.models import EntryStatus, LedgerRecord
-from app.points.operations import MAX_ID
 from app.points.rules import rule_names
+from app.schemas import ID_MAX
 from app.visits.models import Visit
 from ledger import periods
 from ledger.explain import date_words, explain
@@ -40,7 +40,7 @@ def entries(actor, *, member_id=None, period=None, state=None, limit=200, offset
 
     A member without member_id sees their own; a secretary their community's or unit's members; an admin all."""
     if member_id is not None:
-        member = db.session.get(Member, member_id) if 0 < member_id <= MAX_ID else None
+        member = db.session.get(Member, member_id) if 0 < member_id <= ID_MAX else None
         if member is None:
             raise NotFound("党员")
         scope.require(scope.sees_member(actor, member), "只能查看本人或本社区、本单位党员的积分", code="out_of_scope")
