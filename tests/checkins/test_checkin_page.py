@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.checkins.models import Checkin
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

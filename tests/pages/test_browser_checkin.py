@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from app.events import codes as tokens
 from app.checkins.models import Checkin
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.pages.conftest import log_in, serious_violations
 
 

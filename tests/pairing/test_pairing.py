@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.members.models import Member
 from app.pairing.models import Household, Pairing
-from tests.duty.factories import into_grid, pairing_target
+from tests.factories import into_grid, pairing_target
 
 
 def _pairings(app):
