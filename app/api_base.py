@@ -49,8 +49,7 @@ class Api(flask_smorest.Api):
         return http_error_response(error.code or 500, messages)
 
     def _register_error_handlers(self):
-        from app.errors import Refusal, http_error_response, ledger_response, refusal_response
-        from ledger.errors import LedgerError
+        from app.errors import Refusal, http_error_response, refusal_response
 
         from app.pages import error_page, refusal_page
 
@@ -58,7 +57,6 @@ class Api(flask_smorest.Api):
         app.register_error_handler(HTTPException, self.handle_http_exception)
         # A refusal raised on a page (out of scope, not found) is a Chinese page; on the API, the JSON shape.
         app.register_error_handler(Refusal, lambda e: refusal_response(e) if is_api_request() else refusal_page(e))
-        app.register_error_handler(LedgerError, lambda e: ledger_response(e) if is_api_request() else refusal_page(e))
 
         @app.errorhandler(Exception)
         def unexpected(error):

@@ -10,6 +10,7 @@ from app.events.api import blp as events_api
 from app.events.pages import bp as event_pages
 from app.health import bp as health
 from app.leave.api import blp as leave_api
+from app.me.api import blp as me_api
 from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
@@ -26,8 +27,8 @@ from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
 from app.visits.api import blp as visits_api
 
-API = (auth_api, members_api, events_api, checkins_api, points_api, pairing_api, visits_api, duty_api, stats_api, rankings_api,
-       periods_api, reports_api, leave_api, notices_api)
+API = (auth_api, me_api, members_api, events_api, checkins_api, points_api, pairing_api, visits_api, duty_api, stats_api,
+       rankings_api, periods_api, reports_api, leave_api, notices_api)
 PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages)
 COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
 

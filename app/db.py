@@ -64,13 +64,24 @@ def _sqlite_begin(conn):
 
 @contextmanager
 def transaction():
-    """One operation, one transaction: commit on success, roll back on any error."""
+    """A public operation's unit of work: commit on success, roll back on any error.
+
+    Re-entrant: opened inside another it joins the outer one, so an operation that calls another lands in
+    the same commit; only the outermost commits or rolls back. A `with` block or a decorator
+    (`@transaction()`) alike; callers (views, commands, jobs) never open one, the operation does."""
+    info = db.session.info
+    depth = info.get("transaction_depth", 0)
+    info["transaction_depth"] = depth + 1
     try:
         yield db.session
-        db.session.commit()
+        if depth == 0:
+            db.session.commit()
     except BaseException:
-        db.session.rollback()
+        if depth == 0:
+            db.session.rollback()
         raise
+    finally:
+        info["transaction_depth"] = depth
 
 
 def lock(model, id_):

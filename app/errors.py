@@ -1,25 +1,14 @@
-"""One error shape for the whole API: {"code", "message"}, the message in Chinese."""
+"""One error shape for the whole API: {"code", "message"}, the message in Chinese; and the pages' one
+rendering of a refusal. The family's base, `Refusal`, is the ledger's (ledger.errors)."""
 import logging
 
 from flask import jsonify, request
 
-from ledger.errors import LedgerError
+from ledger.errors import Refusal
+
+__all__ = ["Refusal", "NotFound", "Forbidden", "Unauthenticated"]
 
 log = logging.getLogger(__name__)
-
-
-class Refusal(Exception):
-    """A request refused for a reason a person can read. Raised by operations; the API renders it."""
-
-    status = 400
-
-    def __init__(self, code: str, message: str, status: int | None = None, **extra):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        if status is not None:
-            self.status = status
-        self.extra = extra
 
 
 class NotFound(Refusal):
@@ -42,15 +31,6 @@ class Unauthenticated(Refusal):
     def __init__(self, message: str = "请先登录", code: str = "unauthenticated"):
         super().__init__(code, message)
 
-
-# How each ledger rule violation reaches the client.
-LEDGER_STATUS = {
-    "illegal_transition": 409,
-    "already_reversed": 409,
-    "not_reversible": 409,
-    "invalid_period": 400,
-    "rule_not_found": 422,
-}
 
 # marshmallow speaks English; a member reads Chinese.
 _FIELD_MESSAGES = {
@@ -100,17 +80,17 @@ def error_body(code: str, message: str, status: int, **extra):
     return response
 
 
-def refusal_response(exc: Refusal):
+def log_refusal(exc: Refusal) -> None:
     log.info("refused %s %s: %s (%s)", request.method, request.path, exc.code, exc.message)
+
+
+def refusal_response(exc: Refusal):
+    """A refusal as the API answers it, whichever domain or the ledger raised it."""
+    log_refusal(exc)
     response = error_body(exc.code, exc.message, exc.status, **exc.extra)
-    if getattr(exc, "retry_after", None):
+    if exc.retry_after:
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
-
-
-def ledger_response(exc: LedgerError):
-    log.info("ledger refused %s %s: %s", request.method, request.path, exc.code)
-    return error_body(exc.code, exc.message, LEDGER_STATUS.get(exc.code, 409))
 
 
 HTTP_CODES = {

@@ -5,9 +5,11 @@ from app.checkins.models import Checkin  # noqa: F401
 from app.duty.models import QuarterOutcome  # noqa: F401
 from app.events.models import Event, Signup  # noqa: F401
 from app.leave.models import LeaveRequest  # noqa: F401
-from app.members.models import Household, Member, Pairing  # noqa: F401
+from app.members.models import Member  # noqa: F401
 from app.notices.models import InboxItem, Notice  # noqa: F401
 from app.org.models import Building, Community, CountySettings, Grid, Region, Unit  # noqa: F401
-from app.periods.models import Period, RankingRow, SealHead  # noqa: F401
+from app.pairing.models import Household, Pairing  # noqa: F401
+from app.periods.models import Period, SealHead  # noqa: F401
 from app.points.models import Balance, EntryStatus, LedgerRecord  # noqa: F401
+from app.rankings.models import RankingRow  # noqa: F401
 from app.visits.models import Visit  # noqa: F401

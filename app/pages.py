@@ -10,8 +10,7 @@ from typing import Any
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from app.errors import HTTP_CODES, LEDGER_STATUS, Refusal
-from ledger.errors import LedgerError
+from app.errors import HTTP_CODES, Refusal, log_refusal
 from ledger.periods import local
 
 log = logging.getLogger(__name__)
@@ -39,16 +38,15 @@ def error_page(status: int, message: str | None = None):
     return render_template("error.html", status=status, title=titles.get(status, "无法完成"), message=text), status
 
 
-def refusal_page(refusal: Refusal | LedgerError):
-    """A refusal raised on a page (out of scope, not found): its Chinese message, with its status."""
-    if isinstance(refusal, Refusal) and refusal.status == 401:
+def refusal_page(refusal: Refusal, template: str | None = None, **context):
+    """A refusal as a page shows it, under its own status: the page's own template given `code` and
+    `message`, else the Chinese error page; one that wants a login goes to /login and back."""
+    log_refusal(refusal)
+    if refusal.status == 401:
         return login_first(refusal.message)
-    return error_page(refused_status(refusal), refusal.message)
-
-
-def refused_status(refusal: Refusal | LedgerError) -> int:
-    """The HTTP status of a refusal, whichever family it comes from (the two are being made one)."""
-    return refusal.status if isinstance(refusal, Refusal) else LEDGER_STATUS.get(refusal.code, 409)
+    if template is None:
+        return error_page(refusal.status, refusal.message)
+    return render_template(template, code=refusal.code, message=refusal.message, **context), refusal.status
 
 
 @dataclass(frozen=True)
@@ -66,13 +64,12 @@ class Outcome:
 
 
 def attempt(operation, *args, **kwargs) -> Outcome:
-    """Run one operation for a page's form; a refusal comes back to be shown, not raised (the one place
-    pages catch the two refusal families, until LedgerError becomes a Refusal)."""
+    """Run one operation for a page's form; a refusal comes back to be shown, not raised."""
     try:
         return Outcome(value=operation(*args, **kwargs))
-    except (Refusal, LedgerError) as refusal:
-        log.info("page %s %s refused: %s (%s)", request.method, request.path, refusal.code, refusal.message)
-        return Outcome(code=refusal.code, message=refusal.message, status=refused_status(refusal))
+    except Refusal as refusal:
+        log_refusal(refusal)
+        return Outcome(code=refusal.code, message=refusal.message, status=refusal.status)
 
 
 def _csrf_lost(error: CSRFError):

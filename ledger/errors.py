@@ -1,18 +1,40 @@
-"""Typed ledger errors: a stable `code` for programs and a Chinese `message` for people."""
+"""The one error family: a refusal's `code` for programs, Chinese `message` for people, HTTP `status`."""
 
 from __future__ import annotations
 
 from .words import DECISIONS, STATES, month_words
 
 
-class LedgerError(Exception):
-    """Base of every refusal the ledger makes; the HTTP layer renders {"code", "message"}."""
+class Refusal(Exception):
+    """A request refused for a reason a person can read. The API, the pages and the CLI each render it once.
+
+    `status` is how serious, in the numbers every caller speaks (HTTP's); `extra` goes into the API's body
+    beside code and message; `retry_after` (seconds) becomes a Retry-After header."""
+
+    code = "refused"
+    status = 400
+    retry_after: int | None = None
+
+    def __init__(self, code: str, message: str, status: int | None = None, **extra: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        if status is not None:
+            self.status = status
+        self.extra = extra
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class LedgerError(Refusal):
+    """Base of every refusal the ledger makes: a rule of the ledger stands in the way (409 unless said)."""
 
     code = "ledger_error"
+    status = 409
 
     def __init__(self, message: str, **context: object) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(self.code, message)
         self.context = context
 
     def __str__(self) -> str:
@@ -21,6 +43,7 @@ class LedgerError(Exception):
 
 class InvalidPeriod(LedgerError):
     code = "invalid_period"
+    status = 400
 
     _FORMS = {"month": "月份（格式应为 YYYY-MM，如 2026-11）", "quarter": "季度（格式应为 YYYY-Qn，如 2026-Q4）"}
 
@@ -86,6 +109,7 @@ class NotReversible(LedgerError):
 
 class RuleNotFound(LedgerError):
     code = "rule_not_found"
+    status = 422
 
     def __init__(self, source: str, kind: str | None = None, category: str | None = None, at: object = None) -> None:
         what = "、".join(str(p) for p in (source, kind, category) if p)

@@ -1,5 +1,6 @@
 """Chinese names for the ledger's codes, as members and secretaries read them."""
 
+# A visit's category (四必访 and the routine one): the codes the API takes, in the order reports list them.
 VISIT_CATEGORIES = {
     "hardship": "困难群众",
     "sickness": "生病群众",

@@ -29,8 +29,8 @@ def _parse_now(text: str | None) -> datetime:
 
 def run_job(app, name: str, now: datetime) -> str:
     with app.app_context():
+        # Leaving the app context ends the job's session (flask-sqlalchemy's teardown).
         result = JOBS[name].run(now)
-        db.session.remove()
     log.info("job %s as of %s: %s", name, now.isoformat(), result)
     return result
 

@@ -7,7 +7,6 @@ from typing import Callable
 
 from apscheduler.triggers.cron import CronTrigger
 
-from app.db import transaction
 from app.events.return_days import ensure_return_days
 from app.periods.operations import close_month
 from app.periods.queries import audit_deadline
@@ -30,8 +29,7 @@ def return_days(now: datetime) -> str:
     never starts in the past (a community added after the day gets next month's)."""
     month = periods.month_of(now)
     period = month if periods.local(now).date() <= periods.return_day(month) else periods.next_month(month)
-    with transaction():
-        made = ensure_return_days(period, now)
+    made = ensure_return_days(period, now)
     return f"新建回家日活动 {period}: {made}"
 
 

@@ -1,12 +1,11 @@
-"""/api/v1/auth/token, /api/v1/me, the password change and the password reset."""
+"""/api/v1/auth/token, the password change and the password reset."""
 from flask.views import MethodView
 from marshmallow import fields, validate
 
 from app.api_base import Blueprint
 from app.auth import operations, tokens
-from app.auth.current import actor, client_address, member_actor
+from app.auth.current import actor, client_address
 from app.db import utcnow
-from app.points import queries
 from app.schemas import ID_PATH, Schema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录与本人信息")
@@ -26,16 +25,6 @@ class TokenResponse(Schema):
     access_token = fields.String()
     token_type = fields.String()
     expires_in = fields.Integer()
-
-
-class MeResponse(Schema):
-    member_id = fields.Integer()
-    name = fields.String()
-    community_id = fields.Integer()
-    unit_id = fields.Integer()
-    points_month = fields.Integer()
-    points_total = fields.Integer()
-    rank_month = fields.Integer(allow_none=True)
 
 
 class PasswordChange(Schema):
@@ -67,15 +56,6 @@ class Token(MethodView):
         """Log in: a bearer token for 12 hours. 401 `bad_credentials` for an unknown phone or a wrong
         password alike; 429 `locked_out` after 5 wrong passwords for a phone from this address."""
         return _token_answer(operations.login(body["phone"], body["password"], client_address(), utcnow()))
-
-
-@blp.route("/me")
-class Me(MethodView):
-    @blp.doc(operationId="getMe")
-    @blp.response(200, MeResponse)
-    def get(self):
-        account = member_actor()
-        return queries.member_summary(account.member, utcnow())
 
 
 @blp.route("/me/password")

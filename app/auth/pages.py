@@ -50,7 +50,7 @@ def login():
         except Refusal as refusal:
             # A page answers a wrong password 400 (401 asks a browser for HTTP credentials); a lock-out 429.
             response = login_page(refusal.message, 429 if refusal.status == 429 else 400, form)
-            if getattr(refusal, "retry_after", None):
+            if refusal.retry_after:
                 response.headers["Retry-After"] = str(refusal.retry_after)
             return response
         else:

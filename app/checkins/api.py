@@ -7,7 +7,8 @@ from marshmallow import fields
 from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.checkins import operations
-from app.db import transaction, utcnow
+from app.db import utcnow
+from app.events.codes import signing_key
 from app.schemas import ID_PATH, Coordinate, Id, LocalDateTime, Schema, Text
 
 blp = Blueprint("checkins", __name__, url_prefix="/api/v1", description="活动签到")
@@ -55,7 +56,7 @@ class Checkins(MethodView):
     @blp.response(201, CheckinResult)
     @blp.alt_response(200, schema=CheckinResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, headers):
-        outcome = operations.check_in(member_actor(), body["token"], now=utcnow(),
+        outcome = operations.check_in(member_actor(), body["token"], now=utcnow(), signing_key=signing_key(),
                                       scanned_at=body.get("scanned_at"), latitude=body.get("latitude"),
                                       longitude=body.get("longitude"),
                                       idempotency_key=(headers.get("idempotency_key") or "").strip() or None)
@@ -69,6 +70,5 @@ class ProxyCheckins(MethodView):
     @blp.response(201, ProxyResult)
     @blp.alt_response(200, schema=ProxyResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, event_id):
-        with transaction():
-            outcome = operations.proxy_check_in(actor(), event_id, body["member_id"], body["reason"], utcnow())
+        outcome = operations.proxy_check_in(actor(), event_id, body["member_id"], body["reason"], utcnow())
         return _answer(outcome)

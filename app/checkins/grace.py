@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from flask import current_app, request
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from app.checkins import operations, tokens
+from app.checkins import operations
+from app.events import codes
 from app.errors import Refusal
 
 _SALT = "checkin-grace/v1"
@@ -44,10 +45,10 @@ def offer(token: str, now: datetime, *, account=None, phone: str | None = None,
     (`seen`, else now); None for any other code, which needs none (printed) or deserves none (bad, expired)."""
     seen = seen or now
     try:
-        claim = tokens.read(current_app.config["SECRET_KEY"], token)
+        claim = codes.read(codes.signing_key(), token)
     except Refusal:
         return None
-    if claim.type != tokens.SCREEN or seen >= claim.expires_at:
+    if claim.type != codes.SCREEN or seen >= claim.expires_at:
         return None
     holder = f"a{account.id}" if account is not None else f"p{phone}"
     return _serializer().dumps({"t": token, "h": holder, "s": int(seen.timestamp())})

@@ -2,7 +2,7 @@
 
 A check-in counts once per member per event (DOMAIN rule 2): the unique (event, member) constraint
 decides, by INSERT ... ON CONFLICT DO NOTHING under the member's row lock, never by a check-then-insert.
-Only a new row earns a ledger entry. A member's scan owns its transaction; a proxy check-in's caller owns its.
+Only a new row earns a ledger entry. Each public operation here owns its transaction.
 
 A scan may be judged as of another moment than its arrival: an offline scan (`scanned_at`, the time the
 phone kept it) and a screen code seen while its member was still logging in (`code_seen_at`, which only the
@@ -12,16 +12,13 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.auth import scope
-from app.checkins import tokens
 from app.checkins.models import Checkin
-from app.db import transaction
+from app.db import insert, transaction
 from app.errors import Forbidden, NotFound, Refusal
+from app.events import codes
 from app.events.models import Event
 from app.events.operations import managed_event
 from app.extensions import db
@@ -96,7 +93,6 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
     """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction,
     left pending when `for_audit`."""
     lock_member(member_id)
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     # An offline scan's check-in keeps the time it was made (given in `values`), before its ledger entry's.
     values.setdefault("created_at", now)
     stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, **values)
@@ -115,13 +111,13 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
     return Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, values.get("by_account_id"))
 
 
-def check_code(event: Event, claim: tokens.Claim, at: datetime, *, offline: bool = False,
+def check_code(event: Event, claim: codes.Claim, at: datetime, *, offline: bool = False,
                code_seen_at: datetime | None = None) -> None:
     """Whether the code lets a member check in at `at`. A screen code seen at `code_seen_at` (before its
     expiry) serves for LOGIN_GRACE after. An offline scan is outside the window whatever makes it late."""
-    if claim.type == tokens.PRINTED and claim.key_version != event.key_version:
+    if claim.type == codes.PRINTED and claim.key_version != event.key_version:
         raise Refusal("token_revoked", "该签到码已作废，请扫描现场最新的签到码", status=410)
-    if claim.type == tokens.SCREEN and not _screen_code_valid(claim, at, code_seen_at):
+    if claim.type == codes.SCREEN and not _screen_code_valid(claim, at, code_seen_at):
         if offline:
             raise OutsideWindow("扫码时该签到码已过期，未能签到")
         raise Refusal("token_expired", "该签到码已过期，请扫描大屏上的最新签到码", status=410)
@@ -131,7 +127,7 @@ def check_code(event: Event, claim: tokens.Claim, at: datetime, *, offline: bool
         raise OutsideWindow("扫码时签到已结束" if offline else "签到已结束")
 
 
-def _screen_code_valid(claim: tokens.Claim, at: datetime, code_seen_at: datetime | None) -> bool:
+def _screen_code_valid(claim: codes.Claim, at: datetime, code_seen_at: datetime | None) -> bool:
     if at < claim.expires_at:
         return True
     return code_seen_at is not None and code_seen_at < claim.expires_at and at - code_seen_at <= LOGIN_GRACE
@@ -157,13 +153,13 @@ def _check_place(event: Event, latitude: float | None, longitude: float | None) 
         raise Refusal("out_of_area", "您不在活动现场范围内，请到现场签到", status=422)
 
 
-def check_in(account, token: str, *, now: datetime, scanned_at: datetime | None = None,
+def check_in(account, token: str, *, now: datetime, signing_key: str, scanned_at: datetime | None = None,
              code_seen_at: datetime | None = None, latitude: float | None = None,
              longitude: float | None = None, idempotency_key: str | None = None) -> Outcome:
-    """A member's scan: once per event, whichever code, however often retried, judged as of `scanned_at`
-    when the phone kept it offline."""
+    """A member's scan: once per event, whichever code (signed with `signing_key`), however often retried,
+    judged as of `scanned_at` when the phone kept it offline."""
     with transaction():
-        event, claim = _scanned_event(account, token, idempotency_key)
+        event, claim = _scanned_event(account, token, signing_key, idempotency_key)
         member_id = account.member_id
         # A retried request is answered as the first one was, even after its screen code has expired or its
         # offline scan has grown old: whichever code of the same event it carries.
@@ -172,7 +168,7 @@ def check_in(account, token: str, *, now: datetime, scanned_at: datetime | None 
             require_same_target(replayed.event_id == claim.event_id)
             return _outcome(replayed, new=False)
         if event is None:
-            raise tokens.InvalidToken()
+            raise codes.InvalidToken()
         existing = _existing(event.id, member_id)
         if existing is not None:
             return _outcome(existing, new=False)
@@ -183,16 +179,18 @@ def check_in(account, token: str, *, now: datetime, scanned_at: datetime | None 
                        created_at=at, latitude=latitude, longitude=longitude, idempotency_key=idempotency_key or None)
 
 
-def _scanned_event(account, token: str, idempotency_key: str | None) -> tuple[Event | None, tokens.Claim]:
+def _scanned_event(account, token: str, signing_key: str,
+                   idempotency_key: str | None) -> tuple[Event | None, codes.Claim]:
     if not scope.may_check_in(account):
         raise Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed")
     if idempotency_key and "\x00" in idempotency_key:
         # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
         raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
-    claim = tokens.read(current_app.config["SECRET_KEY"], token)
+    claim = codes.read(signing_key, token)
     return db.session.get(Event, claim.event_id), claim
 
 
+@transaction()
 def proxy_check_in(actor, event_id: int, member_id: int, reason: str, now: datetime) -> Outcome:
     """代签到 by the event's secretary or an admin: recorded with who and why, and always left for audit."""
     event = managed_event(actor, event_id)

@@ -26,8 +26,8 @@ from flask_wtf.csrf import CSRFError
 from app.auth.current import optional_actor
 from app.checkins import grace, operations, queries
 from app.db import utcnow
-from app.errors import LEDGER_STATUS, Refusal
-from ledger.errors import LedgerError
+from app.errors import Refusal, log_refusal
+from app.events.codes import signing_key
 from ledger.periods import MAX_YEAR, MIN_YEAR, local
 
 bp = Blueprint("checkin_pages", __name__)
@@ -77,13 +77,6 @@ def _scanned_at() -> datetime | None:
     return value
 
 
-def _as_refusal(exc: Refusal | LedgerError) -> Refusal:
-    """The page's one place for both kinds of refusal, until LedgerError becomes a Refusal."""
-    if isinstance(exc, Refusal):
-        return exc
-    return Refusal(exc.code, exc.message, status=LEDGER_STATUS.get(exc.code, 409))
-
-
 def _times(event) -> str:
     starts, ends = local(event.starts_at), local(event.ends_at)
     return f"{starts.month}月{starts.day}日 星期{WEEKDAYS[starts.weekday()]} {starts:%H:%M}–{ends:%H:%M}"
@@ -111,7 +104,7 @@ def scan(token):
                                 samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
         return response
     seen = grace.seen_at(offered, token, account=account, phone=request.cookies.get(grace.COOKIE))
-    preview = queries.preview(account, token, now, code_seen_at=seen)
+    preview = queries.preview(account, token, now, signing_key=signing_key(), code_seen_at=seen)
     return _page("checkin/scan.html", token=token, preview=preview, event=preview.event,
                  elsewhere=preview.elsewhere, idempotency_key=uuid.uuid4().hex,
                  grace=grace.offer(token, now, account=account, seen=seen) or "",
@@ -126,19 +119,19 @@ def tap(token):
     key = (request.form.get("idempotency_key") or "").strip()[:100] or None
     seen = grace.seen_at(request.form.get("grace"), token, account=account, phone=request.cookies.get(grace.COOKIE))
     try:
-        outcome = operations.check_in(account, token, now=utcnow(), scanned_at=_scanned_at(), code_seen_at=seen,
+        outcome = operations.check_in(account, token, now=utcnow(), signing_key=signing_key(),
+                                      scanned_at=_scanned_at(), code_seen_at=seen,
                                       latitude=_coordinate("latitude", 90), longitude=_coordinate("longitude", 180),
                                       idempotency_key=key)
-    except (Refusal, LedgerError) as exc:
-        refusal = _as_refusal(exc)
-        log.info("check-in page refused account %s: %s (%s)", account.id, refusal.code, refusal.message)
+    except Refusal as refusal:
+        log_refusal(refusal)
         return _result(account, token, refusal.code, refusal.status, message=refusal.message)
     return _result(account, token, "checked_in" if outcome.new else "already", 200,
                    entry=queries.entry(outcome.entry_id))
 
 
 def _result(account, token: str, status: str, http_status: int, *, message: str | None = None, entry=None):
-    event = queries.event_for_token(token)
+    event = queries.event_for_token(token, signing_key())
     context = {"status": status, "message": message, "entry": entry, "event": event,
                "elsewhere": queries.is_elsewhere(account, event)}
     if _from_script():

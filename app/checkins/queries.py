@@ -2,13 +2,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.auth import scope
-from app.checkins import operations, tokens
+from app.checkins import operations
 from app.checkins.models import Checkin
 from app.errors import Forbidden, Refusal
+from app.events import codes
 from app.events.models import Event
 from app.extensions import db
 from app.points.models import EntryStatus
@@ -24,10 +24,10 @@ class Preview:
     elsewhere: bool = False  # another community's event: it earns points but not the quarterly duty
 
 
-def event_for_token(token: str) -> Event | None:
-    """The event an authentic code names, for showing its title; None for a bad code."""
+def event_for_token(token: str, signing_key: str) -> Event | None:
+    """The event an authentic code (signed with `signing_key`) names, for showing its title; None for a bad code."""
     try:
-        claim = tokens.read(current_app.config["SECRET_KEY"], token)
+        claim = codes.read(signing_key, token)
     except Refusal:
         return None
     return db.session.get(Event, claim.event_id)
@@ -37,15 +37,15 @@ def is_elsewhere(account, event: Event | None) -> bool:
     return event is not None and account.member is not None and account.member.community_id != event.community_id
 
 
-def preview(account, token: str, now: datetime, *, code_seen_at: datetime | None = None) -> Preview:
+def preview(account, token: str, now: datetime, *, signing_key: str, code_seen_at: datetime | None = None) -> Preview:
     """The scan as the operation would judge it now, short of the phone's position (asked for on the tap)."""
     try:
-        claim = tokens.read(current_app.config["SECRET_KEY"], token)
+        claim = codes.read(signing_key, token)
     except Refusal as refusal:
         return Preview(None, refusal)
     event = db.session.get(Event, claim.event_id)
     if event is None:
-        return Preview(None, tokens.InvalidToken())
+        return Preview(None, codes.InvalidToken())
     elsewhere = is_elsewhere(account, event)
     if not scope.may_check_in(account):
         return Preview(event, Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed"))

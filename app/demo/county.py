@@ -12,7 +12,8 @@ from app.auth.models import Account
 from app.catalogue.models import ServiceCategory, ServiceItem
 from app.demo import data
 from app.events.models import Event
-from app.events.return_days import CHECKIN_OPENS_BEFORE, ensure_return_days
+from app.events.operations import CHECKIN_OPENS_BEFORE
+from app.events.return_days import ensure_return_days
 from app.extensions import db
 from app.members.models import Member
 from app.org.models import Building, Community, CountySettings, Grid, Region, Unit

@@ -13,7 +13,8 @@ from app.checkins.models import Checkin
 from app.demo import data
 from app.demo.county import County, CommunityPlace, history_months, local_time, member_phone, person_name
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
+from app.members.models import Member
+from app.pairing.models import Household, Pairing
 from app.points import operations
 from app.visits.models import Visit
 from ledger import periods

@@ -2,10 +2,9 @@
 import click
 from flask.cli import AppGroup
 
+from app.cli import refusals_exit
 from app.db import utcnow
 from app.duty.operations import record_quarter
-from app.errors import Refusal
-from ledger.errors import LedgerError
 
 cli = AppGroup("duty", help="季度报到服务")
 
@@ -14,8 +13,6 @@ cli = AppGroup("duty", help="季度报到服务")
 @click.argument("quarter")
 def record(quarter):
     """Record every member's outcome for QUARTER (YYYY-Qn), once; running it again adds nothing."""
-    try:
+    with refusals_exit():
         done = record_quarter(quarter, utcnow())
-    except (Refusal, LedgerError) as refused:
-        raise click.ClickException(refused.message) from None
     click.echo(f"{done['quarter']}：新存档 {done['recorded']} 人；共 {done['members']} 人，达标 {done['met']} 人")

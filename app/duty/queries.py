@@ -12,6 +12,7 @@ from app.checkins.models import Checkin
 from app.events.models import Event
 from app.extensions import db
 from app.members.models import Member
+from app.members.queries import in_scope
 from app.org.models import Community, Unit
 from app.points.models import EntryStatus
 from ledger import periods
@@ -40,10 +41,7 @@ def quarter_duty(quarter: str, *, community_id: int | None = None, unit_id: int 
                     Unit.name.label("unit"), reported(start, end).label("met"))
              .join(Community, Community.id == Member.community_id).join(Unit, Unit.id == Member.unit_id)
              .where(Member.active).order_by(Member.community_id, Member.id))
-    if community_id is not None:
-        query = query.where(Member.community_id == community_id)
-    if unit_id is not None:
-        query = query.where(Member.unit_id == unit_id)
+    query = in_scope(query, community_id=community_id, unit_id=unit_id)
     return [{"member_id": r.id, "name": r.name, "community_id": r.community_id, "community": r.community,
              "unit_id": r.unit_id, "unit": r.unit, "met": bool(r.met)} for r in db.session.execute(query)]
 

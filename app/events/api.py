@@ -5,8 +5,9 @@ from marshmallow import fields, validate
 
 from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
-from app.db import transaction, utcnow
+from app.db import utcnow
 from app.events import operations, poster, qr, queries
+from app.events.codes import signing_key
 from app.events.models import EVENT_KINDS
 from app.schemas import CODE_MAX, ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema, Text
 
@@ -73,8 +74,7 @@ class Events(MethodView):
     @blp.arguments(Event)
     @blp.response(201, Event)
     def post(self, body):
-        with transaction():
-            return operations.create_event(actor(), body, utcnow())
+        return operations.create_event(actor(), body, utcnow())
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>")
@@ -97,7 +97,7 @@ class QrPng(MethodView):
     @blp.doc(operationId="getEventQrPng")
     @blp.response(200, content_type="image/png", description="打印用签到二维码")
     def get(self, event_id):
-        return _image(qr.png(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/png")
+        return _image(qr.png(qr.checkin_url(queries.printed_code(actor(), event_id, signing_key()).token)), "image/png")
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/qr.svg")
@@ -105,7 +105,7 @@ class QrSvg(MethodView):
     @blp.doc(operationId="getEventQrSvg")
     @blp.response(200, content_type="image/svg+xml", description="打印用签到二维码（矢量）")
     def get(self, event_id):
-        return _image(qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id).token)), "image/svg+xml")
+        return _image(qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id, signing_key()).token)), "image/svg+xml")
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/poster.pdf")
@@ -113,7 +113,7 @@ class Poster(MethodView):
     @blp.doc(operationId="getEventPoster")
     @blp.response(200, content_type="application/pdf", description="A4 签到海报")
     def get(self, event_id):
-        code = queries.printed_code(actor(), event_id)
+        code = queries.printed_code(actor(), event_id, signing_key())
         response = _image(poster.render(code.event, qr.checkin_url(code.token)), "application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="event-{event_id}-poster.pdf"'
         return response
@@ -124,7 +124,7 @@ class ScreenToken(MethodView):
     @blp.doc(operationId="getRotatingToken")
     @blp.response(200, RotatingToken)
     def get(self, event_id):
-        code = queries.screen_code(actor(), event_id, utcnow())
+        code = queries.screen_code(actor(), event_id, utcnow(), signing_key())
         return {"token": code.token, "url": qr.checkin_url(code.token), "expires_at": code.expires_at}
 
 
@@ -133,8 +133,7 @@ class RotateKey(MethodView):
     @blp.doc(operationId="rotateEventKey")
     @blp.response(200, Event)
     def post(self, event_id):
-        with transaction():
-            return operations.rotate_key(actor(), event_id)
+        return operations.rotate_key(actor(), event_id)
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/signups")

@@ -65,6 +65,7 @@ def _check_geofence(values: dict) -> None:
         raise Refusal("invalid_geofence", "签到范围须同时给出纬度、经度和半径，或都不给")
 
 
+@transaction()
 def create_event(actor, values: dict, now: datetime) -> Event:
     """发布活动: a secretary in their own community, an admin anywhere."""
     community_id = values["community_id"]
@@ -94,6 +95,7 @@ def create_event(actor, values: dict, now: datetime) -> Event:
     return event
 
 
+@transaction()
 def rotate_key(actor, event_id: int) -> Event:
     """作废旧码: every code printed before now answers token_revoked; the next print carries the new key."""
     event = managed_event(actor, event_id, for_update=True)

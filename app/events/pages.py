@@ -8,8 +8,10 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 
 from app.auth.current import optional_actor
 from app.db import utcnow
-from app.errors import Refusal
+from app.errors import Refusal, refusal_response
+from app.pages import refusal_page
 from app.events import qr, queries
+from app.events.codes import signing_key
 from app.schemas import ID_PATH
 from ledger.periods import local
 
@@ -19,7 +21,7 @@ REFRESH_SECONDS = 20
 
 
 def _screen_code(event_id: int) -> dict:
-    code = queries.screen_code(optional_actor(), event_id, utcnow())
+    code = queries.screen_code(optional_actor(), event_id, utcnow(), signing_key())
     url = qr.checkin_url(code.token)
     return {"token": code.token, "url": url, "expires_at": local(code.expires_at).isoformat(),
             "image": "data:image/svg+xml;base64," + base64.b64encode(qr.svg(url)).decode(),
@@ -33,7 +35,7 @@ def screen(event_id):
     try:
         code = _screen_code(event_id)
     except Refusal as refusal:
-        return render_template("events/refused.html", message=refusal.message), refusal.status
+        return refusal_page(refusal, "events/refused.html")
     return render_template("events/screen.html", code=code, event_id=event_id, refresh_seconds=REFRESH_SECONDS)
 
 
@@ -44,6 +46,6 @@ def screen_code(event_id):
     try:
         response = jsonify(_screen_code(event_id))
     except Refusal as refusal:
-        return jsonify({"code": refusal.code, "message": refusal.message}), refusal.status
+        return refusal_response(refusal)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -6,9 +6,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.auth import scope
-from app.checkins import tokens
 from app.checkins.models import Checkin
 from app.errors import NotFound
+from app.events import codes
 from app.events.models import Event, Signup
 from app.events.operations import managed_event
 from app.extensions import db
@@ -67,18 +67,18 @@ class Code:
     expires_at: datetime | None = None
 
 
-def printed_code(actor, event_id: int) -> Code:
+def printed_code(actor, event_id: int, signing_key: str) -> Code:
     """The code for the poster, under the event's current key."""
     event = managed_event(actor, event_id)
-    return Code(event, tokens.printed(current_app.config["SECRET_KEY"], event.id, event.key_version))
+    return Code(event, codes.printed(signing_key, event.id, event.key_version))
 
 
-def screen_code(actor, event_id: int, now: datetime) -> Code:
+def screen_code(actor, event_id: int, now: datetime, signing_key: str) -> Code:
     """A code for the hall's screen that expires within the minute, so a photo passed around soon dies."""
     event = managed_event(actor, event_id)
     seconds = current_app.config["ROTATING_TOKEN_SECONDS"]
     expires_at = (now + timedelta(seconds=seconds)).replace(microsecond=0)
-    return Code(event, tokens.screen(current_app.config["SECRET_KEY"], event.id, expires_at), expires_at)
+    return Code(event, codes.screen(signing_key, event.id, expires_at), expires_at)
 
 
 def upcoming_for_member(account, now: datetime) -> list[dict]:

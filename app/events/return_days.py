@@ -1,18 +1,16 @@
 """回家日: every community's return-day event on the last Sunday of a month, created once however often asked."""
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.catalogue.models import ServiceCategory
+from app.db import insert, transaction
 from app.events.models import Event
+from app.events.operations import CHECKIN_OPENS_BEFORE
 from app.extensions import db
 from app.org.models import Community
-from app.points.rules import county_settings
+from app.org.settings import county_settings
 from ledger import periods
-
-CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
 
 
 def _at(day, hhmm: str) -> datetime:
@@ -20,6 +18,7 @@ def _at(day, hhmm: str) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=periods.TZ)
 
 
+@transaction()
 def ensure_return_days(period: str, now: datetime) -> int:
     """Create the month's return-day event in every community that lacks it; returns how many were new."""
     settings = county_settings()
@@ -34,7 +33,6 @@ def ensure_return_days(period: str, now: datetime) -> int:
             for c in db.session.scalars(select(Community).order_by(Community.id))]
     if not rows:
         return 0
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     # The partial unique index on (community, start) of return days makes a second run a no-op.
     stmt = insert(Event).values(rows).on_conflict_do_nothing(
         index_elements=["community_id", "starts_at"], index_where=text("kind = 'return_day'"))

@@ -24,7 +24,6 @@ from app.pairing.queries import my_households
 from app.points import queries as points_queries
 from app.schemas import ID_MAX
 from app.visits import operations as visit_operations
-from app.visits.models import VISIT_CATEGORIES
 from app.visits.queries import member_visits
 from ledger import periods
 from ledger.errors import InvalidPeriod
@@ -150,7 +149,7 @@ def households():
     status = outcome.status if outcome and outcome.refused else 200
     return render_template("me/households.html", households=rows, outcome=outcome, visit_status=_visit_status(outcome),
                            posted_to=posted_to, today=_today(), words=CATEGORY_WORDS,
-                           categories=VISIT_CATEGORIES), status
+                           categories=list(CATEGORY_WORDS)), status
 
 
 def _visit_status(outcome: Outcome | None) -> str | None:

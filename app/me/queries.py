@@ -1,14 +1,40 @@
-"""What a member's home page shows, gathered from each domain's own reads (no figure computed twice)."""
+"""What a member's own pages show: the home figures of GET /api/v1/me, and the home page gathered from each
+domain's own reads (no figure computed twice)."""
 from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
 
 from app.duty.queries import member_met
 from app.events.queries import next_return_day, signed_up
+from app.extensions import db
 from app.leave.queries import my_leave
 from app.notices.queries import my_notices, unread_count
-from app.points.queries import member_summary
+from app.points.models import Balance
 from ledger import periods
 
 UNREAD_SHOWN = 3
+
+
+def member_summary(member, now) -> dict:
+    """This month's and all-time posted points, and this month's rank in the county (None with no points)."""
+    month = periods.month_of(now)
+    mine = db.session.get(Balance, (member.id, month))
+    total = db.session.scalar(select(func.coalesce(func.sum(Balance.posted), 0)).where(Balance.member_id == member.id))
+    rank = None
+    if mine is not None and mine.posted_entries > 0:
+        above = db.session.scalar(
+            select(func.count()).select_from(Balance).where(
+                Balance.period == month, Balance.posted_entries > 0, Balance.posted > mine.posted))
+        rank = above + 1
+    return {
+        "member_id": member.id,
+        "name": member.name,
+        "community_id": member.community_id,
+        "unit_id": member.unit_id,
+        "points_month": mine.posted if mine else 0,
+        "points_total": int(total),
+        "rank_month": rank,
+    }
 
 
 def home(account, now: datetime) -> dict:

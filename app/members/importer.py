@@ -1,4 +1,5 @@
-"""Members import (党员名单导入): an .xlsx or UTF-8 .csv file, checked whole before anything is written."""
+"""Members import (党员名单导入): reading an .xlsx or UTF-8 .csv file and checking it whole; it writes nothing
+(members.operations.import_members does, once the file is known good)."""
 import csv
 import re
 import zipfile
@@ -15,12 +16,8 @@ from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 from sqlalchemy import select
 
-from app.auth.models import Account
-from app.auth.passwords import hash_password
-from app.db import transaction
 from app.errors import Refusal
 from app.extensions import db
-from app.members.models import Member
 from app.org.models import Community, Grid, Unit
 from app.spreadsheets import Workbook
 
@@ -62,18 +59,6 @@ class ImportRejected(Refusal):
         super().__init__("invalid_rows", f"共 {len(problems) if total is None else total} 处错误，未导入任何数据")
         self.problems = problems
         self.unlisted_rows = unlisted_rows
-
-
-@dataclass
-class Summary:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    accounts: int = 0
-
-    def __str__(self) -> str:
-        text = f"新增 {self.added} 人，更新 {self.updated} 人，未变 {self.unchanged} 人"
-        return text + (f"；新建党员账号 {self.accounts} 个" if self.accounts else "")
 
 
 def _refuse_if_overfull(archive: zipfile.ZipFile) -> None:
@@ -270,40 +255,6 @@ def read(path: Path) -> list[dict]:
     if problems:
         raise ImportRejected(listed, problems, max(bad_rows - MAX_LISTED_ROWS, 0))
     return records
-
-
-def import_members(path: Path, initial_password: str | None, now: datetime) -> Summary:
-    """Add or update members matched on phone, all in one transaction; new members get an account if asked."""
-    summary = Summary()
-    with transaction():
-        records = read(path)
-        existing = {m.phone: m for m in db.session.scalars(
-            select(Member).where(Member.phone.in_([r["phone"] for r in records])))}
-        added = []
-        for record in records:
-            member = existing.get(record["phone"])
-            if member is None:
-                member = Member(**record, created_at=now)
-                db.session.add(member)
-                added.append(member)
-                summary.added += 1
-            elif any(getattr(member, k) != v for k, v in record.items()):
-                for key, value in record.items():
-                    setattr(member, key, value)
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
-        if initial_password and added:
-            db.session.flush()
-            taken = set(db.session.scalars(select(Account.phone).where(
-                Account.phone.in_([m.phone for m in added]))))
-            password_hash = hash_password(initial_password)  # once: Argon2 per row would take minutes
-            for member in added:
-                if member.phone not in taken:
-                    db.session.add(Account(phone=member.phone, name=member.name, password_hash=password_hash,
-                                           role="member", member_id=member.id, created_at=now))
-                    summary.accounts += 1
-    return summary
 
 
 def write_template(path: Path) -> None:

@@ -7,14 +7,21 @@ from app.members.models import Member
 from app.org.models import Community, Grid, Unit
 
 
+def in_scope(query, *, community_id: int | None = None, unit_id: int | None = None, community=Member.community_id,
+             unit=Member.unit_id):
+    """The query narrowed to a community and a work unit, where named, on the given columns (a member's unless
+    said): the one scope filter of the lists and rankings a secretary reads."""
+    if community_id is not None:
+        query = query.where(community == community_id)
+    if unit_id is not None:
+        query = query.where(unit == unit_id)
+    return query
+
+
 def list_members(actor, *, community_id=None, unit_id=None, q=None, limit=50, offset=0) -> dict:
     """Members in the caller's scope (a secretary names their community or unit), filtered by name or phone."""
     scope.require_scope(actor, community_id=community_id, unit_id=unit_id)
-    query = select(Member).where(Member.active.is_(True))
-    if community_id is not None:
-        query = query.where(Member.community_id == community_id)
-    if unit_id is not None:
-        query = query.where(Member.unit_id == unit_id)
+    query = in_scope(select(Member).where(Member.active.is_(True)), community_id=community_id, unit_id=unit_id)
     if q and q.strip():
         query = query.where(or_(Member.name.contains(q.strip(), autoescape=True),
                                 Member.phone.contains(q.strip(), autoescape=True)))

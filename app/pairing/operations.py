@@ -13,10 +13,11 @@ from app.auth import scope
 from app.db import lock, transaction
 from app.errors import NotFound, Refusal
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
+from app.members.models import Member
 from app.org.models import Community
+from app.org.settings import county_settings
+from app.pairing.models import Household, Pairing
 from app.pairing.queries import active_pairings
-from app.points.rules import county_settings
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,9 @@ from sqlalchemy import func, select
 from app.auth import scope
 from app.errors import NotFound
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
-from app.points.rules import county_settings
+from app.members.models import Member
+from app.org.settings import county_settings
+from app.pairing.models import Household, Pairing
 
 
 def active_pairings():

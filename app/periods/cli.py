@@ -2,10 +2,9 @@
 import click
 from flask.cli import AppGroup
 
+from app.cli import refusals_exit
 from app.db import utcnow
-from app.errors import Refusal
 from app.periods.operations import close_month
-from ledger.errors import LedgerError
 from ledger.periods import TZ
 
 period_cli = AppGroup("period", help="月度结账")
@@ -15,10 +14,8 @@ period_cli = AppGroup("period", help="月度结账")
 @click.argument("period")
 def close(period):
     """Close PERIOD (YYYY-MM): carry pending entries, seal the chains, freeze the rankings."""
-    try:
+    with refusals_exit():
         closing = close_month(period, None, utcnow())
-    except (Refusal, LedgerError) as refusal:
-        raise click.ClickException(refusal.message) from refusal
     when = closing.closed_at.astimezone(TZ).isoformat(timespec="seconds")
     if closing.already_closed:
         click.echo(f"{period} 已于 {when} 结账，未作改动（封存值 {closing.seal}）")

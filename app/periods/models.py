@@ -1,7 +1,7 @@
-"""Closed months: the seal over every chain head, and the ranking snapshot that no later entry moves."""
+"""Closed months: the seal over every chain head (the ranking they froze is the rankings' own table)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime
@@ -27,20 +27,3 @@ class SealHead(db.Model):
     chain: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
-
-
-class RankingRow(db.Model):
-    """A closed month's ranking, as published. `subject` is a member, unit or community id per `by`."""
-
-    __tablename__ = "ranking_rows"
-    period: Mapped[str] = mapped_column(ForeignKey("periods.period"), primary_key=True)
-    by: Mapped[str] = mapped_column(String(10), primary_key=True)
-    subject_id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    unit: Mapped[str | None] = mapped_column(String(100))
-    community: Mapped[str | None] = mapped_column(String(100))
-    unit_id: Mapped[int | None]
-    community_id: Mapped[int | None]
-    points: Mapped[int]
-    members: Mapped[int] = mapped_column(default=0)
-    __table_args__ = (Index("ix_ranking_rows_period_by_points", "period", "by", "points"),)

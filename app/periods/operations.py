@@ -8,11 +8,11 @@ from app.auth import scope
 from app.db import transaction
 from app.errors import Refusal
 from app.extensions import db
-from app.periods.models import Period, RankingRow, SealHead
+from app.periods.models import Period, SealHead
 from app.periods.state import first_month_with_entries, last_closed, open_period
 from app.points.models import EntryStatus, LedgerRecord
 from app.points.operations import carry, enter_ledger
-from app.rankings.queries import standings
+from app.rankings.operations import freeze
 from ledger import chain, periods
 from ledger.states import State
 
@@ -57,9 +57,7 @@ def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
         if heads:
             db.session.execute(insert(SealHead), [{"period": period, "chain": h.chain, "seq": h.seq, "hash": h.hash}
                                                   for h in heads])
-        rows = [{"period": period, "by": by, **row} for by, group in standings(period).items() for row in group]
-        if rows:
-            db.session.execute(insert(RankingRow), rows)
+        freeze(period)
         return Closing(period, now, seal, len(pending), to_period, False)
 
 

@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 from app.auth import scope
 from app.extensions import db
 from app.members.models import Member
+from app.members.queries import in_scope
 from app.org.models import Community
+from app.org.settings import county_settings
 from app.periods.models import Period
 from app.points.models import EntryStatus
-from app.points.rules import county_settings
 from ledger import periods
 from ledger.states import State
 from ledger.words import month_words
@@ -39,10 +40,7 @@ def pending_by_community(account, period: str, *, community_id: int | None = Non
              .join(Member, Member.id == EntryStatus.member_id).join(Community, Community.id == Member.community_id)
              .where(EntryStatus.period == period, EntryStatus.state == State.PENDING.value)
              .group_by(Community.id, Community.name).order_by(Community.id))
-    if community_id is not None:
-        query = query.where(Member.community_id == community_id)
-    if unit_id is not None:
-        query = query.where(Member.unit_id == unit_id)
+    query = in_scope(query, community_id=community_id, unit_id=unit_id)
     communities = [{"community_id": cid, "community": name, "pending": n} for cid, name, n in db.session.execute(query)]
     deadline = audit_deadline(period)
     return {"period": period, "closed": db.session.get(Period, period) is not None,

@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, missing, validate, validates_sc
 
 from app.api_base import Blueprint
 from app.auth.current import actor
-from app.db import transaction, utcnow
+from app.db import utcnow
 from app.points import operations, queries
 from app.schemas import CODE_MAX, ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery, Text
 from app.text import visible
@@ -105,8 +105,7 @@ class LedgerEntries(MethodView):
 class Decide(MethodView):
     def post(self, body, entry_id, action):
         """积分审核: approve or reject (with a reason) a pending entry."""
-        with transaction():
-            operations.decide(actor(), entry_id, action, body["reason"], utcnow())
+        operations.decide(actor(), entry_id, action, body["reason"], utcnow())
         return queries.entry(actor(), entry_id)
 
 
@@ -139,8 +138,7 @@ class Reverse(MethodView):
     @blp.response(200, Entry)
     def post(self, body, entry_id):
         """冲正: a posted entry is taken back by a new entry in the open month, naming it and the reason."""
-        with transaction():
-            reversal = operations.reverse(actor(), entry_id, body["reason"], utcnow())
+        reversal = operations.reverse(actor(), entry_id, body["reason"], utcnow())
         return queries.entry(actor(), reversal.entry_id)
 
 

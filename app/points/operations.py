@@ -2,7 +2,8 @@
 
 Every change appends records to the member's hash chain (ledger.chain) under a lock on the member's
 row, and moves the entry-status and balance projections in the same transaction. Nothing here
-updates or deletes a ledger record. Callers own the transaction (app.db.transaction)."""
+updates or deletes a ledger record. The public operations (decide, reverse, decide_each) own their
+transactions; the helpers the other domains call (append_entry, carry, lock_member) join the caller's."""
 from datetime import datetime
 
 from typing import NamedTuple
@@ -17,10 +18,11 @@ from app.members.models import Member
 from app.periods.state import is_closed, open_period
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.points.rules import rulebook
+from app.schemas import ID_MAX
 from app.text import visible
 from ledger import chain, periods
 from ledger.balances import balance_moves, reversal_points
-from ledger.errors import AlreadyReversed, LedgerError, NotReversible
+from ledger.errors import AlreadyReversed, NotReversible
 from ledger.states import Decision, State, decide as next_state
 
 _RECORD_COLUMNS = ("chain", "seq", "kind", "prev_hash", "hash", "period", "created_at", "reason", "points",
@@ -143,12 +145,9 @@ def append_entry(member_id: int, *, natural_period: str, source: str, source_id:
     return Appended(entry_id, record["seq"], state.value, period, points)
 
 
-# Ids arrive from URLs and JSON bodies; one beyond the column's range names nothing (and must not overflow SQLite).
-MAX_ID = 2**31 - 1
-
 
 def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
-    status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= MAX_ID else None
+    status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= ID_MAX else None
     if status is None:
         raise NotFound("积分条目")
     member = db.session.get(Member, status.member_id)
@@ -161,6 +160,7 @@ def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
     return status, member
 
 
+@transaction()
 def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetime) -> EntryStatus:
     """积分审核: approve or reject a pending entry; repeating a decision changes nothing.
 
@@ -186,6 +186,7 @@ def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetim
     return status
 
 
+@transaction()
 def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntryStatus:
     """冲正: a new posted entry with the opposite points, in the open month, naming what it corrects."""
     status, member = _status_for_audit(actor, entry_id)
@@ -230,15 +231,13 @@ def carry(status: EntryStatus, to_period: str, now: datetime) -> None:
 
 def decide_each(actor, entry_ids: list[int], decision: str, reason: str | None,
                 now: datetime) -> tuple[list[int], list[dict]]:
-    """批量审核: every id decided in its own transaction, so one refusal stops no other.
-
-    Unlike the calls above this one owns its transactions; it returns (done ids, refusals)."""
+    """批量审核: every id decided in its own transaction (each `decide` owns one), so one refusal stops no
+    other; returns (done ids, refusals)."""
     done, refused = [], []
     for entry_id in dict.fromkeys(entry_ids):  # a repeated id is decided once, in its first place
         try:
-            with transaction():
-                decide(actor, entry_id, decision, reason, now)
-        except (Refusal, LedgerError) as refusal:
+            decide(actor, entry_id, decision, reason, now)
+        except Refusal as refusal:
             refused.append({"id": entry_id, "code": refusal.code, "message": refusal.message})
         else:
             done.append(entry_id)

@@ -1,43 +1,23 @@
-"""Reads of the points ledger that pages and the API share: balances, and entries with their explanations."""
+"""Reads of the points ledger that pages and the API share: entries with their explanations."""
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 
 from app.auth import scope
 from app.checkins.models import Checkin
 from app.errors import NotFound
 from app.events.models import Event
 from app.extensions import db
-from app.members.models import Household, Member
-from app.points.models import Balance, EntryStatus, LedgerRecord
-from app.points.operations import MAX_ID
+from app.members.models import Member
+from app.pairing.models import Household
+from app.points.models import EntryStatus, LedgerRecord
 from app.points.rules import rule_names
+from app.schemas import ID_MAX
 from app.visits.models import Visit
 from ledger import periods
 from ledger.explain import date_words, explain
 from ledger.words import SOURCES, VISIT_CATEGORIES
-
-
-def member_summary(member, now) -> dict:
-    month = periods.month_of(now)
-    mine = db.session.get(Balance, (member.id, month))
-    total = db.session.scalar(select(func.coalesce(func.sum(Balance.posted), 0)).where(Balance.member_id == member.id))
-    rank = None
-    if mine is not None and mine.posted_entries > 0:
-        above = db.session.scalar(
-            select(func.count()).select_from(Balance).where(
-                Balance.period == month, Balance.posted_entries > 0, Balance.posted > mine.posted))
-        rank = above + 1
-    return {
-        "member_id": member.id,
-        "name": member.name,
-        "community_id": member.community_id,
-        "unit_id": member.unit_id,
-        "points_month": mine.posted if mine else 0,
-        "points_total": int(total),
-        "rank_month": rank,
-    }
 
 
 def _entries_query():
@@ -60,7 +40,7 @@ def entries(actor, *, member_id=None, period=None, state=None, limit=200, offset
 
     A member without member_id sees their own; a secretary their community's or unit's members; an admin all."""
     if member_id is not None:
-        member = db.session.get(Member, member_id) if 0 < member_id <= MAX_ID else None
+        member = db.session.get(Member, member_id) if 0 < member_id <= ID_MAX else None
         if member is None:
             raise NotFound("党员")
         scope.require(scope.sees_member(actor, member), "只能查看本人或本社区、本单位党员的积分", code="out_of_scope")

@@ -5,14 +5,8 @@ from sqlalchemy import select
 
 from app.catalogue.models import PointsRule
 from app.extensions import db
-from app.org.models import CountySettings
+from app.org.settings import county_settings
 from ledger.rules import Rule, RuleBook, default_rules
-
-
-def county_settings() -> CountySettings:
-    settings = db.session.scalars(select(CountySettings).limit(1)).first()
-    return settings or CountySettings(pairing_target=10, audit_day=5, month_cap=100,
-                                      return_day_start="09:00", return_day_end="11:30", visit_max_age_days=31)
 
 
 def rulebook() -> RuleBook:

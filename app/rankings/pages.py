@@ -2,10 +2,10 @@
 from flask import Blueprint, render_template, request
 
 from app.errors import Refusal
+from app.pages import refusal_page
 from app.rankings import queries
 from app.rankings.api import ranking_args
 from app.schemas import ID_MAX
-from ledger.errors import LedgerError
 from ledger.words import month_words
 
 bp = Blueprint("board", __name__)
@@ -30,8 +30,8 @@ def board():
     try:
         # The default view holds every row the API gives at its full limit; further pages go on from there.
         ranking = queries.ranking(**args, limit=queries.MAX_LIMIT, offset=(page - 1) * queries.MAX_LIMIT)
-    except (Refusal, LedgerError) as refusal:
-        return render_template("board/error.html", message=refusal.message), 400
+    except Refusal as refusal:
+        return refusal_page(refusal, "board/error.html")
     pages = max((ranking["total"] + queries.MAX_LIMIT - 1) // queries.MAX_LIMIT, 1)
     return render_template("board/board.html", ranking=ranking, args=args, by_words=BY_WORDS, page=page,
                            pages=pages, screen=screen, month=month_words(args["period"]))

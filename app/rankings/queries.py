@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from app.errors import Refusal
 from app.extensions import db
 from app.members.models import Member
+from app.members.queries import in_scope
 from app.org.models import Community, Unit
-from app.periods.models import RankingRow
 from app.periods.state import is_closed
 from app.points.models import Balance
+from app.rankings.models import RankingRow
 from app.schemas import ID_MAX
 from ledger import periods
 from ledger.ranking import rank_rows
@@ -110,11 +111,8 @@ def _member_source(period: str, closed: bool, community_id, unit_id):
         columns = Member
         if community_id is not None or unit_id is not None:
             query = query.join(Member, Member.id == Balance.member_id)
-    if community_id is not None:
-        query = query.where(columns.community_id == community_id)
-    if unit_id is not None:
-        query = query.where(columns.unit_id == unit_id)
-    return query
+    return in_scope(query, community_id=community_id, unit_id=unit_id, community=columns.community_id,
+                    unit=columns.unit_id)
 
 
 def _member_page(source, closed: bool, limit: int, offset: int) -> list[dict]:
@@ -142,11 +140,9 @@ def _group_rows(period: str, by: str, closed: bool, community_id, unit_id) -> li
 
     A unit's scope by community is the community its Party organisation reports to (双报到)."""
     if closed:
-        query = select(RankingRow).where(RankingRow.period == period, RankingRow.by == by)
-        if community_id is not None:
-            query = query.where(RankingRow.community_id == community_id)
-        if unit_id is not None:
-            query = query.where(RankingRow.unit_id == unit_id)
+        query = in_scope(select(RankingRow).where(RankingRow.period == period, RankingRow.by == by),
+                         community_id=community_id, unit_id=unit_id, community=RankingRow.community_id,
+                         unit=RankingRow.unit_id)
         return [{"subject_id": r.subject_id, "name": r.name, "unit_id": r.unit_id, "unit": r.unit,
                  "community_id": r.community_id, "community": r.community, "points": r.points,
                  "members": r.members} for r in db.session.scalars(query.order_by(RankingRow.subject_id))]
@@ -163,17 +159,12 @@ def _open_group_rows(period: str, by: str, community_id=None, unit_id=None) -> l
     if by == "unit":
         query = (select(Unit.id, Unit.name, Unit.community_id, Community.name.label("community"))
                  .outerjoin(Community, Community.id == Unit.community_id))
-        if community_id is not None:
-            query = query.where(Unit.community_id == community_id)
-        if unit_id is not None:
-            query = query.where(Unit.id == unit_id)
+        query = in_scope(query, community_id=community_id, unit_id=unit_id, community=Unit.community_id, unit=Unit.id)
         subjects = [{"subject_id": u.id, "name": u.name, "unit_id": u.id, "unit": u.name,
                      "community_id": u.community_id, "community": u.community}
                     for u in db.session.execute(query.order_by(Unit.id))]
     else:
-        query = select(Community.id, Community.name)
-        if community_id is not None:
-            query = query.where(Community.id == community_id)
+        query = in_scope(select(Community.id, Community.name), community_id=community_id, community=Community.id)
         subjects = [{"subject_id": c.id, "name": c.name, "unit_id": None, "unit": None,
                      "community_id": c.id, "community": c.name}
                     for c in db.session.execute(query.order_by(Community.id))]

@@ -4,10 +4,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from app.cli import refusals_exit
 from app.db import utcnow
-from app.errors import Refusal
 from app.reports.files import month_files
-from ledger.errors import LedgerError
 
 report_cli = AppGroup("report", help="月度积分通报")
 
@@ -19,10 +18,8 @@ report_cli = AppGroup("report", help="月度积分通报")
 @click.option("--unit-id", type=int, help="只出该单位的通报")
 def month(period, out_dir, community_id, unit_id):
     """Write PERIOD's (YYYY-MM) leaderboard as .xlsx and A4 .pdf into DIR."""
-    try:
+    with refusals_exit():
         files = month_files(None, period, community_id=community_id, unit_id=unit_id, now=utcnow())
-    except (Refusal, LedgerError) as refusal:
-        raise click.ClickException(refusal.message) from refusal
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out_dir / name).write_bytes(data)

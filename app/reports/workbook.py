@@ -3,8 +3,7 @@ duty, pairing coverage and visits, with Chinese headers and a frozen header row.
 from openpyxl.styles import Font
 
 from app.spreadsheets import Workbook
-from app.visits.models import VISIT_CATEGORIES
-from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS, month_words
+from ledger.words import VISIT_CATEGORIES, month_words
 
 PERCENT = "0.0%"
 
@@ -61,7 +60,7 @@ def month_workbook(report: dict) -> bytes:
     _sheet(book, "结对覆盖", ["社区", "在册党员数", "已结对住户数", "住户数（或应联户数）", "群众覆盖率", "结对未达标党员数"],
            [[c["name"], *(c[f] for f in fields)] for c in coverage],
            total=["合计", *(totals[f] for f in fields)], percent=(5,))
-    _sheet(book, "走访统计", ["社区", *(CATEGORY_WORDS[c] for c in VISIT_CATEGORIES), "合计"],
+    _sheet(book, "走访统计", ["社区", *(VISIT_CATEGORIES[c] for c in VISIT_CATEGORIES), "合计"],
            [[c["name"], *(c["visits"][k] for k in VISIT_CATEGORIES), sum(c["visits"].values())] for c in coverage],
            total=["合计", *(totals["visits"][k] for k in VISIT_CATEGORIES), sum(totals["visits"].values())])
     book.properties.title = f"{report['county']}{month_words(report['period'])}在职党员积分通报"

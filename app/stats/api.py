@@ -9,7 +9,7 @@ from app.api_base import Blueprint
 from app.auth.current import actor
 from app.schemas import CODE_MAX, MONTH_OR_QUARTER, Id, Schema, ScopeQuery, Text
 from app.stats import queries, workbook
-from app.visits.models import VISIT_CATEGORIES
+from ledger.words import VISIT_CATEGORIES
 
 blp = Blueprint("stats", __name__, url_prefix="/api/v1", description="报到率、群众覆盖率与走访统计")
 

@@ -19,14 +19,16 @@ from app.auth import scope
 from app.duty.queries import rate, reported
 from app.errors import NotFound
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
+from app.members.models import Member
 from app.org.models import Community, Grid, Unit
+from app.org.settings import county_settings
+from app.pairing.models import Household, Pairing
 from app.pairing.queries import pairing_counts
 from app.points.models import EntryStatus
-from app.points.rules import county_settings
-from app.visits.models import VISIT_CATEGORIES, Visit
+from app.visits.models import Visit
 from ledger import periods
 from ledger.states import State
+from ledger.words import VISIT_CATEGORIES
 
 BY = ("community", "grid", "unit")
 _MEMBER_KEY = {"community": Member.community_id, "grid": Member.grid_id, "unit": Member.unit_id}

@@ -3,8 +3,7 @@ from openpyxl.styles import Font
 
 from app.spreadsheets import Workbook
 from app.stats.queries import measured_by_members, stats_rows, total
-from app.visits.models import VISIT_CATEGORIES
-from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
+from ledger.words import VISIT_CATEGORIES
 
 SHEETS = (("community", "按社区", "社区"), ("grid", "按网格", "网格"), ("unit", "按单位", "单位"))
 PERCENT = "0.0%"
@@ -17,7 +16,7 @@ def _columns(by: str, target_based: bool) -> list[tuple[str, str]]:
     return leading + [
         ("在册党员数", "members"), ("已报到党员数", "reported"), ("报到率", "reporting_rate"),
         ("已结对住户数", "paired_households"), (base, "coverage_base"), ("群众覆盖率", "coverage_rate"),
-        *[(f"走访{CATEGORY_WORDS[c]}", f"visits.{c}") for c in VISIT_CATEGORIES],
+        *[(f"走访{VISIT_CATEGORIES[c]}", f"visits.{c}") for c in VISIT_CATEGORIES],
         ("结对未达标党员数", "below_target"),
     ]
 

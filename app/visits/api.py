@@ -8,7 +8,8 @@ from app.auth.current import member_actor
 from app.db import utcnow
 from app.schemas import CODE_MAX, Id, Schema, Text
 from app.visits import operations
-from app.visits.models import NOTE_MAX, VISIT_CATEGORIES
+from app.visits.models import NOTE_MAX
+from ledger.words import VISIT_CATEGORIES
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="入户走访（四必访）")
 

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 
-VISIT_CATEGORIES = ("hardship", "sickness", "abnormal_family", "dispute", "routine")
 NOTE_MAX = 500  # characters: a note says what was found, it is no file store
 
 

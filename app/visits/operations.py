@@ -9,15 +9,15 @@ from app.db import insert, transaction
 from app.errors import Forbidden, Refusal
 from app.extensions import db
 from app.idempotency import require_same_target
-from app.members.models import Pairing
+from app.org.settings import county_settings
+from app.pairing.models import Pairing
 from app.pairing.queries import active_pairings
 from app.points.models import EntryStatus
 from app.points.operations import append_entry, lock_member
-from app.points.rules import county_settings
-from app.visits.models import NOTE_MAX, VISIT_CATEGORIES, Visit
+from app.visits.models import NOTE_MAX, Visit
 from ledger import periods
 from ledger.explain import date_words
-from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
+from ledger.words import VISIT_CATEGORIES
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ KEY_LENGTH = Visit.idempotency_key.type.length
 
 def _check(category: str, visited_on: date, note: str | None, idempotency_key: str | None, now: datetime) -> None:
     if category not in VISIT_CATEGORIES:
-        raise Refusal("invalid_category", "走访类别应为：" + "、".join(CATEGORY_WORDS[c] for c in VISIT_CATEGORIES))
+        raise Refusal("invalid_category", "走访类别应为：" + "、".join(VISIT_CATEGORIES.values()))
     if note is not None and len(note) > NOTE_MAX:
         raise Refusal("note_too_long", f"走访备注不能超过{NOTE_MAX}个字")
     today = periods.local(now).date()

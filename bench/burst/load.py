@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from app.checkins import tokens  # noqa: E402
+from app.events import codes  # noqa: E402
 from app.db import transaction, utcnow  # noqa: E402
 from app.demo import county as structure, people  # noqa: E402
 from app.events.models import Event  # noqa: E402
@@ -68,7 +68,7 @@ def main() -> None:
                 f.write(f"{m.id}\t{phones[m.id]}\t{PASSWORD}\n")
         with open(args.out / "events.tsv", "w") as f:
             for (pool, _), event_id in zip(events, ids, strict=True):
-                f.write(f"{pool}\t{event_id}\t{tokens.printed(secret, event_id, 1)}\n")
+                f.write(f"{pool}\t{event_id}\t{codes.printed(secret, event_id, 1)}\n")
         db.engine.dispose()
     print(f"loaded {len(newcomers)} members and {len(events)} events in {time.monotonic() - started:.1f} s",
           file=sys.stderr)

@@ -31,7 +31,7 @@ from app.extensions import db  # noqa: E402
 from app.periods import state as periods_state  # noqa: E402
 from app.points import operations as points  # noqa: E402
 from ledger import chain  # noqa: E402
-from ledger.book import balance_moves  # noqa: E402
+from ledger.balances import balance_moves  # noqa: E402
 from ledger.states import State  # noqa: E402
 
 

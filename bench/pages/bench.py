@@ -103,7 +103,7 @@ def _tap_round_trips(page) -> tuple[int, str, float]:
 def run(members: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    from app.checkins import tokens
+    from app.events import codes
 
     password = "bench1234"
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
@@ -120,7 +120,7 @@ def run(members: int) -> None:
                                    "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         try:
             _wait_up(origin, server)
-            code = tokens.printed(SECRET_KEY, _open_event(origin, secretary, password), 1)
+            code = codes.printed(SECRET_KEY, _open_event(origin, secretary, password), 1)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
                 _report(browser, origin, member, password, code)

@@ -13,7 +13,7 @@ from app.auth.passwords import hash_password
 from app.extensions import db
 from app.members.models import Member
 from config import Config
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 REAL_LIMITS = {k: getattr(Config, k) for k in dir(Config) if k.startswith("RATELIMIT_") and k != "RATELIMIT_STORAGE_URI"}
 

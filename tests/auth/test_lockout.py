@@ -11,7 +11,7 @@ from app.auth import operations
 from app.errors import Refusal
 from app.extensions import db
 from tests.auth.conftest import csrf_token, login
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 STRANGER, OWNER = "203.0.113.9", "198.51.100.7"
 

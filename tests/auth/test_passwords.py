@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.auth.models import Account, LoginSession
 from app.extensions import db
 from tests.auth.conftest import log_in_page, login
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def _change(client, auth, account, password, new_password):

@@ -3,7 +3,7 @@ import pytest
 
 import config
 from tests.auth.conftest import login
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 PROXY = "10.0.0.2"
 

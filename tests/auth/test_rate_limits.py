@@ -6,10 +6,10 @@ import re
 import pytest
 
 from app import create_app
-from app.checkins import tokens
+from app.events import codes as tokens
 from config import TestConfig
 from tests.auth.conftest import REAL_LIMITS, csrf_token, log_in_page, login, redis_config
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 HALL = "10.8.0.1"  # the community hall's one public address, shared by every phone on its Wi-Fi
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.checkins import tokens
+from app.events import codes as tokens
 from tests.auth.conftest import log_in_page
 
 # Inline code a Content-Security-Policy without 'unsafe-inline' would block in the browser.

@@ -6,9 +6,9 @@ import pytest
 
 from app.auth import operations
 from app.auth.current import actor, login_session_id
-from app.checkins import tokens
+from app.events import codes as tokens
 from tests.auth.conftest import csrf_token, log_in_page, login
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

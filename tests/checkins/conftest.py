@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.checkins import tokens
+from app.events import codes as tokens
 
 
 @pytest.fixture

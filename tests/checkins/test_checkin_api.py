@@ -148,7 +148,7 @@ def _refused(response, status, code):
 
 
 def test_a_forged_token_is_refused(app, hall, scan):
-    from app.checkins import tokens
+    from app.events import codes as tokens
     forged = tokens.printed("not-the-server-key", hall.event.id, 1)
     _refused(scan(hall.member.account, forged), 400, "invalid_token")
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.checkins.models import Checkin
 from app.events.models import Event
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

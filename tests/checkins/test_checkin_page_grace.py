@@ -14,7 +14,7 @@ from app.checkins import grace
 from app.checkins.models import Checkin
 from app.extensions import db
 from tests.checkins.test_checkin_page import _form, _log_in, _status
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 SCRIPT = {"X-Requested-With": "scan"}
 

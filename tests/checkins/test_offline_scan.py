@@ -78,7 +78,7 @@ def test_an_offline_scan_replayed_with_its_key_answers_as_the_first_however_late
     with app.app_context():
         account = db.session.get(Account, hall.member.account.id)
         # Three hours on, the same scan is too old to judge, but the replay is answered as the first was.
-        late = operations.check_in(account, printed(hall.event), now=datetime.now(timezone.utc) + timedelta(hours=3),
+        late = operations.check_in(account, printed(hall.event), now=datetime.now(timezone.utc) + timedelta(hours=3), signing_key=app.config["SECRET_KEY"],
                                    scanned_at=datetime.now(timezone.utc) - timedelta(minutes=5),
                                    idempotency_key="kept-7")
     assert (late.checkin_id, late.new) == (first.get_json()["checkin_id"], False)

@@ -7,8 +7,9 @@ from app.auth.models import Account
 from app.db import utcnow
 from app.events.models import Event
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
+from app.members.models import Member
 from app.org.models import Community, Unit
+from app.pairing.models import Household, Pairing
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.visits.models import Visit
 from ledger import periods

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from app.duty.queries import days_left, quarter_duty
-from tests.duty.factories import check_in, local
+from tests.factories import check_in, local
 
 
 def _met(app, quarter, **scope):

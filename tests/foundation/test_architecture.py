@@ -23,3 +23,46 @@ def test_the_ledger_imports_no_web_or_database_library():
 def test_the_app_does_not_depend_on_the_scheduler():
     offenders = [(str(p), n) for p, names in _imports("app") for n in names if n.split(".")[0] == "scheduler"]
     assert offenders == []
+
+
+def _callers():
+    """The views, API handlers, commands and jobs: they call operations and never hold a transaction."""
+    app = ROOT / "app"
+    for name in ("api.py", "pages.py", "cli.py"):
+        yield from app.rglob(name)
+    yield from (ROOT / "scheduler").glob("*.py")
+
+
+def _unit_of_work_touches(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if called == "transaction":
+                yield node.lineno, "transaction()"
+        if isinstance(node, ast.Attribute) and node.attr == "session" and getattr(node.value, "id", None) == "db":
+            yield node.lineno, "db.session"
+
+
+def test_no_view_command_or_job_opens_a_transaction_or_holds_the_session():
+    offenders = [f"{path.relative_to(ROOT)}:{line} {what}" for path in _callers()
+                 for line, what in _unit_of_work_touches(path)]
+    assert offenders == []
+
+
+def _imports_month_close(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "app.periods.operations":
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module == "app.periods" and \
+                any(alias.name == "operations" for alias in node.names):
+            return True
+    return False
+
+
+def test_only_the_callers_of_the_month_close_import_it():
+    # The month has two layers: periods.state (low: is_closed, open_period), read by the ledger's write path,
+    # and periods.operations (high: close_month), which calls that path; the low never reaches the high.
+    callers = {"api.py", "cli.py", "pages.py"}
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "app").rglob("*.py")
+                 if path.name not in callers and _imports_month_close(path)]
+    assert offenders == []

@@ -2,7 +2,7 @@
 holds the lock-out per address, the rate limits, revocable sessions and the security headers)."""
 from app.extensions import db
 from app.auth.models import Account
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_a_member_gets_a_bearer_token_and_sees_themself(client, make, auth):

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 PACKAGE = "ledger_client"
 

@@ -5,7 +5,7 @@ import pytest
 
 from app.db import utcnow
 from ledger import periods
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.points.conftest import Ledger
 
 

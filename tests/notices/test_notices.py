@@ -2,7 +2,7 @@
 reads their own inbox, newest first, and opening one marks it read."""
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 """The check-in link as a member's phone opens it: log in from the link, one tap, checked in once."""
 from sqlalchemy import func, select
 
-from app.checkins import tokens
+from app.events import codes as tokens
 from app.checkins.models import Checkin
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.pages.conftest import log_in, serious_violations
 
 

@@ -6,7 +6,7 @@ from app.auth.models import Account
 from app.db import utcnow
 from app.extensions import db
 from app.notices import operations as notices
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.pages.conftest import PHONE, log_in, serious_violations
 from tests.points.conftest import Ledger
 

@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from app.checkins import tokens
+from app.events import codes as tokens
 from app.checkins.models import Checkin
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.pages.conftest import log_in, serious_violations
 
 SAVED = "已保存，联网后自动提交"

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.members.models import Household, Member, Pairing
-from tests.duty.factories import into_grid, pairing_target
+from app.members.models import Member
+from app.pairing.models import Household, Pairing
+from tests.factories import into_grid, pairing_target
 
 
 def _pairings(app):

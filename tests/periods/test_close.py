@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.rankings.helpers import AFTER_OCTOBER, OCTOBER, claim_visit, earn, ten_eight_eight_five
+from tests.factories import AFTER_OCTOBER, OCTOBER, claim_visit, earn, ten_eight_eight_five
 
 from app.auth.models import Account
 from app.db import transaction

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from app.db import utcnow
 from app.extensions import db
-from app.members.models import Household, Member
+from app.members.models import Member
+from app.pairing.models import Household
 from app.periods.operations import close_month
 from app.visits.models import Visit
 from ledger import periods

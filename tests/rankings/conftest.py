@@ -1,2 +1,7 @@
-"""Fixtures shared by the ranking, month-close and report tests."""
-from tests.rankings.helpers import fresh_rankings  # noqa: F401
+"""Every test here reads the rankings straight from the database, unless it asks for the cache."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _uncached_rankings(fresh_rankings):
+    """tests/conftest.py's fresh_rankings, for every test of this folder."""

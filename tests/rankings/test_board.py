@@ -1,7 +1,7 @@
 """/board: the public ranking as a page, the same rows as the API, and nothing private."""
 import re
 
-from tests.rankings.helpers import AFTER_OCTOBER, earn, ten_eight_eight_five
+from tests.factories import AFTER_OCTOBER, earn, ten_eight_eight_five
 
 from app.periods.operations import close_month
 

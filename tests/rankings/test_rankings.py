@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.rankings.helpers import AFTER_OCTOBER, claim_visit, earn, ten_eight_eight_five
+from tests.factories import AFTER_OCTOBER, claim_visit, earn, ten_eight_eight_five
 
 from app.periods.operations import close_month
 

@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.rankings.helpers import claim_visit, earn, ten_eight_eight_five
+from tests.factories import claim_visit, earn, ten_eight_eight_five
 
 SHEETS = ["党员排名", "单位排名", "社区排名", "季度报到", "结对覆盖", "走访统计"]
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.members.importer import COLUMNS
 from app.members.models import Member
 from app.spreadsheets import Workbook
-from tests.rankings.helpers import earn
+from tests.factories import earn
 from tests.reports.workbooks import HOSTILE_TEXTS, assert_held_as_text, formulas
 
 APP = Path(__file__).parents[2] / "app"

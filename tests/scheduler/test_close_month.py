@@ -6,7 +6,7 @@ from app.extensions import db
 from app.org.models import CountySettings
 from app.periods.models import Period
 from scheduler.jobs import JOBS
-from tests.rankings.helpers import earn, ten_eight_eight_five
+from tests.factories import earn, ten_eight_eight_five
 
 SEPTEMBER = datetime(2026, 9, 20, 2, 0, tzinfo=timezone.utc)
 

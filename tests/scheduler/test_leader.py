@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.events.models import Event
 from app.extensions import db
 from app.periods.models import Period
-from tests.rankings.helpers import earn
+from tests.factories import earn
 
 ROOT = Path(__file__).resolve().parents[2]
 

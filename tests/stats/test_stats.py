@@ -14,7 +14,7 @@ from app.org.models import Grid
 from app.points.operations import decide
 from app.stats.queries import figures, figures_by
 from app.visits.operations import log_visit
-from tests.duty.factories import check_in, into_grid, local, pairing_target
+from tests.factories import check_in, into_grid, local, pairing_target
 from tests.reports.workbooks import HOSTILE_TEXTS, assert_held_as_text
 
 NOW = datetime(2026, 11, 18, 4, tzinfo=timezone.utc)  # within 31 days of the oldest visit (too_old)

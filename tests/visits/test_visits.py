@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app.db import utcnow
 from app.errors import Refusal
 from app.extensions import db
-from app.members.models import Pairing
 from app.org.models import Community, CountySettings
+from app.pairing.models import Pairing
 from app.points.models import EntryStatus
 from app.visits.models import Visit
 from ledger import periods

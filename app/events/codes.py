@@ -1,9 +1,11 @@
-"""Check-in tokens (签到码): short HMAC-signed codes naming an event, printed on a poster or shown on a screen.
+"""Event codes (签到码): short HMAC-signed codes naming an event, printed on a poster or shown on a screen.
 
 A token is 9 bytes of claim and a MAC truncated to 80 bits, base64url without padding: 26 characters,
 so the QR code stays low-density and reads from an A4 poster across a hall. It names only the event,
 the code's type and either the event's key version (printed) or an expiry (screen): no personal data.
-The MAC key is derived from SECRET_KEY for this one purpose, so no other signed value can pass for it."""
+The MAC key is derived from SECRET_KEY for this one purpose, so no other signed value can pass for it.
+Events mint them and own their format; a check-in reads them. The key is an argument throughout: only the
+views read it from the app, through `signing_key()`."""
 import base64
 import binascii
 import hashlib
@@ -11,6 +13,8 @@ import hmac
 import struct
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from flask import current_app
 
 from app.errors import Refusal
 
@@ -35,6 +39,11 @@ class Claim:
     type: str
     key_version: int | None = None  # printed codes
     expires_at: datetime | None = None  # screen codes
+
+
+def signing_key() -> str:
+    """The app's key for codes, for a view to hand on: operations and queries take it as an argument."""
+    return current_app.config["SECRET_KEY"]
 
 
 def _key(secret_key: str) -> bytes:

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from app.checkins import tokens
-from app.checkins.tokens import InvalidToken
+from app.events import codes as tokens
+from app.events.codes import InvalidToken
 
 KEY = "server-key"
 EXPIRY = datetime(2026, 11, 29, 1, 0, 45, tzinfo=timezone.utc)
