@@ -1,4 +1,5 @@
 """Settings read from the environment (CONTRACT.md, "Running it")."""
+
 import os
 import secrets
 from pathlib import Path
@@ -35,9 +36,9 @@ def _database_url(instance_path: str) -> str:
     if url:
         # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
         if url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url[len("postgres://"):]
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
         elif url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{Path(instance_path) / 'ledger.sqlite3'}"
@@ -53,9 +54,13 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "").rstrip("/") or None
     # ASCII: client generators name the package and its classes after the title; the Chinese name rides beside it.
     API_TITLE = "Party Member Community Reporting Ledger API"
-    API_SPEC_OPTIONS = {"info": {"x-title-zh": _TITLE_ZH,
-                                 "description": f"{_TITLE_ZH}。先以手机号和密码换取令牌（POST /api/v1/auth/token），"
-                                                "其余调用带 Authorization: Bearer <access_token>。"}}
+    API_SPEC_OPTIONS = {
+        "info": {
+            "x-title-zh": _TITLE_ZH,
+            "description": f"{_TITLE_ZH}。先以手机号和密码换取令牌（POST /api/v1/auth/token），"
+            "其余调用带 Authorization: Bearer <access_token>。",
+        }
+    }
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"

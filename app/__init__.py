@@ -1,4 +1,5 @@
 """The Flask application: `create_app` binds the extensions, the API and the pages."""
+
 import logging
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """flask-smorest's Api with the project's error shape, for /api/ paths only (pages keep HTML errors)."""
+
 import logging
 
 import flask_smorest
@@ -44,13 +45,17 @@ class Api(flask_smorest.Api):
             return error_page(error.code or 500)
         data = getattr(error, "data", None) or {}
         messages = data.get("messages")
-        if messages is None and error.code == 400 and getattr(error, "description", None) and "JSON" in str(error.description):
+        if (
+            messages is None
+            and error.code == 400
+            and getattr(error, "description", None)
+            and "JSON" in str(error.description)
+        ):
             messages = {"json": ["Invalid JSON body."]}
         return http_error_response(error.code or 500, messages)
 
     def _register_error_handlers(self):
         from app.errors import Refusal, http_error_response, refusal_response
-
         from app.pages import error_page, refusal_page
 
         app = self._app

@@ -1,4 +1,5 @@
 """Every feature's blueprint, in one list: the API under /api/v1, pages at the root, and CLI groups."""
+
 from app.auth.api import blp as auth_api
 from app.auth.pages import bp as auth_pages
 from app.checkins.api import blp as checkins_api
@@ -17,9 +18,9 @@ from app.members.cli import members
 from app.notices.api import blp as notices_api
 from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
+from app.periods.cli import period_cli
 from app.points.api import blp as points_api
 from app.points.cli import ledger as ledger_cli
-from app.periods.cli import period_cli
 from app.rankings.api import blp as rankings_api
 from app.rankings.pages import bp as board_pages
 from app.reports.api import blp as reports_api
@@ -27,8 +28,23 @@ from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
 from app.visits.api import blp as visits_api
 
-API = (auth_api, me_api, members_api, events_api, checkins_api, points_api, pairing_api, visits_api, duty_api, stats_api,
-       rankings_api, periods_api, reports_api, leave_api, notices_api)
+API = (
+    auth_api,
+    me_api,
+    members_api,
+    events_api,
+    checkins_api,
+    points_api,
+    pairing_api,
+    visits_api,
+    duty_api,
+    stats_api,
+    rankings_api,
+    periods_api,
+    reports_api,
+    leave_api,
+    notices_api,
+)
 PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages)
 COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
 

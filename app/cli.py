@@ -1,4 +1,5 @@
 """What every command shares: a refusal ends it once, with its Chinese reason on stderr and exit status 1."""
+
 from contextlib import contextmanager
 
 import click

@@ -1,5 +1,6 @@
 """One error shape for the whole API: {"code", "message"}, the message in Chinese; and the pages' one
 rendering of a refusal. The family's base, `Refusal`, is the ledger's (ledger.errors)."""
+
 import logging
 
 from flask import jsonify, request
@@ -64,7 +65,9 @@ def _chinese(messages) -> str:
             text = str(node)
             if text.startswith("Must be one of"):
                 text = "取值不在允许范围内"
-            elif text.startswith("Must be greater") or text.startswith("Must be less") or text.startswith("Length must"):
+            elif (
+                text.startswith("Must be greater") or text.startswith("Must be less") or text.startswith("Length must")
+            ):
                 text = "超出允许范围"
             text = _FIELD_MESSAGES.get(text, text)
             fields = [p for p in path if p not in ("json", "query", "form", "headers", "_schema", "view_args")]

@@ -1,4 +1,5 @@
 """GET /healthz: the process is up and the database answers."""
+
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 

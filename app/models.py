@@ -1,4 +1,5 @@
 """Every model, imported in one place so that Alembic and `create_all` see the whole schema."""
+
 from app.auth.models import Account, LoginFailure, LoginSession  # noqa: F401
 from app.catalogue.models import PointsRule, ServiceCategory, ServiceItem  # noqa: F401
 from app.checkins.models import Checkin  # noqa: F401

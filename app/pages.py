@@ -1,10 +1,10 @@
 """What every page shares: where each role lands, Chinese error pages, the lost-session detour to /login,
 and static files cached for a year under a name that changes with their content."""
+
 import hashlib
 import logging
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for

@@ -1,8 +1,10 @@
 """Base marshmallow schema for the API: unknown fields are ignored, so older clients keep working."""
-import re
-from datetime import timezone
 
-from marshmallow import EXCLUDE, Schema as _Schema, ValidationError, fields, validate, validates_schema
+import re
+from datetime import UTC
+
+from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema as _Schema
 
 from app.text import visible
 from ledger.periods import MAX_YEAR, MIN_YEAR, local
@@ -74,8 +76,13 @@ class Text(fields.String):
     a reason, a name) needs a character a reader can see, so spaces or "\u200b" alone are a 400."""
 
     def __init__(self, *, max: int, required_visible: bool = False, **kwargs):
-        checks = [validate.Length(min=1 if required_visible else None, max=max, error=f"应为1–{max}个字符"
-                                  if required_visible else f"最多{max}个字符")]
+        checks = [
+            validate.Length(
+                min=1 if required_visible else None,
+                max=max,
+                error=f"应为1–{max}个字符" if required_visible else f"最多{max}个字符",
+            )
+        ]
         if required_visible:
             checks.append(_Visible())
         super().__init__(validate=checks, **kwargs)
@@ -115,13 +122,15 @@ class Coordinate(fields.Float):
 class LocalDateTime(fields.AwareDateTime):
     """A time in, with its offset (a naive time is refused); out, in China Standard Time (+08:00)."""
 
-    default_error_messages = {"invalid_awareness": "应为带时区的时间（如 2026-11-29T09:00:00+08:00）",
-                              "out_of_range": "时间超出范围"}
+    default_error_messages = {
+        "invalid_awareness": "应为带时区的时间（如 2026-11-29T09:00:00+08:00）",
+        "out_of_range": "时间超出范围",
+    }
 
     def _deserialize(self, value, attr, data, **kwargs):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         try:
-            in_range = MIN_YEAR <= parsed.astimezone(timezone.utc).year <= MAX_YEAR
+            in_range = MIN_YEAR <= parsed.astimezone(UTC).year <= MAX_YEAR
         except OverflowError:
             in_range = False
         if not in_range:

@@ -1,11 +1,14 @@
 """What the app tells browsers (security headers, the cookie's Secure flag) and how far it trusts the
 network (X-Forwarded-For only from TRUSTED_PROXIES proxies)."""
+
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Pages load only their own scripts, styles and images (the screen's QR code is a data: image), and only
 # this site may frame them: the one-tap /c page cannot be laid under another site's button.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",

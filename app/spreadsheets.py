@@ -1,4 +1,5 @@
 """Workbooks the software writes (.xlsx): every text is saved as text, so no name in one becomes a formula."""
+
 from io import BytesIO
 
 import openpyxl

@@ -1,4 +1,5 @@
 """Text a person wrote (a title, a reason): whether it holds anything a reader can see, and its limits."""
+
 import unicodedata
 
 from app.errors import Refusal

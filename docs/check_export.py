@@ -1,6 +1,7 @@
 """Recheck a `flask ledger export` file with nothing but Python's standard library.
 
 Usage: python3 check_export.py EXPORT.jsonl [--period]   (--period: the file holds one month's stretch of each chain)"""
+
 import hashlib
 import json
 import sys
@@ -9,7 +10,9 @@ path, stretch = sys.argv[1], "--period" in sys.argv[2:]
 last, seen = None, set()  # (chain, seq, hash) of the previous line; every chain met so far
 for n, line in enumerate(open(path, encoding="utf-8"), 1):
     r = json.loads(line)
-    body = json.dumps({k: v for k, v in r.items() if k != "hash"}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    body = json.dumps(
+        {k: v for k, v in r.items() if k != "hash"}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     if last and r["chain"] == last[0]:
         if r["seq"] != last[1] + 1 or r["prev_hash"] != last[2]:
             sys.exit(f"line {n}: chain {r['chain']} seq {r['seq']} does not follow seq {last[1]}")

@@ -32,8 +32,9 @@ def _share(points: int, state: State | None) -> Balance:
     return Balance()
 
 
-def balance_moves(*, points: int, old_state: State | str | None, new_state: State | str,
-                  old_period: str | None, new_period: str) -> list[tuple[str, Balance]]:
+def balance_moves(
+    *, points: int, old_state: State | str | None, new_state: State | str, old_period: str | None, new_period: str
+) -> list[tuple[str, Balance]]:
     """Per-period deltas when an entry appears (old_state None) or changes state or month.
 
     Zero deltas are left out, so a caller can apply the list as it is; periods come sorted,
@@ -45,7 +46,8 @@ def balance_moves(*, points: int, old_state: State | str | None, new_state: Stat
     if old is not None:
         before = _share(points, old)
         moves.setdefault(old_period or new_period, Balance()).add(
-            Balance(-before.posted, -before.pending, -before.posted_entries))
+            Balance(-before.posted, -before.pending, -before.posted_entries)
+        )
     moves.setdefault(new_period, Balance()).add(_share(points, new))
     return [(period, delta) for period, delta in sorted(moves.items()) if delta]
 

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterable, Mapping
+from datetime import UTC, datetime
 
 from .periods import parse_month
 from .states import Decision, State
 
 KINDS = ("entry", "audit")
 ENTRY_KEYS = frozenset(
-    ("chain", "seq", "kind", "prev_hash", "period", "points", "rule", "source", "source_id",
-     "reverses_seq", "state", "reason", "created_at", "hash")
+    (
+        "chain",
+        "seq",
+        "kind",
+        "prev_hash",
+        "period",
+        "points",
+        "rule",
+        "source",
+        "source_id",
+        "reverses_seq",
+        "state",
+        "reason",
+        "created_at",
+        "hash",
+    )
 )
 AUDIT_KEYS = frozenset(
-    ("chain", "seq", "kind", "prev_hash", "entry_seq", "decision", "actor_id", "reason", "period",
-     "created_at", "hash")
+    ("chain", "seq", "kind", "prev_hash", "entry_seq", "decision", "actor_id", "reason", "period", "created_at", "hash")
 )
 
 _generic = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
@@ -66,9 +79,8 @@ def timestamp(dt: datetime) -> str:
     """Canonical UTC text, always with six microsecond digits: 2026-11-29T02:00:00.000000Z."""
     if not isinstance(dt, datetime) or dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError("timestamp() needs a timezone-aware datetime")
-    u = dt.astimezone(timezone.utc)
-    return (f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
-            f".{u.microsecond:06d}Z")
+    u = dt.astimezone(UTC)
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
 
 
 def canonical(record: Mapping) -> bytes:
@@ -107,9 +119,19 @@ def _seal_record(record: dict) -> dict:
     return record
 
 
-def entry_record(head: Head, *, period: str, points: int, rule: str, source: str, source_id: int | None,
-                 state: State | str, now: datetime, reverses_seq: int | None = None,
-                 reason: str | None = None) -> dict:
+def entry_record(
+    head: Head,
+    *,
+    period: str,
+    points: int,
+    rule: str,
+    source: str,
+    source_id: int | None,
+    state: State | str,
+    now: datetime,
+    reverses_seq: int | None = None,
+    reason: str | None = None,
+) -> dict:
     """The next entry of `head`'s chain, complete and hashed; `state` is its initial state."""
     parse_month(period)
     _int(points, "points")
@@ -123,16 +145,35 @@ def entry_record(head: Head, *, period: str, points: int, rule: str, source: str
         raise ValueError("an entry starts pending or posted")
     if reverses_seq is not None and not 1 <= reverses_seq <= head.seq:
         raise ValueError("reverses_seq must name an earlier record of the same chain")
-    return _seal_record({
-        "chain": head.chain, "seq": head.seq + 1, "kind": "entry", "prev_hash": head.hash,
-        "period": period, "points": points, "rule": rule, "source": source, "source_id": source_id,
-        "reverses_seq": reverses_seq, "state": state.value, "reason": reason,
-        "created_at": timestamp(now),
-    })
+    return _seal_record(
+        {
+            "chain": head.chain,
+            "seq": head.seq + 1,
+            "kind": "entry",
+            "prev_hash": head.hash,
+            "period": period,
+            "points": points,
+            "rule": rule,
+            "source": source,
+            "source_id": source_id,
+            "reverses_seq": reverses_seq,
+            "state": state.value,
+            "reason": reason,
+            "created_at": timestamp(now),
+        }
+    )
 
 
-def audit_record(head: Head, *, entry_seq: int, decision: Decision | str, actor_id: int | None,
-                 reason: str | None, period: str, now: datetime) -> dict:
+def audit_record(
+    head: Head,
+    *,
+    entry_seq: int,
+    decision: Decision | str,
+    actor_id: int | None,
+    reason: str | None,
+    period: str,
+    now: datetime,
+) -> dict:
     """The next audit record: `period` is where the entry counts after this decision."""
     parse_month(period)
     _int(entry_seq, "entry_seq")
@@ -140,11 +181,20 @@ def audit_record(head: Head, *, entry_seq: int, decision: Decision | str, actor_
     _text(reason, "reason", optional=True)
     if not 1 <= entry_seq <= head.seq:
         raise ValueError("entry_seq must name an earlier record of the same chain")
-    return _seal_record({
-        "chain": head.chain, "seq": head.seq + 1, "kind": "audit", "prev_hash": head.hash,
-        "entry_seq": entry_seq, "decision": Decision(decision).value, "actor_id": actor_id,
-        "reason": reason, "period": period, "created_at": timestamp(now),
-    })
+    return _seal_record(
+        {
+            "chain": head.chain,
+            "seq": head.seq + 1,
+            "kind": "audit",
+            "prev_hash": head.hash,
+            "entry_seq": entry_seq,
+            "decision": Decision(decision).value,
+            "actor_id": actor_id,
+            "reason": reason,
+            "period": period,
+            "created_at": timestamp(now),
+        }
+    )
 
 
 def advance(head: Head, record: Mapping) -> Head:
@@ -214,9 +264,13 @@ class ChainVerifier:
         try:
             chain, seq, prev_hash, stored, kind = (record[k] for k in _CHAIN_KEYS)
         except (KeyError, TypeError):
-            return self._fail(head.chain, head.seq + 1, "malformed", "记录缺少 chain/seq/kind/prev_hash/hash 字段 (missing key)")
+            return self._fail(
+                head.chain, head.seq + 1, "malformed", "记录缺少 chain/seq/kind/prev_hash/hash 字段 (missing key)"
+            )
         if type(chain) is not int or type(seq) is not int or type(prev_hash) is not str or type(stored) is not str:
-            return self._fail(head.chain, head.seq + 1, "malformed", "chain/seq 须为整数，prev_hash/hash 须为字符串 (bad type)")
+            return self._fail(
+                head.chain, head.seq + 1, "malformed", "chain/seq 须为整数，prev_hash/hash 须为字符串 (bad type)"
+            )
 
         # A record that hooks onto the current chain's head is that chain's next record,
         # whatever its own chain/seq fields now claim, so tampering with them is named right.
@@ -233,10 +287,14 @@ class ChainVerifier:
             start = start or Head(chain)
             if seq != start.seq + 1:
                 at = (head.chain, head.seq + 1) if links else (chain, start.seq + 1)
-                return self._fail(*at, "seq", f"成员链 {chain} 应从第 {start.seq + 1} 条开始，实为第 {seq} 条 (seq gap)")
+                return self._fail(
+                    *at, "seq", f"成员链 {chain} 应从第 {start.seq + 1} 条开始，实为第 {seq} 条 (seq gap)"
+                )
             if links:
                 # Linking onto the previous chain means the chain field itself was changed.
-                return self._fail(head.chain, head.seq + 1, "hash", "记录的 chain 与其 prev_hash 所接的链不符 (hash mismatch)")
+                return self._fail(
+                    head.chain, head.seq + 1, "hash", "记录的 chain 与其 prev_hash 所接的链不符 (hash mismatch)"
+                )
             if self._chain is not None:
                 self._heads[self._chain] = head
             self._chain, self._head, head = chain, start, start
@@ -244,7 +302,9 @@ class ChainVerifier:
             self._base = start.seq
             self.chains += 1
         elif seq != head.seq + 1:
-            return self._fail(chain, head.seq + 1, "seq", f"应为第 {head.seq + 1} 条，实为第 {seq} 条 (seq gap or duplicate)")
+            return self._fail(
+                chain, head.seq + 1, "seq", f"应为第 {head.seq + 1} 条，实为第 {seq} 条 (seq gap or duplicate)"
+            )
 
         if prev_hash != head.hash:
             return self._fail(chain, seq, "prev_hash", "prev_hash 与上一条记录的 hash 不符 (prev_hash mismatch)")
@@ -259,9 +319,17 @@ class ChainVerifier:
         elif kind == "audit":
             target = record.get("entry_seq")
             # Entries before a partial export's start are taken on trust.
-            if not (type(target) is int and 1 <= target < seq
-                    and (target <= self._base or self._entries[target - self._base - 1])):
-                return self._fail(chain, seq, "entry_seq", f"审核记录指向的第 {target} 条不是本链之前的积分 (audit names no earlier entry)")
+            if not (
+                type(target) is int
+                and 1 <= target < seq
+                and (target <= self._base or self._entries[target - self._base - 1])
+            ):
+                return self._fail(
+                    chain,
+                    seq,
+                    "entry_seq",
+                    f"审核记录指向的第 {target} 条不是本链之前的积分 (audit names no earlier entry)",
+                )
             self._entries.append(0)
         else:
             return self._fail(chain, seq, "kind", f"未知的记录类型 {kind!r} (unknown kind)")
@@ -303,8 +371,14 @@ def seal(period: str, heads: Iterable[Head], prev_seal: str) -> str:
     return _sha256(_generic(body).encode("utf-8")).hexdigest()
 
 
-def check_seal(seal_value: str, *, period: str, prev_seal: str, heads: Iterable[Head],
-               records: Iterable[Mapping] | Mapping[tuple[int, int], str]) -> Failure | None:
+def check_seal(
+    seal_value: str,
+    *,
+    period: str,
+    prev_seal: str,
+    heads: Iterable[Head],
+    records: Iterable[Mapping] | Mapping[tuple[int, int], str],
+) -> Failure | None:
     """Is every head sealed at close still in the ledger, with the same hash?
 
     `heads` are the heads stored with the seal; `records` the ledger (or a mapping
@@ -324,7 +398,7 @@ def check_seal(seal_value: str, *, period: str, prev_seal: str, heads: Iterable[
             key = (record.get("chain"), record.get("seq"))
             if key in wanted:
                 found[key] = record.get("hash")
-    for (chain, seq) in sorted(wanted):
+    for chain, seq in sorted(wanted):
         if found.get((chain, seq)) is None:
             return Failure(chain, seq, "truncated", f"{period} 封存时的第 {seq} 条记录已不存在 (sealed head missing)")
         if found[(chain, seq)] != wanted[(chain, seq)]:

@@ -127,8 +127,12 @@ class EarlierMonthOpen(LedgerError):
     code = "earlier_month_open"
 
     def __init__(self, period: str, earlier: str) -> None:
-        super().__init__(f"{month_words(earlier)}还有积分记录且尚未结账，须先结账{month_words(earlier)}，"
-                         f"再结账{month_words(period)}", period=period, earlier=earlier)
+        super().__init__(
+            f"{month_words(earlier)}还有积分记录且尚未结账，须先结账{month_words(earlier)}，"
+            f"再结账{month_words(period)}",
+            period=period,
+            earlier=earlier,
+        )
         self.period = period
         self.earlier = earlier
 
@@ -139,7 +143,10 @@ class LaterMonthClosed(LedgerError):
     code = "later_month_closed"
 
     def __init__(self, period: str, later: str) -> None:
-        super().__init__(f"{month_words(later)}已结账，更早的{month_words(period)}不能再结账（结账须按月份先后进行）",
-                         period=period, later=later)
+        super().__init__(
+            f"{month_words(later)}已结账，更早的{month_words(period)}不能再结账（结账须按月份先后进行）",
+            period=period,
+            later=later,
+        )
         self.period = period
         self.later = later

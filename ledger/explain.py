@@ -15,9 +15,20 @@ def _amount(points: int) -> str:
     return f"计{points}分" if points >= 0 else f"扣{-points}分"
 
 
-def explain(*, source: str, points: int, rule_name: str, on: date, state: str,
-            event_title: str | None = None, visit_category: str | None = None, reverses: str | None = None,
-            reason: str | None = None, carried_from: str | None = None, reversed_on: date | None = None) -> str:
+def explain(
+    *,
+    source: str,
+    points: int,
+    rule_name: str,
+    on: date,
+    state: str,
+    event_title: str | None = None,
+    visit_category: str | None = None,
+    reverses: str | None = None,
+    reason: str | None = None,
+    carried_from: str | None = None,
+    reversed_on: date | None = None,
+) -> str:
     """E.g. "2026年11月29日参加「11月回家日」活动签到，按「回家日签到」规则计5分，已入账。"
 
     `reverses` describes the reversed entry (its date and title); `carried_from` is the

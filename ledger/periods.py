@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import EarlierMonthOpen, InvalidPeriod, LaterMonthClosed
@@ -71,7 +71,7 @@ def parse_quarter(s: object) -> tuple[int, int]:
 
 
 def period_kind(s: object) -> str:
-    """"month" or "quarter"; anything else is an InvalidPeriod."""
+    """ "month" or "quarter"; anything else is an InvalidPeriod."""
     if isinstance(s, str) and _QUARTER.fullmatch(s):
         parse_quarter(s)
         return "quarter"
@@ -140,7 +140,7 @@ def check_close_order(period: str, *, last_closed: str | None, first_open_with_e
 
 
 def _local_midnight_utc(year: int, month: int, day: int = 1) -> datetime:
-    return datetime(year, month, day, tzinfo=TZ).astimezone(timezone.utc)
+    return datetime(year, month, day, tzinfo=TZ).astimezone(UTC)
 
 
 def bounds(period: str) -> tuple[datetime, datetime]:

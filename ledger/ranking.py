@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from operator import itemgetter
-from typing import Any, Callable, Hashable, Iterable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 Row = TypeVar("Row")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 from .errors import RuleNotFound
 
@@ -114,7 +114,9 @@ class RuleBook:
 def default_rules(valid_from: datetime) -> list[Rule]:
     """A Yongchun-like starting set; the county replaces it with its own data."""
 
-    def rule(code: str, name: str, source: str, match: str | None, points: int, needs_audit: bool, cap: int | None) -> Rule:
+    def rule(
+        code: str, name: str, source: str, match: str | None, points: int, needs_audit: bool, cap: int | None
+    ) -> Rule:
         return Rule(code, name, source, match, points, needs_audit, cap, valid_from)
 
     return [

@@ -19,6 +19,6 @@ DECISIONS = {"approve": "通过", "reject": "驳回", "carry": "结转"}
 
 
 def month_words(period: str) -> str:
-    """"2026-11" -> "2026年11月"; the period is assumed well formed."""
+    """ "2026-11" -> "2026年11月"; the period is assumed well formed."""
     year, month = period.split("-")
     return f"{int(year)}年{int(month)}月"

@@ -1,4 +1,5 @@
 """`python -m scheduler`: run the jobs as the leader; `--list` their next runs; `--run JOB --now ISO8601` one job."""
+
 import argparse
 import logging
 import sys
@@ -47,8 +48,15 @@ def serve(app) -> None:
                     run_job(app, name, utcnow())
                 scheduler = BlockingScheduler(timezone=periods.TZ)
                 for name, job in JOBS.items():
-                    scheduler.add_job(lambda n=name: run_job(app, n, utcnow()), job.trigger, id=name, name=name,
-                                      coalesce=True, max_instances=1, misfire_grace_time=3600)
+                    scheduler.add_job(
+                        lambda n=name: run_job(app, n, utcnow()),
+                        job.trigger,
+                        id=name,
+                        name=name,
+                        coalesce=True,
+                        max_instances=1,
+                        misfire_grace_time=3600,
+                    )
                 scheduler.start()
                 return
         log.info("another scheduler leads; standing by")

@@ -1,9 +1,10 @@
 """The scheduled jobs. Each calls the same operations as the pages and the API, takes `now`, and is safe
 to run twice: the second run changes nothing."""
+
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -53,10 +54,19 @@ def close_due_months(now: datetime) -> str:
 
 
 JOBS = {
-    job.name: job for job in (
-        Job("return_days", return_days, CronTrigger(hour=1, minute=0, timezone=periods.TZ),
-            "每日 01:00 为各社区建立本月（及下月）最后一个星期日的回家日活动"),
-        Job("close_month", close_due_months, CronTrigger(hour=2, minute=0, timezone=periods.TZ),
-            "每日 02:00 对已过审核截止日的月份结账（封存排名与哈希链）"),
+    job.name: job
+    for job in (
+        Job(
+            "return_days",
+            return_days,
+            CronTrigger(hour=1, minute=0, timezone=periods.TZ),
+            "每日 01:00 为各社区建立本月（及下月）最后一个星期日的回家日活动",
+        ),
+        Job(
+            "close_month",
+            close_due_months,
+            CronTrigger(hour=2, minute=0, timezone=periods.TZ),
+            "每日 02:00 对已过审核截止日的月份结账（封存排名与哈希链）",
+        ),
     )
 }

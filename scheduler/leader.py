@@ -1,4 +1,5 @@
 """One scheduler leads at a time: a PostgreSQL advisory lock, or a file lock beside an SQLite database."""
+
 import fcntl
 from contextlib import contextmanager
 

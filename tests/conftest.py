@@ -1,5 +1,6 @@
 """Fixtures: an app on a real database (a fresh SQLite file, or TEST_DATABASE_URL's PostgreSQL),
 a client, and `make`, the factory of the domain's rows (tests/factories.py)."""
+
 import os
 import threading
 import uuid
@@ -13,6 +14,7 @@ from app import create_app
 from app.extensions import db
 from config import TestConfig
 from tests.factories import PASSWORD, Make, bearer
+
 
 def _postgres_database():
     """A throw-away database on the PostgreSQL server that TEST_DATABASE_URL names, created per test run."""
@@ -115,8 +117,10 @@ def fresh_rankings(app):
 @pytest.fixture
 def ledger_verifies(runner):
     """ledger_verifies() asserts that `flask ledger verify` passes: how every integrity scenario ends."""
+
     def check():
         result = runner.invoke(args=["ledger", "verify", "--workers", "1"])
         assert result.exit_code == 0, result.output
         assert "ledger verify: OK" in result.output
+
     return check

@@ -1,6 +1,7 @@
 """The core loop end to end, as the county runs it: a member scans the printed code, logs a visit, the
 secretary audits it, the public ranking and the member's rank follow, the ledger verifies, and the
 month's report carries it all."""
+
 from datetime import timedelta
 from io import BytesIO
 from urllib.parse import urlsplit
@@ -29,8 +30,15 @@ def test_scan_visit_audit_rank_verify_report(app, client, make, auth, runner, tm
     rival_scan = client.post("/api/v1/checkins", json={"token": token}, headers=auth(rival.account))
     assert rival_scan.status_code == 201
 
-    visit = client.post("/api/v1/visits", headers=auth(member.account), json={
-        "household_id": household.id, "category": "hardship", "visited_on": periods.local(utcnow()).date().isoformat()})
+    visit = client.post(
+        "/api/v1/visits",
+        headers=auth(member.account),
+        json={
+            "household_id": household.id,
+            "category": "hardship",
+            "visited_on": periods.local(utcnow()).date().isoformat(),
+        },
+    )
     assert visit.status_code == 201
     queue = client.get("/api/v1/audit/queue", headers=auth(secretary)).get_json()["entries"]
     assert [e["id"] for e in queue] == [visit.get_json()["entry_id"]]

@@ -1,4 +1,5 @@
 """/api/v1/auth/token, the password change and the password reset."""
+
 from flask.views import MethodView
 from marshmallow import fields, validate
 
@@ -28,10 +29,14 @@ class TokenResponse(Schema):
 
 
 class PasswordChange(Schema):
-    password = fields.String(required=True, validate=validate.Length(max=PASSWORD_MAX),
-                             metadata={"description": "当前密码"})
-    new_password = fields.String(required=True, validate=validate.Length(max=PASSWORD_MAX),
-                                 metadata={"description": "新密码：至少 8 个字符，不能全是同一个字符，不能与当前密码相同"})
+    password = fields.String(
+        required=True, validate=validate.Length(max=PASSWORD_MAX), metadata={"description": "当前密码"}
+    )
+    new_password = fields.String(
+        required=True,
+        validate=validate.Length(max=PASSWORD_MAX),
+        metadata={"description": "新密码：至少 8 个字符，不能全是同一个字符，不能与当前密码相同"},
+    )
 
 
 class PasswordReset(Schema):
@@ -66,8 +71,9 @@ class MyPassword(MethodView):
     def post(self, body):
         """Change one's own password. Every session and bearer token of the account ends, this one
         included: the answer carries a fresh token. 403 `wrong_password`, 400 `weak_password`."""
-        account = operations.change_password(actor(), body["password"], body["new_password"], client_address(),
-                                             utcnow())
+        account = operations.change_password(
+            actor(), body["password"], body["new_password"], client_address(), utcnow()
+        )
         return _token_answer(account)
 
 
@@ -80,5 +86,10 @@ class PasswordResetCall(MethodView):
         too): a one-time password, shown once; the account must change it, and every session and token
         it had ends."""
         account, password = operations.reset_password(actor(), account_id)
-        return {"account_id": account.id, "name": account.name, "phone": account.phone, "password": password,
-                "must_change_password": account.must_change_password}
+        return {
+            "account_id": account.id,
+            "name": account.name,
+            "phone": account.phone,
+            "password": password,
+            "must_change_password": account.must_change_password,
+        }

@@ -1,4 +1,5 @@
 """Who is asking, and from where: the bearer token on /api/v1, the session cookie on pages."""
+
 from flask import g, request, session
 
 from app.auth import operations, tokens

@@ -4,6 +4,7 @@ per account and never per address, so that a hall of hundreds behind one address
 The limits are the RATELIMIT_* settings in config.py; the counts live in RATELIMIT_STORAGE_URI (memory://,
 each worker process on its own, or a shared redis://). Too many requests: 429 `rate_limited` with
 Retry-After, as {code, message} on the API and as a Chinese page (the login form, for a login) on pages."""
+
 import logging
 import math
 import time
@@ -44,8 +45,14 @@ def _failed(response) -> bool:
 
 def _limit(setting: str, kind: str, key, scope: str, **options) -> Limit:
     # Shared, with a scope of its own: one count across every endpoint, not one per endpoint.
-    return Limit(lambda: current_app.config[setting], key_function=key, scope=scope, shared=True,
-                 exempt_when=lambda: _kind() != kind, **options)
+    return Limit(
+        lambda: current_app.config[setting],
+        key_function=key,
+        scope=scope,
+        shared=True,
+        exempt_when=lambda: _kind() != kind,
+        **options,
+    )
 
 
 def init_app(app) -> Limiter:
@@ -53,12 +60,15 @@ def init_app(app) -> Limiter:
     for setting in ("RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FAILURES", "RATELIMIT_ACCOUNT", "RATELIMIT_ANONYMOUS"):
         # A mistyped limit fails here, at start, not on every request.
         parse_many(app.config[setting])
-    limiter = Limiter(_address_key, default_limits=[
-        _limit("RATELIMIT_LOGIN", "login", _address_key, "login"),
-        _limit("RATELIMIT_LOGIN_FAILURES", "login", _address_key, "login-failures", deduct_when=_failed),
-        _limit("RATELIMIT_ACCOUNT", "account", _account_key, "account"),
-        _limit("RATELIMIT_ANONYMOUS", "anonymous", _address_key, "anonymous"),
-    ])
+    limiter = Limiter(
+        _address_key,
+        default_limits=[
+            _limit("RATELIMIT_LOGIN", "login", _address_key, "login"),
+            _limit("RATELIMIT_LOGIN_FAILURES", "login", _address_key, "login-failures", deduct_when=_failed),
+            _limit("RATELIMIT_ACCOUNT", "account", _account_key, "account"),
+            _limit("RATELIMIT_ANONYMOUS", "anonymous", _address_key, "anonymous"),
+        ],
+    )
     limiter.init_app(app)
     app.extensions["rate_limiter"] = limiter
     app.register_error_handler(RateLimitExceeded, _too_many_requests)

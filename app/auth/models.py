@@ -1,4 +1,5 @@
 """Accounts: who may log in, with what role and over what scope; their sessions and failed logins."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, false

@@ -2,6 +2,7 @@
 
 Wrong passwords lock a phone out only for the client address that sent them (CONTRACT.md, "Rulings on
 integrity and abuse"): a stranger guessing the admin's password slows down himself, never the admin."""
+
 import hashlib
 import logging
 import secrets
@@ -73,8 +74,11 @@ def _count_failure(key: str, now: datetime) -> None:
     db.session.execute(delete(LoginFailure).where(LoginFailure.last_failed_at <= now - window))
     # One statement, so that two workers counting the same key at once both count.
     stmt = insert(LoginFailure).values(key=key, failures=1, last_failed_at=now)
-    db.session.execute(stmt.on_conflict_do_update(
-        index_elements=[LoginFailure.key], set_={"failures": LoginFailure.failures + 1, "last_failed_at": now}))
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[LoginFailure.key], set_={"failures": LoginFailure.failures + 1, "last_failed_at": now}
+        )
+    )
     row = db.session.get(LoginFailure, key, populate_existing=True)
     if row.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
         row.locked_until = now + window
@@ -162,8 +166,15 @@ def check_new_password(new_password: str, current_password: str | None = None) -
         raise WeakPassword("新密码不能与当前密码相同")
 
 
-def change_password(account: Account, password: str, new_password: str, address: str, now: datetime, *,
-                    keep_session_id: int | None = None) -> Account:
+def change_password(
+    account: Account,
+    password: str,
+    new_password: str,
+    address: str,
+    now: datetime,
+    *,
+    keep_session_id: int | None = None,
+) -> Account:
     """The owner changes their password, proving the current one (a wrong one counts toward the lock-out,
     as at login). Every other session and every bearer token of the account ends; `keep_session_id`, the
     session that asked, stays logged in. Returns the account, to issue a fresh token from."""

@@ -1,4 +1,5 @@
 """The login page: phone and password, remembered on the phone so older members log in once."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
@@ -17,14 +18,21 @@ bp = Blueprint("auth_pages", __name__)
 
 class LoginForm(FlaskForm):
     # No NUL: PostgreSQL could not compare it with a stored phone.
-    phone = StringField("手机号", validators=[DataRequired("请填写手机号"), Regexp(r"^[^\x00]*$", message="手机号格式不对")])
+    phone = StringField(
+        "手机号", validators=[DataRequired("请填写手机号"), Regexp(r"^[^\x00]*$", message="手机号格式不对")]
+    )
     password = PasswordField("密码", validators=[DataRequired("请填写密码")])
 
 
 def safe_next(target: str | None) -> str | None:
     # Only same-site paths: a login link must not bounce a member to somebody else's site.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
-            and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return None
 

@@ -1,4 +1,5 @@
 """Password hashing with Argon2id (argon2-cffi), the current OWASP recommendation."""
+
 import secrets
 from functools import cache
 

@@ -1,4 +1,5 @@
 """Who may see or change what: one place for every scope rule, called by operations, never by SQL in views."""
+
 from app.auth.models import Account
 from app.errors import Forbidden
 
@@ -42,6 +43,8 @@ def sees_household(account: Account, household, paired_member_id: int | None) ->
     secretary and the county, and to nobody else (DOMAIN rule 6)."""
     paired = paired_member_id is not None and account.member_id == paired_member_id
     return paired or manages_community(account, household.community_id)
+
+
 def ledger_view(account: Account) -> dict:
     """Whose ledger entries a caller sees when naming no member, as filters on the member: an admin
     everyone, a secretary their community's or work unit's members, a member themself."""

@@ -1,4 +1,5 @@
 """Bearer tokens for the API: signed with the server key, expiring, revoked by a password change."""
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 

@@ -1,4 +1,5 @@
 """The county's data: the service catalogue (服务项目) and the points rules."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint

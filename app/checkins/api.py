@@ -1,4 +1,5 @@
 """/api/v1/checkins (a member's scan) and /api/v1/events/{id}/proxy-checkins (代签到)."""
+
 from dataclasses import asdict
 
 from flask.views import MethodView
@@ -18,8 +19,9 @@ class CheckinRequest(Schema):
     token = Text(required=True, max=100)
     latitude = Coordinate(90)
     longitude = Coordinate(180)
-    scanned_at = LocalDateTime(metadata={"description": "离线保存的扫码时间（带时区）：按该时间判断签到时段，"
-                                                        "须不晚于现在、不早于2小时前"})
+    scanned_at = LocalDateTime(
+        metadata={"description": "离线保存的扫码时间（带时区）：按该时间判断签到时段，须不晚于现在、不早于2小时前"}
+    )
 
 
 class IdempotencyHeader(Schema):
@@ -56,10 +58,16 @@ class Checkins(MethodView):
     @blp.response(201, CheckinResult)
     @blp.alt_response(200, schema=CheckinResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, headers):
-        outcome = operations.check_in(member_actor(), body["token"], now=utcnow(), signing_key=signing_key(),
-                                      scanned_at=body.get("scanned_at"), latitude=body.get("latitude"),
-                                      longitude=body.get("longitude"),
-                                      idempotency_key=(headers.get("idempotency_key") or "").strip() or None)
+        outcome = operations.check_in(
+            member_actor(),
+            body["token"],
+            now=utcnow(),
+            signing_key=signing_key(),
+            scanned_at=body.get("scanned_at"),
+            latitude=body.get("latitude"),
+            longitude=body.get("longitude"),
+            idempotency_key=(headers.get("idempotency_key") or "").strip() or None,
+        )
         return _answer(outcome)
 
 

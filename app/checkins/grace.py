@@ -6,15 +6,16 @@ sends an anonymous phone to /login, inside the `next` address), and the tap hand
 the code and who saw it: the logged-in account, or, before login, a random value kept in a cookie of the
 phone's own, which a forwarded link does not carry. So a photo of the screen passed around still dies with
 the code, and nobody's grace serves another phone."""
+
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, request
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from app.checkins import operations
-from app.events import codes
 from app.errors import Refusal
+from app.events import codes
 
 _SALT = "checkin-grace/v1"
 # The phone's cookie, for a grace signed before the member has logged in (login starts a fresh session).
@@ -39,8 +40,9 @@ def _holders(account, phone: str | None) -> set[str]:
     return held | ({f"p{phone}"} if phone else set())
 
 
-def offer(token: str, now: datetime, *, account=None, phone: str | None = None,
-          seen: datetime | None = None) -> str | None:
+def offer(
+    token: str, now: datetime, *, account=None, phone: str | None = None, seen: datetime | None = None
+) -> str | None:
     """A grace held by the account (or the phone before login) for a screen code that was valid when seen
     (`seen`, else now); None for any other code, which needs none (printed) or deserves none (bad, expired)."""
     seen = seen or now
@@ -63,7 +65,11 @@ def seen_at(grace: str | None, token: str, *, account, phone: str | None) -> dat
         claim = _serializer().loads(grace, max_age=int(_MAX_AGE.total_seconds()))
     except BadData:
         return None
-    if (not isinstance(claim, dict) or claim.get("t") != token or claim.get("h") not in _holders(account, phone)
-            or not isinstance(claim.get("s"), int)):
+    if (
+        not isinstance(claim, dict)
+        or claim.get("t") != token
+        or claim.get("h") not in _holders(account, phone)
+        or not isinstance(claim.get("s"), int)
+    ):
         return None
-    return datetime.fromtimestamp(claim["s"], timezone.utc)
+    return datetime.fromtimestamp(claim["s"], UTC)

@@ -1,4 +1,5 @@
 """Check-ins (活动打卡): one per member per event, held by the database."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint

@@ -7,6 +7,7 @@ Only a new row earns a ledger entry. Each public operation here owns its transac
 A scan may be judged as of another moment than its arrival: an offline scan (`scanned_at`, the time the
 phone kept it) and a screen code seen while its member was still logging in (`code_seen_at`, which only the
 /c page vouches for, by its signed grace). Both are bounded here, once, for the API and the page alike."""
+
 import logging
 import math
 from dataclasses import dataclass
@@ -65,22 +66,26 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _outcome(checkin: Checkin, new: bool) -> Outcome:
-    entry = db.session.scalars(select(EntryStatus).where(EntryStatus.source == "checkin",
-                                                         EntryStatus.source_id == checkin.id)).one()
-    return Outcome(checkin.id, checkin.event_id, checkin.member_id, entry.state, entry.entry_id, new,
-                   checkin.by_account_id)
+    entry = db.session.scalars(
+        select(EntryStatus).where(EntryStatus.source == "checkin", EntryStatus.source_id == checkin.id)
+    ).one()
+    return Outcome(
+        checkin.id, checkin.event_id, checkin.member_id, entry.state, entry.entry_id, new, checkin.by_account_id
+    )
 
 
 def _existing(event_id: int, member_id: int) -> Checkin | None:
-    return db.session.scalars(select(Checkin).where(Checkin.event_id == event_id,
-                                                    Checkin.member_id == member_id)).first()
+    return db.session.scalars(
+        select(Checkin).where(Checkin.event_id == event_id, Checkin.member_id == member_id)
+    ).first()
 
 
 def _replayed(member_id: int, idempotency_key: str | None) -> Checkin | None:
     if not idempotency_key:
         return None
-    return db.session.scalars(select(Checkin).where(Checkin.member_id == member_id,
-                                                    Checkin.idempotency_key == idempotency_key)).first()
+    return db.session.scalars(
+        select(Checkin).where(Checkin.member_id == member_id, Checkin.idempotency_key == idempotency_key)
+    ).first()
 
 
 def runs_event(account, event: Event) -> bool:
@@ -95,8 +100,12 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
     lock_member(member_id)
     # An offline scan's check-in keeps the time it was made (given in `values`), before its ledger entry's.
     values.setdefault("created_at", now)
-    stmt = (insert(Checkin).values(event_id=event.id, member_id=member_id, **values)
-            .on_conflict_do_nothing().returning(Checkin.id))
+    stmt = (
+        insert(Checkin)
+        .values(event_id=event.id, member_id=member_id, **values)
+        .on_conflict_do_nothing()
+        .returning(Checkin.id)
+    )
     checkin_id = db.session.scalar(stmt)
     if checkin_id is None:
         # Lost to a concurrent scan or a retry of this event: answer with that one. Otherwise the key was
@@ -104,15 +113,23 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
         existing = _existing(event.id, member_id)
         require_same_target(existing is not None)
         return _outcome(existing, new=False)
-    entry = append_entry(member_id, natural_period=periods.month_of(event.starts_at), source="checkin",
-                         source_id=checkin_id, now=now, kind=event.kind, category=event.category,
-                         force_pending=for_audit)
+    entry = append_entry(
+        member_id,
+        natural_period=periods.month_of(event.starts_at),
+        source="checkin",
+        source_id=checkin_id,
+        now=now,
+        kind=event.kind,
+        category=event.category,
+        force_pending=for_audit,
+    )
     log.info("member %s checked in at event %s (%s)", member_id, event.id, values["method"])
     return Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, values.get("by_account_id"))
 
 
-def check_code(event: Event, claim: codes.Claim, at: datetime, *, offline: bool = False,
-               code_seen_at: datetime | None = None) -> None:
+def check_code(
+    event: Event, claim: codes.Claim, at: datetime, *, offline: bool = False, code_seen_at: datetime | None = None
+) -> None:
     """Whether the code lets a member check in at `at`. A screen code seen at `code_seen_at` (before its
     expiry) serves for LOGIN_GRACE after. An offline scan is outside the window whatever makes it late."""
     if claim.type == codes.PRINTED and claim.key_version != event.key_version:
@@ -153,9 +170,18 @@ def _check_place(event: Event, latitude: float | None, longitude: float | None) 
         raise Refusal("out_of_area", "您不在活动现场范围内，请到现场签到", status=422)
 
 
-def check_in(account, token: str, *, now: datetime, signing_key: str, scanned_at: datetime | None = None,
-             code_seen_at: datetime | None = None, latitude: float | None = None,
-             longitude: float | None = None, idempotency_key: str | None = None) -> Outcome:
+def check_in(
+    account,
+    token: str,
+    *,
+    now: datetime,
+    signing_key: str,
+    scanned_at: datetime | None = None,
+    code_seen_at: datetime | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    idempotency_key: str | None = None,
+) -> Outcome:
     """A member's scan: once per event, whichever code (signed with `signing_key`), however often retried,
     judged as of `scanned_at` when the phone kept it offline."""
     with transaction():
@@ -175,12 +201,22 @@ def check_in(account, token: str, *, now: datetime, signing_key: str, scanned_at
         at = _scan_time(now, scanned_at)
         check_code(event, claim, at, offline=scanned_at is not None, code_seen_at=code_seen_at)
         _check_place(event, latitude, longitude)
-        return _record(event, member_id, now, for_audit=runs_event(account, event), method=claim.type,
-                       created_at=at, latitude=latitude, longitude=longitude, idempotency_key=idempotency_key or None)
+        return _record(
+            event,
+            member_id,
+            now,
+            for_audit=runs_event(account, event),
+            method=claim.type,
+            created_at=at,
+            latitude=latitude,
+            longitude=longitude,
+            idempotency_key=idempotency_key or None,
+        )
 
 
-def _scanned_event(account, token: str, signing_key: str,
-                   idempotency_key: str | None) -> tuple[Event | None, codes.Claim]:
+def _scanned_event(
+    account, token: str, signing_key: str, idempotency_key: str | None
+) -> tuple[Event | None, codes.Claim]:
     if not scope.may_check_in(account):
         raise Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed")
     if idempotency_key and "\x00" in idempotency_key:

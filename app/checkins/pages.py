@@ -5,10 +5,11 @@ tap is a POST carrying the CSRF token and a per-page idempotency key, so a doubl
 is answered like the first. Before the tap the page says what a tap would meet (a bad, voided or expired
 code, one not yet open). The tap answers with a page, or to the page's own script (X-Requested-With:
 scan, the offline queue) with the same result as a small JSON body."""
+
 import logging
 import math
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -42,7 +43,9 @@ def _from_script() -> bool:
 
 
 def _here(token: str, grace_: str | None) -> str:
-    return url_for("checkin_pages.scan", token=token, g=grace_) if grace_ else url_for("checkin_pages.scan", token=token)
+    return (
+        url_for("checkin_pages.scan", token=token, g=grace_) if grace_ else url_for("checkin_pages.scan", token=token)
+    )
 
 
 def _to_login(token: str, grace_: str | None, message: str | None = None):
@@ -70,7 +73,7 @@ def _scanned_at() -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(text[:40])
-        if value.tzinfo is None or not MIN_YEAR <= value.astimezone(timezone.utc).year <= MAX_YEAR:
+        if value.tzinfo is None or not MIN_YEAR <= value.astimezone(UTC).year <= MAX_YEAR:
             raise ValueError
     except (ValueError, OverflowError):
         raise Refusal("invalid_request", "扫码时间应为带时区的时间（ISO 8601）") from None
@@ -83,8 +86,9 @@ def _times(event) -> str:
 
 
 def _page(template: str, http_status: int = 200, **context):
-    response = make_response(render_template(template, times=_times, clock=lambda dt: f"{local(dt):%H:%M}",
-                                             **context), http_status)
+    response = make_response(
+        render_template(template, times=_times, clock=lambda dt: f"{local(dt):%H:%M}", **context), http_status
+    )
     # The page holds a CSRF token and a one-scan key, and the script reads the server's clock from it.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -100,15 +104,28 @@ def scan(token):
         kept = kept or grace.offer(token, now, phone=phone)
         response = _to_login(token, kept)
         if kept:
-            response.set_cookie(grace.COOKIE, phone, max_age=grace.COOKIE_SECONDS, path="/c/", httponly=True,
-                                samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+            response.set_cookie(
+                grace.COOKIE,
+                phone,
+                max_age=grace.COOKIE_SECONDS,
+                path="/c/",
+                httponly=True,
+                samesite="Lax",
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            )
         return response
     seen = grace.seen_at(offered, token, account=account, phone=request.cookies.get(grace.COOKIE))
     preview = queries.preview(account, token, now, signing_key=signing_key(), code_seen_at=seen)
-    return _page("checkin/scan.html", token=token, preview=preview, event=preview.event,
-                 elsewhere=preview.elsewhere, idempotency_key=uuid.uuid4().hex,
-                 grace=grace.offer(token, now, account=account, seen=seen) or "",
-                 server_ms=int(now.timestamp() * 1000))
+    return _page(
+        "checkin/scan.html",
+        token=token,
+        preview=preview,
+        event=preview.event,
+        elsewhere=preview.elsewhere,
+        idempotency_key=uuid.uuid4().hex,
+        grace=grace.offer(token, now, account=account, seen=seen) or "",
+        server_ms=int(now.timestamp() * 1000),
+    )
 
 
 @bp.post("/c/<token>")
@@ -119,21 +136,34 @@ def tap(token):
     key = (request.form.get("idempotency_key") or "").strip()[:100] or None
     seen = grace.seen_at(request.form.get("grace"), token, account=account, phone=request.cookies.get(grace.COOKIE))
     try:
-        outcome = operations.check_in(account, token, now=utcnow(), signing_key=signing_key(),
-                                      scanned_at=_scanned_at(), code_seen_at=seen,
-                                      latitude=_coordinate("latitude", 90), longitude=_coordinate("longitude", 180),
-                                      idempotency_key=key)
+        outcome = operations.check_in(
+            account,
+            token,
+            now=utcnow(),
+            signing_key=signing_key(),
+            scanned_at=_scanned_at(),
+            code_seen_at=seen,
+            latitude=_coordinate("latitude", 90),
+            longitude=_coordinate("longitude", 180),
+            idempotency_key=key,
+        )
     except Refusal as refusal:
         log_refusal(refusal)
         return _result(account, token, refusal.code, refusal.status, message=refusal.message)
-    return _result(account, token, "checked_in" if outcome.new else "already", 200,
-                   entry=queries.entry(outcome.entry_id))
+    return _result(
+        account, token, "checked_in" if outcome.new else "already", 200, entry=queries.entry(outcome.entry_id)
+    )
 
 
 def _result(account, token: str, status: str, http_status: int, *, message: str | None = None, entry=None):
     event = queries.event_for_token(token, signing_key())
-    context = {"status": status, "message": message, "entry": entry, "event": event,
-               "elsewhere": queries.is_elsewhere(account, event)}
+    context = {
+        "status": status,
+        "message": message,
+        "entry": entry,
+        "event": event,
+        "elsewhere": queries.is_elsewhere(account, event),
+    }
     if _from_script():
         html = render_template("checkin/_result.html", **context)
         return jsonify(status=status, message=message, html=html), http_status

@@ -1,4 +1,5 @@
 """Reads for the check-in page: what a scanned code names and whether it will work, before the member taps."""
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from app.points.models import EntryStatus
 @dataclass(frozen=True)
 class Preview:
     """What the page shows before the tap: the event, and what a tap now would meet."""
+
     event: Event | None
     refusal: Refusal | None = None  # the tap would be refused: said before it, not after
     opens_at: datetime | None = None  # check-in has not opened yet: the tap works from then on
@@ -65,9 +67,11 @@ def preview(account, token: str, now: datetime, *, signing_key: str, code_seen_a
 
 def checkin_entry(event_id: int, member_id: int) -> EntryStatus | None:
     """The ledger entry of the member's check-in at the event, if they have checked in."""
-    return db.session.scalars(select(EntryStatus).join(Checkin, EntryStatus.source_id == Checkin.id)
-                              .where(EntryStatus.source == "checkin", Checkin.event_id == event_id,
-                                     Checkin.member_id == member_id)).first()
+    return db.session.scalars(
+        select(EntryStatus)
+        .join(Checkin, EntryStatus.source_id == Checkin.id)
+        .where(EntryStatus.source == "checkin", Checkin.event_id == event_id, Checkin.member_id == member_id)
+    ).first()
 
 
 def entry(entry_id: int) -> EntryStatus:

@@ -1,4 +1,5 @@
 """`flask demo`: load the demo county, print its accounts."""
+
 import json
 import sys
 
@@ -10,8 +11,14 @@ from app.demo import loader
 
 
 @click.command("demo")
-@click.option("--members", "members", type=click.IntRange(min=1), default=200, show_default=True,
-              help="在职党员账号数（role member）")
+@click.option(
+    "--members",
+    "members",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="在职党员账号数（role member）",
+)
 @click.option("--password", default="demo1234", show_default=True, help="所有演示账号的密码")
 @click.option("--json", "as_json", is_flag=True, help="每个账号一行 JSON，仅输出到标准输出")
 @with_appcontext
@@ -33,7 +40,11 @@ def demo(members: int, password: str, as_json: bool):
             click.echo(json.dumps(account, ensure_ascii=False))
         return
     staff = [a for a in listed if a["role"] != "member"]
-    click.echo(f"永春县演示数据：{loaded.communities} 个社区、{loaded.grids} 个网格、{loaded.units} 个单位、"
-               f"{members} 名在职党员（本次新增 {loaded.members_added} 人，写入积分 {loaded.entries_written} 条）。")
-    click.echo(f"管理员 {staff[0]['phone']}，社区书记 {staff[1]['phone']} 等 {len(staff) - 1} 个书记账号；"
-               f"党员账号 {listed[len(staff)]['phone']} 起；密码均为 {password}。")
+    click.echo(
+        f"永春县演示数据：{loaded.communities} 个社区、{loaded.grids} 个网格、{loaded.units} 个单位、"
+        f"{members} 名在职党员（本次新增 {loaded.members_added} 人，写入积分 {loaded.entries_written} 条）。"
+    )
+    click.echo(
+        f"管理员 {staff[0]['phone']}，社区书记 {staff[1]['phone']} 等 {len(staff) - 1} 个书记账号；"
+        f"党员账号 {listed[len(staff)]['phone']} 起；密码均为 {password}。"
+    )

@@ -1,14 +1,16 @@
 """Loading the demo county in chunks, and listing its accounts for `flask demo --json`."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import select
 
 from app.auth.models import Account
 from app.auth.passwords import check_password, hash_password
 from app.db import transaction
-from app.demo import county as structure, people
+from app.demo import county as structure
+from app.demo import people
 from app.extensions import db
 from app.members.models import Member
 
@@ -25,7 +27,9 @@ class Loaded:
     rows_added: int
 
 
-def load(members: int, password: str, now: datetime, progress: Callable[[int, int], None] = lambda added, missing: None) -> Loaded:
+def load(
+    members: int, password: str, now: datetime, progress: Callable[[int, int], None] = lambda added, missing: None
+) -> Loaded:
     """Adds what is missing of a demo county with `members` members; `progress(added, missing)` after each chunk."""
     # One hash for every demo account: Argon2 is slow on purpose, and thousands of accounts share the password.
     password_hash = hash_password(password)
@@ -33,26 +37,35 @@ def load(members: int, password: str, now: datetime, progress: Callable[[int, in
         county = structure.build(members, password_hash, now)
         admin = db.session.get(Account, county.admin_id)
         if not check_password(admin.password_hash, password):
-            structure.set_password(structure.staff_phones(county)
-                                   + [structure.member_phone(i) for i in range(members)], password_hash)
+            structure.set_password(
+                structure.staff_phones(county) + [structure.member_phone(i) for i in range(members)], password_hash
+            )
         entries = people.fill(county, people.unpaired(county), now)
     missing = people.missing_indices(members)
     for start in range(0, len(missing), CHUNK):
-        chunk = missing[start:start + CHUNK]
+        chunk = missing[start : start + CHUNK]
         with transaction():
             entries += people.fill(county, people.add_members(county, chunk, password_hash, now), now)
         progress(len(chunk), len(missing))
-    return Loaded(communities=len(county.communities), grids=sum(len(p.grids) for p in county.communities),
-                  units=len(county.unit_ids), members_added=len(missing), entries_written=entries,
-                  rows_added=county.added + len(missing))
+    return Loaded(
+        communities=len(county.communities),
+        grids=sum(len(p.grids) for p in county.communities),
+        units=len(county.unit_ids),
+        members_added=len(missing),
+        entries_written=entries,
+        rows_added=county.added + len(missing),
+    )
 
 
 def accounts(members: int, password: str) -> list[dict]:
     """The demo's accounts as `flask demo --json` prints them: staff first, then the N members in order."""
     county_size = structure.communities_for(members)
-    phones = ([structure.ADMIN_PHONE] + [structure.community_secretary_phone(i) for i in range(county_size)]
-              + [structure.unit_secretary_phone(i) for i in range(len(structure.data.UNIT_SECRETARIES))]
-              + [structure.member_phone(i) for i in range(members)])
+    phones = (
+        [structure.ADMIN_PHONE]
+        + [structure.community_secretary_phone(i) for i in range(county_size)]
+        + [structure.unit_secretary_phone(i) for i in range(len(structure.data.UNIT_SECRETARIES))]
+        + [structure.member_phone(i) for i in range(members)]
+    )
     found = {}
     rows = db.session.execute(select(Account, Member).outerjoin(Member, Account.member_id == Member.id))
     for account, member in rows:
@@ -62,9 +75,15 @@ def accounts(members: int, password: str) -> list[dict]:
         account, member = found[phone]
         # A secretary shows the scope they manage; a member, where they live and work.
         in_scope = account.role != "member" or member is None
-        listed.append({
-            "phone": account.phone, "password": password, "role": account.role, "name": account.name,
-            "member_id": account.member_id,
-            "community_id": account.community_id if in_scope else member.community_id,
-            "unit_id": account.unit_id if in_scope else member.unit_id})
+        listed.append(
+            {
+                "phone": account.phone,
+                "password": password,
+                "role": account.role,
+                "name": account.name,
+                "member_id": account.member_id,
+                "community_id": account.community_id if in_scope else member.community_id,
+                "unit_id": account.unit_id if in_scope else member.unit_id,
+            }
+        )
     return listed

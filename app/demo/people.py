@@ -2,6 +2,7 @@
 
 A member's data is a function of their index alone (a seeded generator), so a larger --members N adds
 exactly the members still missing. Points are written through app.points.operations, as the API does."""
+
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,7 +12,7 @@ from sqlalchemy import exists, insert, select
 from app.auth.models import Account
 from app.checkins.models import Checkin
 from app.demo import data
-from app.demo.county import County, CommunityPlace, history_months, local_time, member_phone, person_name
+from app.demo.county import CommunityPlace, County, history_months, local_time, member_phone, person_name
 from app.extensions import db
 from app.members.models import Member
 from app.pairing.models import Household, Pairing
@@ -43,8 +44,11 @@ def missing_indices(count: int) -> list[int]:
 def unpaired(county: County) -> list[Newcomer]:
     """Members created with the structure (the secretaries who are members) still waiting for households."""
     places = {p.id: p for p in county.communities}
-    rows = db.session.execute(select(Member.id, Member.phone, Member.community_id, Member.grid_id).where(
-        Member.community_id.in_(places), ~exists().where(Pairing.member_id == Member.id)))
+    rows = db.session.execute(
+        select(Member.id, Member.phone, Member.community_id, Member.grid_id).where(
+            Member.community_id.in_(places), ~exists().where(Pairing.member_id == Member.id)
+        )
+    )
     return [Newcomer(r.id, places[r.community_id], r.grid_id, random.Random(f"member-{r.phone}")) for r in rows]
 
 
@@ -56,17 +60,36 @@ def add_members(county: County, indices: list[int], password_hash: str, now: dat
         place = county.communities[index % len(county.communities)]
         grid_id, _, buildings = rng.choice(place.grids)
         building_id, building = rng.choice(buildings)
-        rows.append({
-            "name": person_name(rng), "phone": member_phone(index), "unit_id": rng.choice(county.unit_ids),
-            "community_id": place.id, "grid_id": grid_id, "building_id": building_id,
-            "address": f"{rng.choice(data.STREETS)}{rng.randint(1, 300)}号{rng.choice(data.COMPOUNDS)}"
-                       f"{building}{rng.randint(1, 3)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}室",
-            "reported_on": date(2024, 3, 1) + timedelta(days=rng.randint(0, 540)), "created_at": now})
+        rows.append(
+            {
+                "name": person_name(rng),
+                "phone": member_phone(index),
+                "unit_id": rng.choice(county.unit_ids),
+                "community_id": place.id,
+                "grid_id": grid_id,
+                "building_id": building_id,
+                "address": f"{rng.choice(data.STREETS)}{rng.randint(1, 300)}号{rng.choice(data.COMPOUNDS)}"
+                f"{building}{rng.randint(1, 3)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}室",
+                "reported_on": date(2024, 3, 1) + timedelta(days=rng.randint(0, 540)),
+                "created_at": now,
+            }
+        )
         newcomers.append(Newcomer(0, place, grid_id, rng))
     ids = _insert_ids(Member, rows)
-    db.session.execute(insert(Account), [
-        {"phone": row["phone"], "name": row["name"], "password_hash": password_hash, "role": "member",
-         "member_id": member_id, "created_at": now} for row, member_id in zip(rows, ids)])
+    db.session.execute(
+        insert(Account),
+        [
+            {
+                "phone": row["phone"],
+                "name": row["name"],
+                "password_hash": password_hash,
+                "role": "member",
+                "member_id": member_id,
+                "created_at": now,
+            }
+            for row, member_id in zip(rows, ids)
+        ],
+    )
     for newcomer, member_id in zip(newcomers, ids):
         newcomer.id = member_id
     return newcomers
@@ -77,15 +100,31 @@ def _households(newcomers: list[Newcomer], now: datetime) -> dict[int, list[tupl
     rows, owners = [], []
     for m in newcomers:
         for _ in range(10 + m.rng.randint(0, 2)):
-            flags = {"hardship": m.rng.random() < 0.12, "sickness": m.rng.random() < 0.10,
-                     "abnormal_family": m.rng.random() < 0.05, "dispute": m.rng.random() < 0.05}
-            rows.append({"community_id": m.place.id, "grid_id": m.grid_id, "head_name": person_name(m.rng),
-                         "address": f"{m.rng.choice(data.COMPOUNDS)}{m.rng.randint(1, 30)}号楼"
-                                    f"{m.rng.randint(1, 18)}0{m.rng.randint(1, 4)}室", **flags})
+            flags = {
+                "hardship": m.rng.random() < 0.12,
+                "sickness": m.rng.random() < 0.10,
+                "abnormal_family": m.rng.random() < 0.05,
+                "dispute": m.rng.random() < 0.05,
+            }
+            rows.append(
+                {
+                    "community_id": m.place.id,
+                    "grid_id": m.grid_id,
+                    "head_name": person_name(m.rng),
+                    "address": f"{m.rng.choice(data.COMPOUNDS)}{m.rng.randint(1, 30)}号楼"
+                    f"{m.rng.randint(1, 18)}0{m.rng.randint(1, 4)}室",
+                    **flags,
+                }
+            )
             owners.append((m.id, next((f for f in Household.FLAGS if flags[f]), "routine")))
     ids = _insert_ids(Household, rows)
-    db.session.execute(insert(Pairing), [{"member_id": member_id, "household_id": household_id, "started_at": now}
-                                         for (member_id, _), household_id in zip(owners, ids)])
+    db.session.execute(
+        insert(Pairing),
+        [
+            {"member_id": member_id, "household_id": household_id, "started_at": now}
+            for (member_id, _), household_id in zip(owners, ids)
+        ],
+    )
     paired: dict[int, list[tuple[int, str]]] = {}
     for (member_id, category), household_id in zip(owners, ids):
         paired.setdefault(member_id, []).append((household_id, category))
@@ -96,8 +135,10 @@ def _plan(m: Newcomer, households: list[tuple[int, str]], now: datetime):
     """What this member did in the past months: check-ins and visits, each with its time."""
     checkins, visits = [], []
     for period in history_months(now):
-        for kind, events, turnout, method in (("return_day", m.place.return_days, RETURN_DAY_TURNOUT, "printed"),
-                                              ("service", m.place.services, SERVICE_TURNOUT, "screen")):
+        for kind, events, turnout, method in (
+            ("return_day", m.place.return_days, RETURN_DAY_TURNOUT, "printed"),
+            ("service", m.place.services, SERVICE_TURNOUT, "screen"),
+        ):
             if m.rng.random() < turnout:
                 event_id, starts, category = events[period]
                 checkins.append((starts + timedelta(minutes=m.rng.randint(-20, 60)), event_id, method, kind, category))
@@ -108,8 +149,9 @@ def _plan(m: Newcomer, households: list[tuple[int, str]], now: datetime):
             roll = m.rng.random()
             decision = "approve" if roll < 0.85 else "reject" if roll < 0.92 else None
             at = local_time(visited_on, "19:00") + timedelta(minutes=m.rng.randint(0, 120))
-            visits.append((at, household_id, category, visited_on, decision,
-                           min(now, at + timedelta(days=m.rng.randint(1, 4)))))
+            visits.append(
+                (at, household_id, category, visited_on, decision, min(now, at + timedelta(days=m.rng.randint(1, 4))))
+            )
     return checkins, visits
 
 
@@ -125,21 +167,42 @@ def fill(county: County, newcomers: list[Newcomer], now: datetime) -> int:
         return 0
     paired = _households(newcomers, now)
     plans = {m.id: _plan(m, paired[m.id], now) for m in newcomers}
-    checkin_ids = iter(_insert_ids(Checkin, [
-        {"event_id": event_id, "member_id": member_id, "method": method, "created_at": at}
-        for member_id, (checkins, _) in plans.items() for at, event_id, method, _, _ in checkins]))
-    visit_ids = iter(_insert_ids(Visit, [
-        {"member_id": member_id, "household_id": household_id, "category": category, "visited_on": visited_on,
-         "created_at": at}
-        for member_id, (_, visits) in plans.items() for at, household_id, category, visited_on, _, _ in visits]))
+    checkin_ids = iter(
+        _insert_ids(
+            Checkin,
+            [
+                {"event_id": event_id, "member_id": member_id, "method": method, "created_at": at}
+                for member_id, (checkins, _) in plans.items()
+                for at, event_id, method, _, _ in checkins
+            ],
+        )
+    )
+    visit_ids = iter(
+        _insert_ids(
+            Visit,
+            [
+                {
+                    "member_id": member_id,
+                    "household_id": household_id,
+                    "category": category,
+                    "visited_on": visited_on,
+                    "created_at": at,
+                }
+                for member_id, (_, visits) in plans.items()
+                for at, household_id, category, visited_on, _, _ in visits
+            ],
+        )
+    )
     admin = db.session.get(Account, county.admin_id)
     written = 0
     for m in newcomers:
         checkins, visits = plans[m.id]
         # Chronological, so each chain reads in the order things happened.
         steps = [(at, "checkin", next(checkin_ids), (kind, category)) for at, _, _, kind, category in checkins]
-        steps += [(at, "visit", next(visit_ids), (category, decision, decided_at))
-                  for at, _, category, _, decision, decided_at in visits]
+        steps += [
+            (at, "visit", next(visit_ids), (category, decision, decided_at))
+            for at, _, category, _, decision, decided_at in visits
+        ]
         secretary = db.session.get(Account, m.place.secretary_id)
         # A secretary who is a member runs every event of the community they live in: as the check-in
         # operation does (runs_event), their scans wait for audit, and the county audits them, as it does
@@ -148,17 +211,35 @@ def fill(county: County, newcomers: list[Newcomer], now: datetime) -> int:
         auditor = admin if runs_own_events else secretary
         for at, source, source_id, detail in sorted(steps, key=lambda s: s[0]):
             if source == "checkin":
-                entry = operations.append_entry(m.id, natural_period=periods.month_of(at), source="checkin",
-                                                source_id=source_id, now=at, kind=detail[0], category=detail[1],
-                                                force_pending=runs_own_events)
+                entry = operations.append_entry(
+                    m.id,
+                    natural_period=periods.month_of(at),
+                    source="checkin",
+                    source_id=source_id,
+                    now=at,
+                    kind=detail[0],
+                    category=detail[1],
+                    force_pending=runs_own_events,
+                )
                 if runs_own_events:
                     operations.decide(admin, entry.id, "approve", None, min(now, at + timedelta(days=1)))
             else:
                 category, decision, decided_at = detail
-                entry = operations.append_entry(m.id, natural_period=periods.month_of(at), source="visit",
-                                                source_id=source_id, now=at, category=category)
+                entry = operations.append_entry(
+                    m.id,
+                    natural_period=periods.month_of(at),
+                    source="visit",
+                    source_id=source_id,
+                    now=at,
+                    category=category,
+                )
                 if decision is not None:
-                    operations.decide(auditor, entry.id, decision,
-                                      "走访记录不完整，请补充走访情况" if decision == "reject" else None, decided_at)
+                    operations.decide(
+                        auditor,
+                        entry.id,
+                        decision,
+                        "走访记录不完整，请补充走访情况" if decision == "reject" else None,
+                        decided_at,
+                    )
             written += 1
     return written

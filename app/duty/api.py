@@ -1,4 +1,5 @@
 """/api/v1/duty and /api/v1/duty/missing: who has reported to their community this quarter (报到率)."""
+
 from flask.views import MethodView
 from marshmallow import fields
 
@@ -45,8 +46,13 @@ class Duty(MethodView):
     @blp.response(200, DutyResponse)
     def get(self, query):
         """Every member in scope and whether they met the quarter's duty (a secretary of it, an admin)."""
-        return queries.duty_report(actor(), query["quarter"], community_id=query.get("community_id"),
-                                   unit_id=query.get("unit_id"), now=utcnow())
+        return queries.duty_report(
+            actor(),
+            query["quarter"],
+            community_id=query.get("community_id"),
+            unit_id=query.get("unit_id"),
+            now=utcnow(),
+        )
 
 
 @blp.route("/duty/missing")
@@ -56,5 +62,11 @@ class DutyMissing(MethodView):
     @blp.response(200, DutyResponse)
     def get(self, query):
         """The members in scope who have not yet reported this quarter, and the days left to do it."""
-        return queries.duty_report(actor(), query["quarter"], community_id=query.get("community_id"),
-                                   unit_id=query.get("unit_id"), now=utcnow(), missing_only=True)
+        return queries.duty_report(
+            actor(),
+            query["quarter"],
+            community_id=query.get("community_id"),
+            unit_id=query.get("unit_id"),
+            now=utcnow(),
+            missing_only=True,
+        )

@@ -1,4 +1,5 @@
 """`flask duty record YYYY-Qn`: store a closed quarter's duty outcomes."""
+
 import click
 from flask.cli import AppGroup
 

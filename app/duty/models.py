@@ -1,4 +1,5 @@
 """The recorded outcome of each closed quarter's reporting duty (每季度至少报到服务1次)."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

@@ -3,6 +3,7 @@
 A member has reported in a stretch of time when one of their check-ins at an event of their OWN
 residence community, starting in that stretch (Asia/Shanghai), has a posted and unreversed ledger
 entry (DOMAIN rule 4). A pending or rejected check-in does not count, nor one at another community."""
+
 from datetime import datetime
 
 from sqlalchemy import and_, exists, select
@@ -24,11 +25,23 @@ def reported(start: datetime, end: datetime):
     return exists(
         select(Checkin.id)
         .join(Event, Event.id == Checkin.event_id)
-        .join(EntryStatus, and_(EntryStatus.source == "checkin", EntryStatus.source_id == Checkin.id,
-                                EntryStatus.member_id == Checkin.member_id))
-        .where(Checkin.member_id == Member.id, Event.community_id == Member.community_id,
-               Event.starts_at >= start, Event.starts_at < end,
-               EntryStatus.state == State.POSTED.value, EntryStatus.reversed_by.is_(None)))
+        .join(
+            EntryStatus,
+            and_(
+                EntryStatus.source == "checkin",
+                EntryStatus.source_id == Checkin.id,
+                EntryStatus.member_id == Checkin.member_id,
+            ),
+        )
+        .where(
+            Checkin.member_id == Member.id,
+            Event.community_id == Member.community_id,
+            Event.starts_at >= start,
+            Event.starts_at < end,
+            EntryStatus.state == State.POSTED.value,
+            EntryStatus.reversed_by.is_(None),
+        )
+    )
 
 
 def quarter_duty(quarter: str, *, community_id: int | None = None, unit_id: int | None = None) -> list[dict]:
@@ -37,13 +50,34 @@ def quarter_duty(quarter: str, *, community_id: int | None = None, unit_id: int 
     Raises ledger.errors.InvalidPeriod for anything but YYYY-Qn."""
     periods.parse_quarter(quarter)
     start, end = periods.bounds(quarter)
-    query = (select(Member.id, Member.name, Member.community_id, Community.name.label("community"), Member.unit_id,
-                    Unit.name.label("unit"), reported(start, end).label("met"))
-             .join(Community, Community.id == Member.community_id).join(Unit, Unit.id == Member.unit_id)
-             .where(Member.active).order_by(Member.community_id, Member.id))
+    query = (
+        select(
+            Member.id,
+            Member.name,
+            Member.community_id,
+            Community.name.label("community"),
+            Member.unit_id,
+            Unit.name.label("unit"),
+            reported(start, end).label("met"),
+        )
+        .join(Community, Community.id == Member.community_id)
+        .join(Unit, Unit.id == Member.unit_id)
+        .where(Member.active)
+        .order_by(Member.community_id, Member.id)
+    )
     query = in_scope(query, community_id=community_id, unit_id=unit_id)
-    return [{"member_id": r.id, "name": r.name, "community_id": r.community_id, "community": r.community,
-             "unit_id": r.unit_id, "unit": r.unit, "met": bool(r.met)} for r in db.session.execute(query)]
+    return [
+        {
+            "member_id": r.id,
+            "name": r.name,
+            "community_id": r.community_id,
+            "community": r.community,
+            "unit_id": r.unit_id,
+            "unit": r.unit,
+            "met": bool(r.met),
+        }
+        for r in db.session.execute(query)
+    ]
 
 
 def member_met(member_id: int, quarter: str) -> bool:
@@ -70,12 +104,17 @@ def rate(met: int, members: int) -> float:
 def _scope_names(community_id: int | None, unit_id: int | None) -> dict:
     community = db.session.get(Community, community_id) if community_id is not None else None
     unit = db.session.get(Unit, unit_id) if unit_id is not None else None
-    return {"community_id": community_id, "community": community.name if community else None,
-            "unit_id": unit_id, "unit": unit.name if unit else None}
+    return {
+        "community_id": community_id,
+        "community": community.name if community else None,
+        "unit_id": unit_id,
+        "unit": unit.name if unit else None,
+    }
 
 
-def duty_report(actor, quarter: str, *, community_id: int | None, unit_id: int | None, now: datetime,
-                missing_only: bool = False) -> dict:
+def duty_report(
+    actor, quarter: str, *, community_id: int | None, unit_id: int | None, now: datetime, missing_only: bool = False
+) -> dict:
     """GET /duty and /duty/missing: the quarter's members in a secretary's scope, with the reporting rate.
 
     Missing members go to their community's secretary and to their work unit's (上班时间单位管、下班时间社区管)."""
@@ -83,6 +122,12 @@ def duty_report(actor, quarter: str, *, community_id: int | None, unit_id: int |
     members = quarter_duty(quarter, community_id=community_id, unit_id=unit_id)
     met = sum(m["met"] for m in members)
     shown = [m for m in members if not m["met"]] if missing_only else members
-    return {"quarter": quarter, **_scope_names(community_id, unit_id), "members": shown,
-            "reporting_rate": rate(met, len(members)), "met": met, "total": len(members),
-            "days_left": days_left(quarter, now)}
+    return {
+        "quarter": quarter,
+        **_scope_names(community_id, unit_id),
+        "members": shown,
+        "reporting_rate": rate(met, len(members)),
+        "met": met,
+        "total": len(members),
+        "days_left": days_left(quarter, now),
+    }

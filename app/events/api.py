@@ -1,4 +1,5 @@
 """/api/v1/events: publishing and listing events, their check-in codes and poster, and sign-ups."""
+
 from flask import Response
 from flask.views import MethodView
 from marshmallow import fields, validate
@@ -67,8 +68,11 @@ class Events(MethodView):
     @blp.arguments(EventFilter, location="query")
     @blp.response(200, EventList)
     def get(self, filters):
-        return {"events": queries.list_events(actor(), community_id=filters.get("community_id"),
-                                              kind=filters.get("kind"), month=filters.get("month"))}
+        return {
+            "events": queries.list_events(
+                actor(), community_id=filters.get("community_id"), kind=filters.get("kind"), month=filters.get("month")
+            )
+        }
 
     @blp.doc(operationId="createEvent")
     @blp.arguments(Event)
@@ -105,7 +109,9 @@ class QrSvg(MethodView):
     @blp.doc(operationId="getEventQrSvg")
     @blp.response(200, content_type="image/svg+xml", description="打印用签到二维码（矢量）")
     def get(self, event_id):
-        return _image(qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id, signing_key()).token)), "image/svg+xml")
+        return _image(
+            qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id, signing_key()).token)), "image/svg+xml"
+        )
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/poster.pdf")

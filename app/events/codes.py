@@ -6,13 +6,14 @@ the code's type and either the event's key version (printed) or an expiry (scree
 The MAC key is derived from SECRET_KEY for this one purpose, so no other signed value can pass for it.
 Events mint them and own their format; a check-in reads them. The key is an argument throughout: only the
 views read it from the app, through `signing_key()`."""
+
 import base64
 import binascii
 import hashlib
 import hmac
 import struct
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 
@@ -80,7 +81,7 @@ def read(secret_key: str, token: str) -> Claim:
     # Base64 leaves spare bits in the last character: only the one canonical spelling is accepted.
     if len(raw) != _CLAIM.size + _MAC_BYTES or base64.urlsafe_b64encode(raw).rstrip(b"=").decode() != token:
         raise InvalidToken()
-    claim, mac = raw[:_CLAIM.size], raw[_CLAIM.size:]
+    claim, mac = raw[: _CLAIM.size], raw[_CLAIM.size :]
     if not hmac.compare_digest(mac, _mac(secret_key, claim)):
         raise InvalidToken()
     type_byte, event_id, value = _CLAIM.unpack(claim)
@@ -89,4 +90,4 @@ def read(secret_key: str, token: str) -> Claim:
         raise InvalidToken()
     if type_ == PRINTED:
         return Claim(event_id, PRINTED, key_version=value)
-    return Claim(event_id, SCREEN, expires_at=datetime.fromtimestamp(value, timezone.utc))
+    return Claim(event_id, SCREEN, expires_at=datetime.fromtimestamp(value, UTC))

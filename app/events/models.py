@@ -1,4 +1,5 @@
 """Community events (活动), the return day among them, and sign-ups (报名)."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
@@ -35,8 +36,14 @@ class Event(db.Model):
     __table_args__ = (
         Index("ix_events_community_starts", "community_id", "starts_at"),
         # The scheduler creates one return day per community per day, however often it runs.
-        Index("uq_events_return_day", "community_id", "starts_at", unique=True,
-              sqlite_where=text("kind = 'return_day'"), postgresql_where=text("kind = 'return_day'")),
+        Index(
+            "uq_events_return_day",
+            "community_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("kind = 'return_day'"),
+            postgresql_where=text("kind = 'return_day'"),
+        ),
     )
 
 

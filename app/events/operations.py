@@ -1,4 +1,5 @@
 """Writes on events (活动): publishing one, rotating its printed code, signing up (报名) and cancelling."""
+
 import logging
 from datetime import datetime, time, timedelta
 
@@ -54,8 +55,10 @@ def _check_window(values: dict, now: datetime) -> None:
         raise Refusal("invalid_window", "活动开始日期不能早于今天（北京时间）")
     if values["ends_at"] > datetime.combine(day + timedelta(days=1), time(), tzinfo=periods.TZ):
         raise Refusal("invalid_window", "活动须在开始当天结束（北京时间）")
-    if (values["checkin_opens_at"] < values["starts_at"] - WINDOW_MARGIN
-            or values["checkin_closes_at"] > values["ends_at"] + WINDOW_MARGIN):
+    if (
+        values["checkin_opens_at"] < values["starts_at"] - WINDOW_MARGIN
+        or values["checkin_closes_at"] > values["ends_at"] + WINDOW_MARGIN
+    ):
         raise Refusal("invalid_window", "签到时间须在活动开始前2小时至活动结束后2小时之内")
 
 

@@ -2,6 +2,7 @@
 
 The page polls a session-authenticated JSON endpoint every 20 seconds and swaps the image, so a photo
 of the screen passed around stops working within the minute (DOMAIN rule 3)."""
+
 import base64
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
@@ -9,9 +10,9 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from app.auth.current import optional_actor
 from app.db import utcnow
 from app.errors import Refusal, refusal_response
-from app.pages import refusal_page
 from app.events import qr, queries
 from app.events.codes import signing_key
+from app.pages import refusal_page
 from app.schemas import ID_PATH
 from ledger.periods import local
 
@@ -23,9 +24,13 @@ REFRESH_SECONDS = 20
 def _screen_code(event_id: int) -> dict:
     code = queries.screen_code(optional_actor(), event_id, utcnow(), signing_key())
     url = qr.checkin_url(code.token)
-    return {"token": code.token, "url": url, "expires_at": local(code.expires_at).isoformat(),
-            "image": "data:image/svg+xml;base64," + base64.b64encode(qr.svg(url)).decode(),
-            "title": code.event.title}
+    return {
+        "token": code.token,
+        "url": url,
+        "expires_at": local(code.expires_at).isoformat(),
+        "image": "data:image/svg+xml;base64," + base64.b64encode(qr.svg(url)).decode(),
+        "title": code.event.title,
+    }
 
 
 @bp.get(f"/events/<{ID_PATH}:event_id>/screen")

@@ -2,6 +2,7 @@
 
 The code is drawn as vector squares, so it prints sharp at any size; the CJK font is embedded as a
 subset, so the poster prints the same from any computer."""
+
 import io
 from datetime import datetime
 
@@ -18,7 +19,7 @@ CODE_SIZE = 400
 
 
 def time_words(starts_at: datetime, ends_at: datetime) -> str:
-    """"2026年11月29日 09:00–11:30", the date repeated only when the event runs past midnight."""
+    """ "2026年11月29日 09:00–11:30", the date repeated only when the event runs past midnight."""
     start, end = local(starts_at), local(ends_at)
     day = f"{start.year}年{start.month}月{start.day}日"
     if start.date() == end.date():

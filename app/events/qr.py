@@ -2,6 +2,7 @@
 
 Error correction M: enough to survive a crease or a smudge on a poster, while the code stays coarse
 enough for a cheap phone to read from across a hall."""
+
 import io
 
 import qrcode

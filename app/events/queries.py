@@ -1,4 +1,5 @@
 """Reads on events: the lists a community sees, one event with its counts, and its check-in codes."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,8 +17,9 @@ from app.org.models import Community
 from ledger import periods
 
 
-def list_events(actor, *, community_id: int | None, kind: str | None, month: str | None,
-                after: datetime | None = None) -> list[Event]:
+def list_events(
+    actor, *, community_id: int | None, kind: str | None, month: str | None, after: datetime | None = None
+) -> list[Event]:
     """Events oldest first: a community's, or without one the caller's own (an admin: every one).
 
     Members also see the service events of every community of the county (the alliance brings members
@@ -52,11 +54,13 @@ def event_detail(actor, event_id: int) -> dict:
         raise NotFound("活动")
     scope.require(scope.sees_event(actor, event), "只能查看本社区的活动和各社区的服务活动")
     detail = {column.key: getattr(event, column.key) for column in Event.__table__.columns}
-    detail["checked_in"] = db.session.scalar(select(func.count()).select_from(Checkin)
-                                             .where(Checkin.event_id == event.id))
+    detail["checked_in"] = db.session.scalar(
+        select(func.count()).select_from(Checkin).where(Checkin.event_id == event.id)
+    )
     if scope.manages_community(actor, event.community_id):
-        detail["signups"] = db.session.scalar(select(func.count()).select_from(Signup)
-                                              .where(Signup.event_id == event.id))
+        detail["signups"] = db.session.scalar(
+            select(func.count()).select_from(Signup).where(Signup.event_id == event.id)
+        )
     return detail
 
 
@@ -86,24 +90,59 @@ def upcoming_for_member(account, now: datetime) -> list[dict]:
     member has signed up, and the community's name (a service event may be another community's)."""
     events = list_events(account, community_id=None, kind=None, month=None, after=now)
     ids = [e.id for e in events]
-    taken = dict(db.session.execute(select(Signup.event_id, func.count()).where(Signup.event_id.in_(ids))
-                                    .group_by(Signup.event_id)).all()) if ids else {}
-    mine = set(db.session.scalars(select(Signup.event_id).where(Signup.event_id.in_(ids),
-                                                                Signup.member_id == account.member_id))) if ids else set()
-    names = dict(db.session.execute(select(Community.id, Community.name)
-                                    .where(Community.id.in_({e.community_id for e in events}))).all()) if ids else {}
-    return [{"event": e, "community": names.get(e.community_id), "signups": taken.get(e.id, 0),
-             "places_left": None if e.capacity is None else max(e.capacity - taken.get(e.id, 0), 0),
-             "signed_up": e.id in mine, "started": now >= e.starts_at,
-             "own_community": account.member is not None and e.community_id == account.member.community_id}
-            for e in events]
+    taken = (
+        dict(
+            db.session.execute(
+                select(Signup.event_id, func.count()).where(Signup.event_id.in_(ids)).group_by(Signup.event_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    mine = (
+        set(
+            db.session.scalars(
+                select(Signup.event_id).where(Signup.event_id.in_(ids), Signup.member_id == account.member_id)
+            )
+        )
+        if ids
+        else set()
+    )
+    names = (
+        dict(
+            db.session.execute(
+                select(Community.id, Community.name).where(Community.id.in_({e.community_id for e in events}))
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return [
+        {
+            "event": e,
+            "community": names.get(e.community_id),
+            "signups": taken.get(e.id, 0),
+            "places_left": None if e.capacity is None else max(e.capacity - taken.get(e.id, 0), 0),
+            "signed_up": e.id in mine,
+            "started": now >= e.starts_at,
+            "own_community": account.member is not None and e.community_id == account.member.community_id,
+        }
+        for e in events
+    ]
 
 
 def next_return_day(community_id: int, now: datetime) -> Event | None:
     """The community's next return day not yet over (回家日), for the member's home page."""
-    return db.session.scalars(select(Event).where(Event.community_id == community_id, Event.kind == "return_day",
-                                                  Event.ends_at > now).order_by(Event.starts_at).limit(1)).first()
+    return db.session.scalars(
+        select(Event)
+        .where(Event.community_id == community_id, Event.kind == "return_day", Event.ends_at > now)
+        .order_by(Event.starts_at)
+        .limit(1)
+    ).first()
 
 
 def signed_up(member_id: int, event_id: int) -> bool:
-    return db.session.scalar(select(Signup.id).where(Signup.event_id == event_id, Signup.member_id == member_id)) is not None
+    return (
+        db.session.scalar(select(Signup.id).where(Signup.event_id == event_id, Signup.member_id == member_id))
+        is not None
+    )

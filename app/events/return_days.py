@@ -1,4 +1,5 @@
 """回家日: every community's return-day event on the last Sunday of a month, created once however often asked."""
+
 from datetime import datetime, time
 
 from sqlalchemy import select, text
@@ -26,14 +27,28 @@ def ensure_return_days(period: str, now: datetime) -> int:
     starts_at, ends_at = _at(day, settings.return_day_start), _at(day, settings.return_day_end)
     category = db.session.scalars(select(ServiceCategory.name).order_by(ServiceCategory.position)).first() or "政策宣传"
     month = int(period[5:])
-    rows = [{"community_id": c.id, "title": f"{month}月回家日", "category": category, "kind": "return_day",
-             "place": c.address or f"{c.name}党群服务中心", "starts_at": starts_at, "ends_at": ends_at,
-             "checkin_opens_at": starts_at - CHECKIN_OPENS_BEFORE, "checkin_closes_at": ends_at,
-             "key_version": 1, "created_at": now}
-            for c in db.session.scalars(select(Community).order_by(Community.id))]
+    rows = [
+        {
+            "community_id": c.id,
+            "title": f"{month}月回家日",
+            "category": category,
+            "kind": "return_day",
+            "place": c.address or f"{c.name}党群服务中心",
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "checkin_opens_at": starts_at - CHECKIN_OPENS_BEFORE,
+            "checkin_closes_at": ends_at,
+            "key_version": 1,
+            "created_at": now,
+        }
+        for c in db.session.scalars(select(Community).order_by(Community.id))
+    ]
     if not rows:
         return 0
     # The partial unique index on (community, start) of return days makes a second run a no-op.
-    stmt = insert(Event).values(rows).on_conflict_do_nothing(
-        index_elements=["community_id", "starts_at"], index_where=text("kind = 'return_day'"))
+    stmt = (
+        insert(Event)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["community_id", "starts_at"], index_where=text("kind = 'return_day'"))
+    )
     return db.session.execute(stmt).rowcount

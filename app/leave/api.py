@@ -1,4 +1,5 @@
 """/api/v1/events/{id}/leave, /api/v1/leave and /api/v1/events/{id}/absences: leave from a return day (请假)."""
+
 from flask.views import MethodView
 from marshmallow import fields, validate
 
@@ -13,12 +14,17 @@ blp = Blueprint("leave", __name__, url_prefix="/api/v1", description="回家日�
 
 
 class LeaveAsk(Schema):
-    reason = fields.String(required=True, metadata={"description": f"请假原因，1–{REASON_MAX} 个字", "maxLength": REASON_MAX})
+    reason = fields.String(
+        required=True, metadata={"description": f"请假原因，1–{REASON_MAX} 个字", "maxLength": REASON_MAX}
+    )
 
 
 class LeaveDecision(Schema):
-    reason = fields.String(allow_none=True, load_default=None,
-                           metadata={"description": f"原因（不批准时必填），至多 {REASON_MAX} 个字", "maxLength": REASON_MAX})
+    reason = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": f"原因（不批准时必填），至多 {REASON_MAX} 个字", "maxLength": REASON_MAX},
+    )
 
 
 class Leave(Schema):
@@ -85,9 +91,15 @@ class LeaveRequests(MethodView):
     @blp.doc(operationId="listLeave")
     def get(self, query):
         """The leave requests of the members in a secretary's community or unit (an admin: any), oldest first."""
-        return {"leave": queries.leave_list(actor(), community_id=query.get("community_id"),
-                                            unit_id=query.get("unit_id"), event_id=query.get("event_id"),
-                                            state=query.get("state"))}
+        return {
+            "leave": queries.leave_list(
+                actor(),
+                community_id=query.get("community_id"),
+                unit_id=query.get("unit_id"),
+                event_id=query.get("event_id"),
+                state=query.get("state"),
+            )
+        }
 
 
 @blp.route(f"/leave/<{ID_PATH}:leave_id>/approve")

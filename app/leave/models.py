@@ -1,4 +1,5 @@
 """Leave (请假) from a return day: a member asks with a reason, their community's secretary decides."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint

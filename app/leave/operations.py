@@ -1,4 +1,5 @@
 """Asking for leave from a return day, withdrawing it, and the secretary's decision: the one write path."""
+
 import logging
 from datetime import datetime
 
@@ -17,8 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def _leave_of(event_id: int, member_id: int) -> LeaveRequest | None:
-    return db.session.scalars(select(LeaveRequest).where(LeaveRequest.event_id == event_id,
-                                                         LeaveRequest.member_id == member_id)).first()
+    return db.session.scalars(
+        select(LeaveRequest).where(LeaveRequest.event_id == event_id, LeaveRequest.member_id == member_id)
+    ).first()
 
 
 def _check_event(account, event_id: int, now: datetime) -> Event:
@@ -31,8 +33,9 @@ def _check_event(account, event_id: int, now: datetime) -> Event:
         raise Refusal("not_return_day", "只有回家日可以请假；其他活动取消报名即可", status=409)
     if now >= event.ends_at:
         raise Refusal("leave_closed", "活动已结束，不能再请假", status=409)
-    checked_in = db.session.scalar(select(Checkin.id).where(Checkin.event_id == event_id,
-                                                            Checkin.member_id == account.member_id))
+    checked_in = db.session.scalar(
+        select(Checkin.id).where(Checkin.event_id == event_id, Checkin.member_id == account.member_id)
+    )
     if checked_in is not None:
         raise Refusal("already_checked_in", "您已在该活动签到，无需请假", status=409)
     return event
@@ -45,9 +48,11 @@ def request_leave(account, event_id: int, reason: str | None, now: datetime) -> 
     with transaction():
         _check_event(account, event_id, now)
         inserted = db.session.scalar(
-            insert(LeaveRequest).values(event_id=event_id, member_id=account.member_id, reason=reason,
-                                        state="pending", created_at=now)
-            .on_conflict_do_nothing(index_elements=["event_id", "member_id"]).returning(LeaveRequest.id))
+            insert(LeaveRequest)
+            .values(event_id=event_id, member_id=account.member_id, reason=reason, state="pending", created_at=now)
+            .on_conflict_do_nothing(index_elements=["event_id", "member_id"])
+            .returning(LeaveRequest.id)
+        )
         leave = _leave_of(event_id, account.member_id)
         new = inserted is not None
         if leave.state == "cancelled":

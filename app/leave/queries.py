@@ -1,4 +1,5 @@
 """Reads of leave: a secretary's list, a member's own requests, and who is absent from an event."""
+
 from sqlalchemy import select
 
 from app.auth import scope
@@ -11,14 +12,27 @@ from app.members.models import Member
 
 
 def _row(leave: LeaveRequest, name: str, title: str) -> dict:
-    return {"id": leave.id, "event_id": leave.event_id, "event": title, "member_id": leave.member_id, "name": name,
-            "reason": leave.reason, "state": leave.state, "created_at": leave.created_at,
-            "decided_by": leave.decided_by, "decided_at": leave.decided_at, "decision_reason": leave.decision_reason}
+    return {
+        "id": leave.id,
+        "event_id": leave.event_id,
+        "event": title,
+        "member_id": leave.member_id,
+        "name": name,
+        "reason": leave.reason,
+        "state": leave.state,
+        "created_at": leave.created_at,
+        "decided_by": leave.decided_by,
+        "decided_at": leave.decided_at,
+        "decision_reason": leave.decision_reason,
+    }
 
 
 def _listed():
-    return (select(LeaveRequest, Member.name, Event.title).join(Member, Member.id == LeaveRequest.member_id)
-            .join(Event, Event.id == LeaveRequest.event_id))
+    return (
+        select(LeaveRequest, Member.name, Event.title)
+        .join(Member, Member.id == LeaveRequest.member_id)
+        .join(Event, Event.id == LeaveRequest.event_id)
+    )
 
 
 def leave_list(actor, *, community_id=None, unit_id=None, event_id=None, state=None) -> list[dict]:
@@ -34,8 +48,9 @@ def leave_list(actor, *, community_id=None, unit_id=None, event_id=None, state=N
 
 
 def my_leave(member_id: int, event_id: int) -> dict | None:
-    row = db.session.execute(_listed().where(LeaveRequest.member_id == member_id,
-                                             LeaveRequest.event_id == event_id)).first()
+    row = db.session.execute(
+        _listed().where(LeaveRequest.member_id == member_id, LeaveRequest.event_id == event_id)
+    ).first()
     return _row(*row) if row else None
 
 
@@ -47,11 +62,20 @@ def absences(actor, event_id: int) -> dict:
     """缺席名单: the active members of the event's community who did not check in, apart from those whose
     leave was approved, who are listed as on leave instead."""
     event = managed_event(actor, event_id)
-    excused = {r.member_id: r.reason for r in db.session.scalars(
-        select(LeaveRequest).where(LeaveRequest.event_id == event_id, LeaveRequest.state == "approved"))}
+    excused = {
+        r.member_id: r.reason
+        for r in db.session.scalars(
+            select(LeaveRequest).where(LeaveRequest.event_id == event_id, LeaveRequest.state == "approved")
+        )
+    }
     came = select(Checkin.member_id).where(Checkin.event_id == event_id)
-    missing = db.session.execute(select(Member.id, Member.name).where(
-        Member.community_id == event.community_id, Member.active, Member.id.not_in(came)).order_by(Member.id)).all()
-    return {"event_id": event_id,
-            "absent": [{"member_id": m.id, "name": m.name} for m in missing if m.id not in excused],
-            "on_leave": [{"member_id": m.id, "name": m.name, "reason": excused[m.id]} for m in missing if m.id in excused]}
+    missing = db.session.execute(
+        select(Member.id, Member.name)
+        .where(Member.community_id == event.community_id, Member.active, Member.id.not_in(came))
+        .order_by(Member.id)
+    ).all()
+    return {
+        "event_id": event_id,
+        "absent": [{"member_id": m.id, "name": m.name} for m in missing if m.id not in excused],
+        "on_leave": [{"member_id": m.id, "name": m.name, "reason": excused[m.id]} for m in missing if m.id in excused],
+    }

@@ -1,4 +1,5 @@
 """/api/v1/me: the member's own home figures."""
+
 from flask.views import MethodView
 from marshmallow import fields
 

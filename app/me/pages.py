@@ -2,6 +2,7 @@
 
 Each page calls the operation or query its API call does; a form's answer is rendered on the page it was
 posted to, with a `data-*-status` element carrying `created`/`already`/... or the refusal's code."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
@@ -27,7 +28,8 @@ from app.visits import operations as visit_operations
 from app.visits.queries import member_visits
 from ledger import periods
 from ledger.errors import InvalidPeriod
-from ledger.words import STATES, VISIT_CATEGORIES as CATEGORY_WORDS, month_words
+from ledger.words import STATES, month_words
+from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
 
 bp = Blueprint("me_pages", __name__)
 
@@ -55,9 +57,12 @@ class LeaveForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     password = PasswordField(validators=[DataRequired("请填写当前密码"), Length(max=PASSWORD_MAX, message="密码过长")])
-    new_password = PasswordField(validators=[DataRequired("请填写新密码"), Length(max=PASSWORD_MAX, message="密码过长")])
-    new_password_again = PasswordField(validators=[DataRequired("请再输入一次新密码"),
-                                                   EqualTo("new_password", "两次输入的新密码不一致")])
+    new_password = PasswordField(
+        validators=[DataRequired("请填写新密码"), Length(max=PASSWORD_MAX, message="密码过长")]
+    )
+    new_password_again = PasswordField(
+        validators=[DataRequired("请再输入一次新密码"), EqualTo("new_password", "两次输入的新密码不一致")]
+    )
 
 
 def _form_refusal(form: FlaskForm) -> Outcome:
@@ -95,8 +100,9 @@ def home():
     if request.method == "POST":
         outcome, leave_status = _leave(account, LeaveForm())
     status = outcome.status if outcome and outcome.refused else 200
-    return render_template("me/home.html", home=queries.home(account, utcnow()), outcome=outcome,
-                           leave_status=leave_status), status
+    return render_template(
+        "me/home.html", home=queries.home(account, utcnow()), outcome=outcome, leave_status=leave_status
+    ), status
 
 
 def _leave(account, form: LeaveForm) -> tuple[Outcome, str]:
@@ -121,13 +127,23 @@ def points():
     try:
         entries = points_queries.entries(account, member_id=account.member_id, period=period, limit=1000)
     except InvalidPeriod as error:
-        return render_template("me/points.html", period=periods.month_of(utcnow()), entries=None,
-                               error=error.message), 400
+        return render_template(
+            "me/points.html", period=periods.month_of(utcnow()), entries=None, error=error.message
+        ), 400
     posted = sum(e["points"] for e in entries if e["state"] == "posted")
     pending = sum(e["points"] for e in entries if e["state"] == "pending")
-    return render_template("me/points.html", period=period, entries=entries, posted=posted, pending=pending,
-                           states=STATES, month=month_words(period), previous=periods.prev_month(period),
-                           following=periods.next_month(period), error=None)
+    return render_template(
+        "me/points.html",
+        period=period,
+        entries=entries,
+        posted=posted,
+        pending=pending,
+        states=STATES,
+        month=month_words(period),
+        previous=periods.prev_month(period),
+        following=periods.next_month(period),
+        error=None,
+    )
 
 
 @bp.route("/me/households", methods=["GET", "POST"])
@@ -138,18 +154,34 @@ def households():
         form = VisitForm()
         posted_to = form.household_id.data
         if form.validate():
-            outcome = attempt(visit_operations.log_visit, account.member_id, form.household_id.data,
-                              form.category.data, form.visited_on.data, (form.note.data or "").strip() or None,
-                              None, utcnow())
+            outcome = attempt(
+                visit_operations.log_visit,
+                account.member_id,
+                form.household_id.data,
+                form.category.data,
+                form.visited_on.data,
+                (form.note.data or "").strip() or None,
+                None,
+                utcnow(),
+            )
         else:
             outcome = _form_refusal(form)
     visits = member_visits(account.member_id)
-    rows = [h | {"categories": [*h["flags"], "routine"], "visits": [v for v in visits if v["household_id"] == h["id"]]}
-            for h in my_households(account.member_id)]
+    rows = [
+        h | {"categories": [*h["flags"], "routine"], "visits": [v for v in visits if v["household_id"] == h["id"]]}
+        for h in my_households(account.member_id)
+    ]
     status = outcome.status if outcome and outcome.refused else 200
-    return render_template("me/households.html", households=rows, outcome=outcome, visit_status=_visit_status(outcome),
-                           posted_to=posted_to, today=_today(), words=CATEGORY_WORDS,
-                           categories=list(CATEGORY_WORDS)), status
+    return render_template(
+        "me/households.html",
+        households=rows,
+        outcome=outcome,
+        visit_status=_visit_status(outcome),
+        posted_to=posted_to,
+        today=_today(),
+        words=CATEGORY_WORDS,
+        categories=list(CATEGORY_WORDS),
+    ), status
 
 
 def _visit_status(outcome: Outcome | None) -> str | None:
@@ -174,8 +206,12 @@ def events():
             signup_status = "signed_up" if not outcome.refused and outcome.value[1] else "already"
         signup_status = outcome.code if outcome.refused else signup_status
     status = outcome.status if outcome and outcome.refused else 200
-    return render_template("me/events.html", events=event_queries.upcoming_for_member(account, utcnow()),
-                           outcome=outcome, signup_status=signup_status), status
+    return render_template(
+        "me/events.html",
+        events=event_queries.upcoming_for_member(account, utcnow()),
+        outcome=outcome,
+        signup_status=signup_status,
+    ), status
 
 
 @bp.get("/me/notices")
@@ -199,8 +235,15 @@ def password():
     outcome = None
     if request.method == "POST":
         if form.validate():
-            outcome = attempt(auth_operations.change_password, account, form.password.data, form.new_password.data,
-                              client_address(), utcnow(), keep_session_id=login_session_id())
+            outcome = attempt(
+                auth_operations.change_password,
+                account,
+                form.password.data,
+                form.new_password.data,
+                client_address(),
+                utcnow(),
+                keep_session_id=login_session_id(),
+            )
             if not outcome.refused:
                 flash("密码已修改。其他手机和电脑上的登录已退出。")
                 return redirect(safe_next(request.args.get("next")) or home_path(account))

@@ -1,5 +1,6 @@
 """What a member's own pages show: the home figures of GET /api/v1/me, and the home page gathered from each
 domain's own reads (no figure computed twice)."""
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -23,8 +24,10 @@ def member_summary(member, now) -> dict:
     rank = None
     if mine is not None and mine.posted_entries > 0:
         above = db.session.scalar(
-            select(func.count()).select_from(Balance).where(
-                Balance.period == month, Balance.posted_entries > 0, Balance.posted > mine.posted))
+            select(func.count())
+            .select_from(Balance)
+            .where(Balance.period == month, Balance.posted_entries > 0, Balance.posted > mine.posted)
+        )
         rank = above + 1
     return {
         "member_id": member.id,

@@ -1,4 +1,5 @@
 """/api/v1/members: the member register, for secretaries (their community or unit) and the county."""
+
 from flask.views import MethodView
 from marshmallow import fields
 

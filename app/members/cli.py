@@ -1,4 +1,5 @@
 """`flask members template|import`: the members import from a spreadsheet (CONTRACT.md, "Members import")."""
+
 from pathlib import Path
 
 import click

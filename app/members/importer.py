@@ -1,5 +1,6 @@
 """Members import (党员名单导入): reading an .xlsx or UTF-8 .csv file and checking it whole; it writes nothing
 (members.operations.import_members does, once the file is known good)."""
+
 import csv
 import re
 import zipfile
@@ -21,7 +22,15 @@ from app.extensions import db
 from app.org.models import Community, Grid, Unit
 from app.spreadsheets import Workbook
 
-NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON = "姓名", "手机号", "工作单位", "居住社区", "网格", "详细地址", "双报到日期"
+NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON = (
+    "姓名",
+    "手机号",
+    "工作单位",
+    "居住社区",
+    "网格",
+    "详细地址",
+    "双报到日期",
+)
 COLUMNS = (NAME, PHONE, UNIT, COMMUNITY, GRID, ADDRESS, REPORTED_ON)
 REQUIRED_COLUMNS = COLUMNS[:-1]  # 双报到日期 may be left out of an older sheet
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -72,8 +81,10 @@ def _refuse_if_overfull(archive: zipfile.ZipFile) -> None:
                 unpacked += len(chunk)
                 tags += chunk.count(b"<")
                 if unpacked > MAX_UNPACKED_BYTES or tags > MAX_XML_TAGS:
-                    raise Refusal("too_large", f"Excel 文件解压后内容过多，超出一份党员名单（至多 {MAX_ROWS:,} 行）"
-                                               "应有的大小，未导入")
+                    raise Refusal(
+                        "too_large",
+                        f"Excel 文件解压后内容过多，超出一份党员名单（至多 {MAX_ROWS:,} 行）应有的大小，未导入",
+                    )
 
 
 def _open_workbook(file: BinaryIO, name: str):
@@ -129,7 +140,9 @@ def _table(path: Path) -> Iterator[tuple[Sequence, Iterator[Sequence]]]:
     else:
         # utf-8-sig: Excel on Windows saves "CSV UTF-8" with a byte-order mark.
         with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = _guarded(csv.reader(f), "无法读取 CSV 文件：须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）的逗号分隔表格")
+            rows = _guarded(
+                csv.reader(f), "无法读取 CSV 文件：须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）的逗号分隔表格"
+            )
             yield next(rows, []), rows
 
 
@@ -173,8 +186,9 @@ class _Lookups:
     def __init__(self):
         self.units = dict(db.session.execute(select(Unit.name, Unit.id)).all())
         self.communities = dict(db.session.execute(select(Community.name, Community.id)).all())
-        self.grids = {(c, name): id_ for id_, c, name in db.session.execute(
-            select(Grid.id, Grid.community_id, Grid.name))}
+        self.grids = {
+            (c, name): id_ for id_, c, name in db.session.execute(select(Grid.id, Grid.community_id, Grid.name))
+        }
 
 
 def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int]) -> tuple[dict, list[Problem]]:
@@ -223,8 +237,15 @@ def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int]) -> 
     reported_on = None if _text(raw_date) is None else _date(_text(raw_date) if isinstance(raw_date, str) else raw_date)
     if _text(raw_date) is not None and reported_on is None:
         problem(REPORTED_ON, f"「{_shown(_text(raw_date))}」不是有效日期（如 2024-03-01）")
-    return {"name": name, "phone": phone, "unit_id": unit_id, "community_id": community_id, "grid_id": grid_id,
-            "address": address, "reported_on": reported_on}, problems
+    return {
+        "name": name,
+        "phone": phone,
+        "unit_id": unit_id,
+        "community_id": community_id,
+        "grid_id": grid_id,
+        "address": address,
+        "reported_on": reported_on,
+    }, problems
 
 
 def read(path: Path) -> list[dict]:
@@ -243,7 +264,9 @@ def read(path: Path) -> list[dict]:
             if all(_text(c) is None for c in cells):
                 continue  # blank rows, often trailing, that Excel keeps
             if len(records) == MAX_ROWS:
-                raise Refusal("too_many_rows", f"文件超过 {MAX_ROWS:,} 行数据，未导入；请分成几个文件，每个至多 {MAX_ROWS:,} 行")
+                raise Refusal(
+                    "too_many_rows", f"文件超过 {MAX_ROWS:,} 行数据，未导入；请分成几个文件，每个至多 {MAX_ROWS:,} 行"
+                )
             row = {column: cells[i] for i, column in enumerate(header) if column in COLUMNS and i < len(cells)}
             record, found = _record(number, row, lookups, seen)
             records.append(record)
@@ -285,8 +308,13 @@ def write_template(path: Path) -> None:
     communities = db.session.scalars(select(Community).order_by(Community.id)).all()
     for i in range(max(len(units), len(communities))):
         community = communities[i] if i < len(communities) else None
-        guide.append([units[i] if i < len(units) else None, community.name if community else None,
-                      "、".join(g.name for g in community.grids) if community else None])
+        guide.append(
+            [
+                units[i] if i < len(units) else None,
+                community.name if community else None,
+                "、".join(g.name for g in community.grids) if community else None,
+            ]
+        )
     guide.column_dimensions["A"].width = 30
     guide.column_dimensions["B"].width = 16
     guide.column_dimensions["C"].width = 36

@@ -1,4 +1,5 @@
 """Members (在职党员): employed by a work unit, reporting to the community where they live."""
+
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String

@@ -1,4 +1,5 @@
 """The members' one write path: the roster import's upsert of members and the accounts it creates."""
+
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,8 +33,10 @@ def import_members(path: Path, initial_password: str | None, now: datetime) -> S
     summary = Summary()
     with transaction():
         records = importer.read(path)
-        existing = {m.phone: m for m in db.session.scalars(
-            select(Member).where(Member.phone.in_([r["phone"] for r in records])))}
+        existing = {
+            m.phone: m
+            for m in db.session.scalars(select(Member).where(Member.phone.in_([r["phone"] for r in records])))
+        }
         added = []
         for record in records:
             member = existing.get(record["phone"])
@@ -50,12 +53,19 @@ def import_members(path: Path, initial_password: str | None, now: datetime) -> S
                 summary.unchanged += 1
         if initial_password and added:
             db.session.flush()
-            taken = set(db.session.scalars(select(Account.phone).where(
-                Account.phone.in_([m.phone for m in added]))))
+            taken = set(db.session.scalars(select(Account.phone).where(Account.phone.in_([m.phone for m in added]))))
             password_hash = hash_password(initial_password)  # once: Argon2 per row would take minutes
             for member in added:
                 if member.phone not in taken:
-                    db.session.add(Account(phone=member.phone, name=member.name, password_hash=password_hash,
-                                           role="member", member_id=member.id, created_at=now))
+                    db.session.add(
+                        Account(
+                            phone=member.phone,
+                            name=member.name,
+                            password_hash=password_hash,
+                            role="member",
+                            member_id=member.id,
+                            created_at=now,
+                        )
+                    )
                     summary.accounts += 1
     return summary

@@ -1,4 +1,5 @@
 """/api/v1/notices and /api/v1/me/notices: a secretary or the county publishes, a member reads (通知)."""
+
 from flask.views import MethodView
 from marshmallow import fields
 
@@ -62,8 +63,15 @@ class Notices(MethodView):
     def post(self, body):
         """Publish a notice to every active member of a community or of a work unit (its secretary, an
         admin). 400 `blank_text` / `text_too_long` for a title or body with nothing visible or too long."""
-        return operations.publish(actor(), title=body["title"], body=body["body"], community_id=body.get("community_id"),
-                                  unit_id=body.get("unit_id"), event_id=body.get("event_id"), now=utcnow())
+        return operations.publish(
+            actor(),
+            title=body["title"],
+            body=body["body"],
+            community_id=body.get("community_id"),
+            unit_id=body.get("unit_id"),
+            event_id=body.get("event_id"),
+            now=utcnow(),
+        )
 
 
 @blp.route("/me/notices")
@@ -74,8 +82,10 @@ class MyNoticeList(MethodView):
     def get(self, page):
         """The notices sent to the member, newest first, each with `read_at` (null while unread)."""
         member_id = member_actor().member_id
-        return {"notices": queries.my_notices(member_id, limit=page["limit"], offset=page["offset"]),
-                "unread": queries.unread_count(member_id)}
+        return {
+            "notices": queries.my_notices(member_id, limit=page["limit"], offset=page["offset"]),
+            "unread": queries.unread_count(member_id),
+        }
 
 
 @blp.route(f"/me/notices/<{ID_PATH}:notice_id>/read")

@@ -2,6 +2,7 @@
 
 The inbox (`inbox_items`) is every message a member has been sent, one row per recipient with its
 read time; a notice is its first kind, and reminders and flags will be kinds beside it."""
+
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -29,9 +30,7 @@ class Notice(db.Model):
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sender = relationship("Account")
-    __table_args__ = (
-        CheckConstraint("(community_id IS NULL) != (unit_id IS NULL)", name="one_scope"),
-    )
+    __table_args__ = (CheckConstraint("(community_id IS NULL) != (unit_id IS NULL)", name="one_scope"),)
 
 
 class InboxItem(db.Model):

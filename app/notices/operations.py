@@ -1,5 +1,6 @@
 """Publishing a notice to a community's or a work unit's members, and a member reading it: the one write
 path of notices and the inbox."""
+
 import logging
 from datetime import datetime
 
@@ -36,8 +37,16 @@ def _check_scope(actor, community_id: int | None, unit_id: int | None) -> None:
             raise NotFound("单位")
 
 
-def publish(actor, *, title: str, body: str, community_id: int | None = None, unit_id: int | None = None,
-            event_id: int | None = None, now: datetime) -> Notice:
+def publish(
+    actor,
+    *,
+    title: str,
+    body: str,
+    community_id: int | None = None,
+    unit_id: int | None = None,
+    event_id: int | None = None,
+    now: datetime,
+) -> Notice:
     """发通知: into the inbox of every active member of the community (or the unit), each once."""
     title = person_text(title, "通知标题", TITLE_MAX)
     body = person_text(body, "通知内容", BODY_MAX)
@@ -49,16 +58,28 @@ def publish(actor, *, title: str, body: str, community_id: int | None = None, un
                 raise NotFound("活动")
             if community_id is not None and event.community_id != community_id:
                 raise Refusal("event_elsewhere", "该活动不属于这个社区")
-        notice = Notice(title=title, body=body, sender_id=actor.id, community_id=community_id, unit_id=unit_id,
-                        event_id=event_id, created_at=now)
+        notice = Notice(
+            title=title,
+            body=body,
+            sender_id=actor.id,
+            community_id=community_id,
+            unit_id=unit_id,
+            event_id=event_id,
+            created_at=now,
+        )
         db.session.add(notice)
         db.session.flush()
         recipients = _recipients(community_id, unit_id).add_columns(
-            literal("notice"), literal(notice.id), literal(now, UTCDateTime))
+            literal("notice"), literal(notice.id), literal(now, UTCDateTime)
+        )
         # Counted from RETURNING: on PostgreSQL the rowcount of this INSERT ... SELECT came back as -1.
-        notice.recipients = len(db.session.execute(
-            insert(InboxItem).from_select(["member_id", "kind", "notice_id", "created_at"], recipients)
-            .returning(InboxItem.id)).all())
+        notice.recipients = len(
+            db.session.execute(
+                insert(InboxItem)
+                .from_select(["member_id", "kind", "notice_id", "created_at"], recipients)
+                .returning(InboxItem.id)
+            ).all()
+        )
     log.info("notice %s published by account %s to %s members", notice.id, actor.id, notice.recipients)
     return notice
 
@@ -66,10 +87,14 @@ def publish(actor, *, title: str, body: str, community_id: int | None = None, un
 def mark_read(member_id: int, notice_id: int, now: datetime) -> InboxItem:
     """已读: the member's copy of the notice, read from now on (a second reading keeps the first time)."""
     with transaction():
-        db.session.execute(update(InboxItem).where(InboxItem.member_id == member_id, InboxItem.notice_id == notice_id,
-                                                   InboxItem.read_at.is_(None)).values(read_at=now))
-        item = db.session.scalars(select(InboxItem).where(InboxItem.member_id == member_id,
-                                                          InboxItem.notice_id == notice_id)).first()
+        db.session.execute(
+            update(InboxItem)
+            .where(InboxItem.member_id == member_id, InboxItem.notice_id == notice_id, InboxItem.read_at.is_(None))
+            .values(read_at=now)
+        )
+        item = db.session.scalars(
+            select(InboxItem).where(InboxItem.member_id == member_id, InboxItem.notice_id == notice_id)
+        ).first()
         if item is None:
             raise NotFound("通知")
     return item

@@ -1,4 +1,5 @@
 """The organisation tree: county → street/township → community → grid → building, and work units."""
+
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

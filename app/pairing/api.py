@@ -1,4 +1,5 @@
 """/api/v1/pairings, /api/v1/households and /api/v1/me/households: the 1+10 pairings (帮联)."""
+
 from flask.views import MethodView
 from marshmallow import fields
 

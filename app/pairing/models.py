@@ -1,4 +1,5 @@
 """The households (群众) of a community and the 1+10 pairings (帮联) of members with them."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
@@ -46,6 +47,11 @@ class Pairing(db.Model):
     member: Mapped[Member] = relationship()
     __table_args__ = (
         # A household has at most one member in charge at a time.
-        Index("uq_pairings_active_household", "household_id", unique=True,
-              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+        Index(
+            "uq_pairings_active_household",
+            "household_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
     )

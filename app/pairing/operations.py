@@ -3,6 +3,7 @@ and fills every member up to the county's target. A pairing is ended, never dele
 
 Every write locks the community's row first, so two secretaries (or an auto-pair run) working on the
 same community take turns and a household never ends up with two members in charge."""
+
 import logging
 from collections import Counter
 from datetime import datetime
@@ -30,8 +31,13 @@ class AlreadyPaired(Refusal):
 
 
 def _pairing_body(pairing: Pairing) -> dict:
-    return {"pairing_id": pairing.id, "member_id": pairing.member_id, "household_id": pairing.household_id,
-            "started_at": pairing.started_at, "ended_at": pairing.ended_at}
+    return {
+        "pairing_id": pairing.id,
+        "member_id": pairing.member_id,
+        "household_id": pairing.household_id,
+        "started_at": pairing.started_at,
+        "ended_at": pairing.ended_at,
+    }
 
 
 def _manage(actor, community_id: int) -> None:
@@ -52,8 +58,7 @@ def _resident(household: Household, member_id: int) -> Member:
     member = db.session.get(Member, member_id)
     if member is None:
         raise NotFound("党员")
-    scope.require(member.community_id == household.community_id, "只能与居住在本社区的党员结对",
-                  code="other_community")
+    scope.require(member.community_id == household.community_id, "只能与居住在本社区的党员结对", code="other_community")
     if not member.active:
         raise Refusal("member_inactive", "该党员已不在册，不能结对", status=409)
     return member
@@ -130,17 +135,28 @@ def auto_pair(actor, community_id: int, now: datetime) -> dict:
             raise NotFound("社区")
         _manage(actor, community_id)
         target = county_settings().pairing_target
-        members = db.session.scalars(select(Member).where(Member.community_id == community_id, Member.active)
-                                     .order_by(Member.id)).all()
-        held = Counter(db.session.scalars(select(Pairing.member_id).join(Household)
-                                          .where(Household.community_id == community_id, Pairing.ended_at.is_(None))))
+        members = db.session.scalars(
+            select(Member).where(Member.community_id == community_id, Member.active).order_by(Member.id)
+        ).all()
+        held = Counter(
+            db.session.scalars(
+                select(Pairing.member_id)
+                .join(Household)
+                .where(Household.community_id == community_id, Pairing.ended_at.is_(None))
+            )
+        )
         paired = select(Pairing.household_id).where(Pairing.ended_at.is_(None))
-        free = db.session.scalars(select(Household).where(Household.community_id == community_id,
-                                                          Household.id.not_in(paired)).order_by(Household.id)).all()
+        free = db.session.scalars(
+            select(Household)
+            .where(Household.community_id == community_id, Household.id.not_in(paired))
+            .order_by(Household.id)
+        ).all()
         created, served, below = 0, 0, 0
         for member in members:
             need = max(target - held[member.id], 0)
-            chosen = ([h for h in free if h.grid_id == member.grid_id] + [h for h in free if h.grid_id != member.grid_id])[:need]
+            chosen = (
+                [h for h in free if h.grid_id == member.grid_id] + [h for h in free if h.grid_id != member.grid_id]
+            )[:need]
             for household in chosen:
                 free.remove(household)
                 _start(member.id, household.id, now)
@@ -148,5 +164,10 @@ def auto_pair(actor, community_id: int, now: datetime) -> dict:
             served += bool(chosen)
             below += held[member.id] + len(chosen) < target
     log.info("auto-pairing in community %s: %s pairings for %s members", community_id, created, served)
-    return {"community_id": community_id, "target": target, "pairings": created, "members": served,
-            "below_target": below}
+    return {
+        "community_id": community_id,
+        "target": target,
+        "pairings": created,
+        "members": served,
+        "below_target": below,
+    }

@@ -1,4 +1,5 @@
 """Reads of the 1+10 pairings (帮联): a member's households, a community's households, members below the target."""
+
 from sqlalchemy import func, select
 
 from app.auth import scope
@@ -16,14 +17,24 @@ def active_pairings():
 
 def pairing_counts():
     """Subquery (member_id, households): how many households each member is paired with now."""
-    return (select(Pairing.member_id, func.count(Pairing.id).label("households"))
-            .where(Pairing.ended_at.is_(None)).group_by(Pairing.member_id).subquery())
+    return (
+        select(Pairing.member_id, func.count(Pairing.id).label("households"))
+        .where(Pairing.ended_at.is_(None))
+        .group_by(Pairing.member_id)
+        .subquery()
+    )
 
 
 def _household_row(household: Household) -> dict:
     """A household with its private details: only for those scope.sees_household lets through."""
-    return {"id": household.id, "address": household.address, "grid": household.grid.name if household.grid else None,
-            "head_name": household.head_name, "flags": household.flags, "note": household.note}
+    return {
+        "id": household.id,
+        "address": household.address,
+        "grid": household.grid.name if household.grid else None,
+        "head_name": household.head_name,
+        "flags": household.flags,
+        "note": household.note,
+    }
 
 
 def _with_member(row: dict, member: Member | None) -> dict:
@@ -33,8 +44,11 @@ def _with_member(row: dict, member: Member | None) -> dict:
 def my_households(member_id: int) -> list[dict]:
     """The households paired with this member, with what the member must know to visit them (四必访)."""
     rows = db.session.scalars(
-        select(Household).join(Pairing, Pairing.household_id == Household.id)
-        .where(Pairing.member_id == member_id, Pairing.ended_at.is_(None)).order_by(Household.id))
+        select(Household)
+        .join(Pairing, Pairing.household_id == Household.id)
+        .where(Pairing.member_id == member_id, Pairing.ended_at.is_(None))
+        .order_by(Household.id)
+    )
     return [_household_row(h) for h in rows]
 
 
@@ -42,9 +56,12 @@ def community_households(actor, community_id: int) -> list[dict]:
     """Every household of a community with its paired member, for the secretary who pairs them."""
     scope.require(scope.manages_community(actor, community_id), "只能查看本社区的住户")
     rows = db.session.execute(
-        select(Household, Member).outerjoin(Pairing, (Pairing.household_id == Household.id) & Pairing.ended_at.is_(None))
+        select(Household, Member)
+        .outerjoin(Pairing, (Pairing.household_id == Household.id) & Pairing.ended_at.is_(None))
         .outerjoin(Member, Member.id == Pairing.member_id)
-        .where(Household.community_id == community_id).order_by(Household.id))
+        .where(Household.community_id == community_id)
+        .order_by(Household.id)
+    )
     return [_with_member(_household_row(h), m) for h, m in rows]
 
 
@@ -54,8 +71,10 @@ def household(actor, household_id: int) -> dict:
     if found is None:
         raise NotFound("住户")
     paired = db.session.scalars(active_pairings().where(Pairing.household_id == household_id)).first()
-    scope.require(scope.sees_household(actor, found, paired.member_id if paired else None),
-                  "只有帮联党员和本社区书记可以查看该住户")
+    scope.require(
+        scope.sees_household(actor, found, paired.member_id if paired else None),
+        "只有帮联党员和本社区书记可以查看该住户",
+    )
     return _with_member(_household_row(found), paired.member if paired else None)
 
 
@@ -69,6 +88,9 @@ def below_target(actor, community_id: int) -> dict:
         select(Member.id, Member.name, households.label("households"))
         .outerjoin(counts, counts.c.member_id == Member.id)
         .where(Member.community_id == community_id, Member.active, households < target)
-        .order_by(households, Member.id))
-    return {"target": target,
-            "members": [{"member_id": r.id, "name": r.name, "households": int(r.households)} for r in rows]}
+        .order_by(households, Member.id)
+    )
+    return {
+        "target": target,
+        "members": [{"member_id": r.id, "name": r.name, "households": int(r.households)} for r in rows],
+    }

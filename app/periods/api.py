@@ -1,4 +1,5 @@
 """/api/v1/periods: a month's state, its close, and what still waits for audit before the deadline."""
+
 from flask.views import MethodView
 from marshmallow import fields
 

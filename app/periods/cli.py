@@ -1,4 +1,5 @@
 """`flask period close YYYY-MM`: the same month close as the API and the scheduler."""
+
 import click
 from flask.cli import AppGroup
 

@@ -1,4 +1,5 @@
 """Closed months: the seal over every chain head (the ranking they froze is the rankings' own table)."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

@@ -1,4 +1,5 @@
 """Month close (月结): carry what is still pending, seal every chain's head, and freeze the rankings."""
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,9 +45,11 @@ def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
         last = last_closed()
         periods.check_close_order(period, last_closed=last, first_open_with_entries=first_month_with_entries(last))
         to_period = open_period(periods.next_month(period))
-        pending = db.session.scalars(select(EntryStatus).where(
-            EntryStatus.period == period, EntryStatus.state == State.PENDING.value)
-            .order_by(EntryStatus.entry_id)).all()
+        pending = db.session.scalars(
+            select(EntryStatus)
+            .where(EntryStatus.period == period, EntryStatus.state == State.PENDING.value)
+            .order_by(EntryStatus.entry_id)
+        ).all()
         for status in pending:
             carry(status, to_period, now)
         heads = _heads()
@@ -55,8 +58,9 @@ def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
         db.session.add(Period(period=period, closed_at=now, closed_by=actor_id, seal=seal, prev_seal=prev_seal))
         db.session.flush()
         if heads:
-            db.session.execute(insert(SealHead), [{"period": period, "chain": h.chain, "seq": h.seq, "hash": h.hash}
-                                                  for h in heads])
+            db.session.execute(
+                insert(SealHead), [{"period": period, "chain": h.chain, "seq": h.seq, "hash": h.hash} for h in heads]
+            )
         freeze(period)
         return Closing(period, now, seal, len(pending), to_period, False)
 
@@ -75,9 +79,10 @@ def _serialise_closes() -> None:
 
 def _heads() -> list[chain.Head]:
     """Every chain's last record (seq, hash) as it stands now."""
-    last = (select(LedgerRecord.chain, func.max(LedgerRecord.seq).label("seq"))
-            .group_by(LedgerRecord.chain).subquery())
-    query = (select(LedgerRecord.chain, LedgerRecord.seq, LedgerRecord.hash)
-             .join(last, (LedgerRecord.chain == last.c.chain) & (LedgerRecord.seq == last.c.seq))
-             .order_by(LedgerRecord.chain))
+    last = select(LedgerRecord.chain, func.max(LedgerRecord.seq).label("seq")).group_by(LedgerRecord.chain).subquery()
+    query = (
+        select(LedgerRecord.chain, LedgerRecord.seq, LedgerRecord.hash)
+        .join(last, (LedgerRecord.chain == last.c.chain) & (LedgerRecord.seq == last.c.seq))
+        .order_by(LedgerRecord.chain)
+    )
     return [chain.Head(r.chain, r.seq, r.hash) for r in db.session.execute(query)]

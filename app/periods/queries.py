@@ -1,4 +1,5 @@
 """What the county can read about a month: closed or not, its seal, and what still waits for audit."""
+
 import calendar
 from datetime import date
 
@@ -20,9 +21,12 @@ from ledger.words import month_words
 def period_status(period: str) -> dict:
     periods.parse_month(period)
     row = db.session.get(Period, period)
-    return {"period": period, "closed": row is not None,
-            "closed_at": row.closed_at.astimezone(periods.TZ).isoformat() if row else None,
-            "seal": row.seal if row else None}
+    return {
+        "period": period,
+        "closed": row is not None,
+        "closed_at": row.closed_at.astimezone(periods.TZ).isoformat() if row else None,
+        "seal": row.seal if row else None,
+    }
 
 
 def audit_deadline(period: str) -> date:
@@ -31,19 +35,26 @@ def audit_deadline(period: str) -> date:
     return date(year, month, min(county_settings().audit_day, calendar.monthrange(year, month)[1]))
 
 
-def pending_by_community(account, period: str, *, community_id: int | None = None,
-                         unit_id: int | None = None) -> dict:
+def pending_by_community(account, period: str, *, community_id: int | None = None, unit_id: int | None = None) -> dict:
     """The month's entries still waiting for audit, counted per community, against the deadline."""
     periods.parse_month(period)
     scope.require_scope(account, community_id=community_id, unit_id=unit_id)
-    query = (select(Community.id, Community.name, func.count(EntryStatus.entry_id))
-             .join(Member, Member.id == EntryStatus.member_id).join(Community, Community.id == Member.community_id)
-             .where(EntryStatus.period == period, EntryStatus.state == State.PENDING.value)
-             .group_by(Community.id, Community.name).order_by(Community.id))
+    query = (
+        select(Community.id, Community.name, func.count(EntryStatus.entry_id))
+        .join(Member, Member.id == EntryStatus.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(EntryStatus.period == period, EntryStatus.state == State.PENDING.value)
+        .group_by(Community.id, Community.name)
+        .order_by(Community.id)
+    )
     query = in_scope(query, community_id=community_id, unit_id=unit_id)
     communities = [{"community_id": cid, "community": name, "pending": n} for cid, name, n in db.session.execute(query)]
     deadline = audit_deadline(period)
-    return {"period": period, "closed": db.session.get(Period, period) is not None,
-            "deadline": deadline.isoformat(),
-            "message": f"{month_words(period)}积分审核截止日期：{deadline.year}年{deadline.month}月{deadline.day}日",
-            "pending": sum(c["pending"] for c in communities), "communities": communities}
+    return {
+        "period": period,
+        "closed": db.session.get(Period, period) is not None,
+        "deadline": deadline.isoformat(),
+        "message": f"{month_words(period)}积分审核截止日期：{deadline.year}年{deadline.month}月{deadline.day}日",
+        "pending": sum(c["pending"] for c in communities),
+        "communities": communities,
+    }

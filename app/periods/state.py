@@ -1,4 +1,5 @@
 """Which months are closed, and where a new entry lands: its own month if open, else the first open one."""
+
 from sqlalchemy import func, select
 
 from app.db import per_transaction

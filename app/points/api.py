@@ -1,4 +1,5 @@
 """/api/v1/ledger and /api/v1/audit: a member's entries, 积分审核 (approve, reject, reverse, in bulk), the queue."""
+
 from flask.views import MethodView
 from marshmallow import ValidationError, fields, missing, validate, validates_schema
 

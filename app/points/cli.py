@@ -1,4 +1,5 @@
 """`flask ledger verify` and `flask ledger export`: the ledger's integrity, for operators and outside auditors."""
+
 import os
 import sys
 
@@ -8,7 +9,8 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.points.export import export as export_records
 from app.points.records import reading
-from app.points.verify import LedgerBroken, verify as verify_records
+from app.points.verify import LedgerBroken
+from app.points.verify import verify as verify_records
 from ledger import periods
 from ledger.errors import InvalidPeriod
 
@@ -16,8 +18,13 @@ ledger = AppGroup("ledger", help="积分台账：校验与导出")
 
 
 @ledger.command("verify")
-@click.option("--workers", type=click.IntRange(1, 64), default=lambda: min(os.cpu_count() or 1, 8), show_default="CPUs",
-              help="processes sharing the chains")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=lambda: min(os.cpu_count() or 1, 8),
+    show_default="CPUs",
+    help="processes sharing the chains",
+)
 def verify(workers):
     """Check every record's hash and link, every entry status, balance and seal; exit 1 at the first failure."""
     try:
@@ -25,8 +32,10 @@ def verify(workers):
     except LedgerBroken as broken:
         click.echo(f"ledger verify: FAILED — {broken}", err=True)
         sys.exit(1)
-    click.echo("ledger verify: OK — {records} records, {chains} chains, {entries} entries, {audits} audits, "
-               "{balances} balances, {seals} seals, {seconds} s".format(**summary))
+    click.echo(
+        "ledger verify: OK — {records} records, {chains} chains, {entries} entries, {audits} audits, "
+        "{balances} balances, {seals} seals, {seconds} s".format(**summary)
+    )
 
 
 @ledger.command("export")

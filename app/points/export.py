@@ -1,10 +1,12 @@
 """`flask ledger export`: the stored records as JSON Lines for an outside auditor, stored hashes and all."""
+
 import json
 
 from sqlalchemy import and_, func, select
 
 from app.points.records import R, record, records_query, stream
-from ledger import chain as hash_chain, periods
+from ledger import chain as hash_chain
+from ledger import periods
 
 
 def export(conn, out, period: str | None = None) -> int:
@@ -16,9 +18,12 @@ def export(conn, out, period: str | None = None) -> int:
     if period is not None:
         periods.parse_month(period)
         start, end = periods.bounds(period)
-        stretch = (select(R.chain, func.min(R.seq).label("first"), func.max(R.seq).label("last"))
-                   .where(R.created_at >= hash_chain.timestamp(start), R.created_at < hash_chain.timestamp(end))
-                   .group_by(R.chain).subquery())
+        stretch = (
+            select(R.chain, func.min(R.seq).label("first"), func.max(R.seq).label("last"))
+            .where(R.created_at >= hash_chain.timestamp(start), R.created_at < hash_chain.timestamp(end))
+            .group_by(R.chain)
+            .subquery()
+        )
         query = query.join(stretch, and_(stretch.c.chain == R.chain, R.seq.between(stretch.c.first, stretch.c.last)))
     written = 0
     encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode

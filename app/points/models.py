@@ -1,5 +1,6 @@
 """The points ledger in the database: insert-only records on per-member hash chains, and the
 projections kept beside them in the same transaction (entry states, balances)."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -82,5 +83,11 @@ class Balance(db.Model):
 
 # The public ranking (app.rankings) walks this index in ranking order and stops after the page it
 # shows, and counts the ranked members from it alone, without reading the table.
-Index("ix_balances_ranking", Balance.period, Balance.posted.desc(), Balance.member_id,
-      postgresql_where=Balance.posted_entries > 0, sqlite_where=Balance.posted_entries > 0)
+Index(
+    "ix_balances_ranking",
+    Balance.period,
+    Balance.posted.desc(),
+    Balance.member_id,
+    postgresql_where=Balance.posted_entries > 0,
+    sqlite_where=Balance.posted_entries > 0,
+)

@@ -4,11 +4,12 @@ Every change appends records to the member's hash chain (ledger.chain) under a l
 row, and moves the entry-status and balance projections in the same transaction. Nothing here
 updates or deletes a ledger record. The public operations (decide, reverse, decide_each) own their
 transactions; the helpers the other domains call (append_entry, carry, lock_member) join the caller's."""
-from datetime import datetime
 
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, func, insert as sql_insert, select
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import insert as sql_insert
 
 from app.auth import scope
 from app.db import advisory_lock, insert, per_transaction, transaction
@@ -23,10 +24,28 @@ from app.text import visible
 from ledger import chain, periods
 from ledger.balances import balance_moves, reversal_points
 from ledger.errors import AlreadyReversed, NotReversible
-from ledger.states import Decision, State, decide as next_state
+from ledger.states import Decision, State
+from ledger.states import decide as next_state
 
-_RECORD_COLUMNS = ("chain", "seq", "kind", "prev_hash", "hash", "period", "created_at", "reason", "points",
-                   "rule", "source", "source_id", "reverses_seq", "state", "entry_seq", "decision", "actor_id")
+_RECORD_COLUMNS = (
+    "chain",
+    "seq",
+    "kind",
+    "prev_hash",
+    "hash",
+    "period",
+    "created_at",
+    "reason",
+    "points",
+    "rule",
+    "source",
+    "source_id",
+    "reverses_seq",
+    "state",
+    "entry_seq",
+    "decision",
+    "actor_id",
+)
 
 
 class Appended(NamedTuple):
@@ -37,6 +56,7 @@ class Appended(NamedTuple):
     state: str
     period: str
     points: int
+
 
 # Past a cap an activity earns nothing, so there is nothing to audit: its entry is kept, at 0 points and
 # posted, as the record of what the member did (a visit is care for a household, counted in the figures
@@ -55,20 +75,32 @@ def _balance_upsert():
     stmt = insert(Balance)
     return stmt.on_conflict_do_update(
         index_elements=["member_id", "period"],
-        set_={"posted": Balance.posted + stmt.excluded.posted, "pending": Balance.pending + stmt.excluded.pending,
-              "posted_entries": Balance.posted_entries + stmt.excluded.posted_entries})
+        set_={
+            "posted": Balance.posted + stmt.excluded.posted,
+            "pending": Balance.pending + stmt.excluded.pending,
+            "posted_entries": Balance.posted_entries + stmt.excluded.posted_entries,
+        },
+    )
 
 
 # The write path's statements, built once: on the return day every check-in runs them, and building a
 # statement costs more than SQLite takes to run it.
 _LOCK_MEMBER = select(Member.id).where(Member.id == bindparam("member_id")).with_for_update()
-_HEAD = (select(LedgerRecord.seq, LedgerRecord.hash).where(LedgerRecord.chain == bindparam("member_id"))
-         .order_by(LedgerRecord.seq.desc()).limit(1))
+_HEAD = (
+    select(LedgerRecord.seq, LedgerRecord.hash)
+    .where(LedgerRecord.chain == bindparam("member_id"))
+    .order_by(LedgerRecord.seq.desc())
+    .limit(1)
+)
 _USED = select(
     func.coalesce(func.sum(case((EntryStatus.rule == bindparam("rule"), EntryStatus.points), else_=0)), 0),
     func.coalesce(func.sum(EntryStatus.points), 0),
-).where(EntryStatus.member_id == bindparam("member_id"), EntryStatus.period == bindparam("period"),
-        EntryStatus.state != State.REJECTED.value, EntryStatus.points > 0)
+).where(
+    EntryStatus.member_id == bindparam("member_id"),
+    EntryStatus.period == bindparam("period"),
+    EntryStatus.state != State.REJECTED.value,
+    EntryStatus.points > 0,
+)
 _APPEND = sql_insert(LedgerRecord).returning(LedgerRecord.id)
 _NEW_STATUS = sql_insert(EntryStatus)
 _BALANCE_UPSERT = {}
@@ -104,8 +136,16 @@ def _move_balances(member_id: int, moves) -> None:
     if dialect not in _BALANCE_UPSERT:
         _BALANCE_UPSERT[dialect] = _balance_upsert()
     for period, delta in moves:
-        _run(_BALANCE_UPSERT[dialect], {"member_id": member_id, "period": period, "posted": delta.posted,
-                                        "pending": delta.pending, "posted_entries": delta.posted_entries})
+        _run(
+            _BALANCE_UPSERT[dialect],
+            {
+                "member_id": member_id,
+                "period": period,
+                "posted": delta.posted,
+                "pending": delta.pending,
+                "posted_entries": delta.posted_entries,
+            },
+        )
 
 
 def _used(member_id: int, period: str, rule: str) -> tuple[int, int]:
@@ -114,16 +154,40 @@ def _used(member_id: int, period: str, rule: str) -> tuple[int, int]:
     return int(by_rule), int(in_month)
 
 
-def _new_status(entry_id: int, member_id: int, seq: int, *, period, state: State, points, rule, source, source_id,
-                now) -> None:
-    _run(_NEW_STATUS, {"entry_id": entry_id, "member_id": member_id, "seq": seq, "period": period,
-                       "state": state.value, "points": points, "rule": rule, "source": source,
-                       "source_id": source_id, "created_at": now, "updated_at": now, "reversed_by": None})
+def _new_status(
+    entry_id: int, member_id: int, seq: int, *, period, state: State, points, rule, source, source_id, now
+) -> None:
+    _run(
+        _NEW_STATUS,
+        {
+            "entry_id": entry_id,
+            "member_id": member_id,
+            "seq": seq,
+            "period": period,
+            "state": state.value,
+            "points": points,
+            "rule": rule,
+            "source": source,
+            "source_id": source_id,
+            "created_at": now,
+            "updated_at": now,
+            "reversed_by": None,
+        },
+    )
 
 
-def append_entry(member_id: int, *, natural_period: str, source: str, source_id: int | None, now: datetime,
-                 kind: str | None = None, category: str | None = None, force_pending: bool = False,
-                 reason: str | None = None) -> Appended:
+def append_entry(
+    member_id: int,
+    *,
+    natural_period: str,
+    source: str,
+    source_id: int | None,
+    now: datetime,
+    kind: str | None = None,
+    category: str | None = None,
+    force_pending: bool = False,
+    reason: str | None = None,
+) -> Appended:
     """A new entry priced by the rule in force at `now`, in its month or the next open one; pending when
     its rule or the caller asks for an audit, unless a cap leaves it nothing to earn."""
     lock_member(member_id)
@@ -135,15 +199,34 @@ def append_entry(member_id: int, *, natural_period: str, source: str, source_id:
     capped = points == 0 < rule.points
     state = State.PENDING if force_pending or (rule.needs_audit and not capped) else State.POSTED
     reason = reason or (CAPPED if capped else None)
-    record = chain.entry_record(_head(member_id), period=period, points=points, rule=rule.code, source=source,
-                                source_id=source_id, state=state.value, now=now, reason=reason)
+    record = chain.entry_record(
+        _head(member_id),
+        period=period,
+        points=points,
+        rule=rule.code,
+        source=source,
+        source_id=source_id,
+        state=state.value,
+        now=now,
+        reason=reason,
+    )
     entry_id = _append(record)
-    _new_status(entry_id, member_id, record["seq"], period=period, state=state, points=points, rule=rule.code,
-                source=source, source_id=source_id, now=now)
-    _move_balances(member_id, balance_moves(points=points, old_state=None, new_state=state,
-                                            old_period=None, new_period=period))
+    _new_status(
+        entry_id,
+        member_id,
+        record["seq"],
+        period=period,
+        state=state,
+        points=points,
+        rule=rule.code,
+        source=source,
+        source_id=source_id,
+        now=now,
+    )
+    _move_balances(
+        member_id, balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period)
+    )
     return Appended(entry_id, record["seq"], state.value, period, points)
-
 
 
 def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
@@ -177,10 +260,27 @@ def decide(actor, entry_id: int, decision: str, reason: str | None, now: datetim
         return status
     if is_closed(status.period):
         raise Refusal("period_closed", f"{status.period} 已结账，该条目应已顺延", status=409)
-    _append(chain.audit_record(_head(member.id), entry_seq=status.seq, decision=move.value, actor_id=actor.id,
-                               reason=(reason or "").strip() or None, period=status.period, now=now))
-    _move_balances(member.id, balance_moves(points=status.points, old_state=State(status.state), new_state=new,
-                                            old_period=status.period, new_period=status.period))
+    _append(
+        chain.audit_record(
+            _head(member.id),
+            entry_seq=status.seq,
+            decision=move.value,
+            actor_id=actor.id,
+            reason=(reason or "").strip() or None,
+            period=status.period,
+            now=now,
+        )
+    )
+    _move_balances(
+        member.id,
+        balance_moves(
+            points=status.points,
+            old_state=State(status.state),
+            new_state=new,
+            old_period=status.period,
+            new_period=status.period,
+        ),
+    )
     status.state = new.value
     status.updated_at = now
     return status
@@ -200,14 +300,35 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
         raise AlreadyReversed(status.seq)
     period = open_period(periods.month_of(now))
     points = reversal_points(status.points)
-    record = chain.entry_record(_head(member.id), period=period, points=points, rule=status.rule, source="manual",
-                                source_id=actor.id, state=State.POSTED.value, now=now,
-                                reverses_seq=status.seq, reason=reason)
+    record = chain.entry_record(
+        _head(member.id),
+        period=period,
+        points=points,
+        rule=status.rule,
+        source="manual",
+        source_id=actor.id,
+        state=State.POSTED.value,
+        now=now,
+        reverses_seq=status.seq,
+        reason=reason,
+    )
     entry_id = _append(record)
-    _new_status(entry_id, member.id, record["seq"], period=period, state=State.POSTED, points=points,
-                rule=status.rule, source="manual", source_id=actor.id, now=now)
-    _move_balances(member.id, balance_moves(points=points, old_state=None, new_state=State.POSTED,
-                                            old_period=None, new_period=period))
+    _new_status(
+        entry_id,
+        member.id,
+        record["seq"],
+        period=period,
+        state=State.POSTED,
+        points=points,
+        rule=status.rule,
+        source="manual",
+        source_id=actor.id,
+        now=now,
+    )
+    _move_balances(
+        member.id,
+        balance_moves(points=points, old_state=None, new_state=State.POSTED, old_period=None, new_period=period),
+    )
     status.reversed_by = record["seq"]
     status.updated_at = now
     return db.session.get(EntryStatus, entry_id)
@@ -219,18 +340,34 @@ def carry(status: EntryStatus, to_period: str, now: datetime) -> None:
     db.session.refresh(status)
     if status.state != State.PENDING.value or status.period == to_period:
         return
-    _append(chain.audit_record(_head(status.member_id), entry_seq=status.seq, decision=Decision.CARRY.value,
-                               actor_id=None, reason=f"{status.period} 月结时尚未审核，顺延至 {to_period}",
-                               period=to_period, now=now))
-    _move_balances(status.member_id, balance_moves(points=status.points, old_state=State.PENDING,
-                                                   new_state=State.PENDING, old_period=status.period,
-                                                   new_period=to_period))
+    _append(
+        chain.audit_record(
+            _head(status.member_id),
+            entry_seq=status.seq,
+            decision=Decision.CARRY.value,
+            actor_id=None,
+            reason=f"{status.period} 月结时尚未审核，顺延至 {to_period}",
+            period=to_period,
+            now=now,
+        )
+    )
+    _move_balances(
+        status.member_id,
+        balance_moves(
+            points=status.points,
+            old_state=State.PENDING,
+            new_state=State.PENDING,
+            old_period=status.period,
+            new_period=to_period,
+        ),
+    )
     status.period = to_period
     status.updated_at = now
 
 
-def decide_each(actor, entry_ids: list[int], decision: str, reason: str | None,
-                now: datetime) -> tuple[list[int], list[dict]]:
+def decide_each(
+    actor, entry_ids: list[int], decision: str, reason: str | None, now: datetime
+) -> tuple[list[int], list[dict]]:
     """批量审核: every id decided in its own transaction (each `decide` owns one), so one refusal stops no
     other; returns (done ids, refusals)."""
     done, refused = [], []

@@ -1,4 +1,5 @@
 """Reads of the points ledger that pages and the API share: entries with their explanations."""
+
 from datetime import date
 from typing import NamedTuple
 
@@ -22,8 +23,9 @@ from ledger.words import SOURCES, VISIT_CATEGORIES
 
 def _entries_query():
     # The record's own period is where the entry was first written: differing from the status, it was carried.
-    return (select(EntryStatus, LedgerRecord.period, LedgerRecord.reverses_seq, LedgerRecord.reason)
-            .join(LedgerRecord, LedgerRecord.id == EntryStatus.entry_id))
+    return select(EntryStatus, LedgerRecord.period, LedgerRecord.reverses_seq, LedgerRecord.reason).join(
+        LedgerRecord, LedgerRecord.id == EntryStatus.entry_id
+    )
 
 
 def _of_members(query, filters: dict):
@@ -60,8 +62,12 @@ def audit_queue(actor, *, community_id=None, unit_id=None, limit=200, offset=0) 
     """待审核: the pending entries in the caller's scope, oldest first."""
     filters = scope.audit_queue_scope(actor, community_id, unit_id)
     query = _of_members(_entries_query(), filters).where(EntryStatus.state == "pending")
-    return _render(db.session.execute(
-        query.order_by(EntryStatus.created_at, EntryStatus.entry_id).limit(limit).offset(offset)).all(), actor)
+    return _render(
+        db.session.execute(
+            query.order_by(EntryStatus.created_at, EntryStatus.entry_id).limit(limit).offset(offset)
+        ).all(),
+        actor,
+    )
 
 
 def entry(actor, entry_id: int) -> dict:
@@ -95,23 +101,42 @@ def _render(rows, reader) -> list[dict]:
     reversed_keys = {(row.EntryStatus.member_id, row.reverses_seq) for row in rows if row.reverses_seq is not None}
     originals = {}
     if reversed_keys:
-        originals = {(s.member_id, s.seq): s for s in db.session.scalars(
-            select(EntryStatus).where(tuple_(EntryStatus.member_id, EntryStatus.seq).in_(reversed_keys)))}
-    reversal_keys = {(row.EntryStatus.member_id, row.EntryStatus.reversed_by) for row in rows
-                     if row.EntryStatus.reversed_by is not None}
+        originals = {
+            (s.member_id, s.seq): s
+            for s in db.session.scalars(
+                select(EntryStatus).where(tuple_(EntryStatus.member_id, EntryStatus.seq).in_(reversed_keys))
+            )
+        }
+    reversal_keys = {
+        (row.EntryStatus.member_id, row.EntryStatus.reversed_by)
+        for row in rows
+        if row.EntryStatus.reversed_by is not None
+    }
     reversed_on = {}
     if reversal_keys:
-        reversed_on = {(member_id, seq): periods.local(created_at).date() for member_id, seq, created_at in
-                       db.session.execute(select(EntryStatus.member_id, EntryStatus.seq, EntryStatus.created_at)
-                                          .where(tuple_(EntryStatus.member_id, EntryStatus.seq).in_(reversal_keys)))}
-    rejected_keys = {(row.EntryStatus.member_id, row.EntryStatus.seq) for row in rows
-                     if row.EntryStatus.state == "rejected"}
+        reversed_on = {
+            (member_id, seq): periods.local(created_at).date()
+            for member_id, seq, created_at in db.session.execute(
+                select(EntryStatus.member_id, EntryStatus.seq, EntryStatus.created_at).where(
+                    tuple_(EntryStatus.member_id, EntryStatus.seq).in_(reversal_keys)
+                )
+            )
+        }
+    rejected_keys = {
+        (row.EntryStatus.member_id, row.EntryStatus.seq) for row in rows if row.EntryStatus.state == "rejected"
+    }
     rejections = {}
     if rejected_keys:
-        rejections = {(chain_id, seq): reason for chain_id, seq, reason in db.session.execute(
-            select(LedgerRecord.chain, LedgerRecord.entry_seq, LedgerRecord.reason)
-            .where(LedgerRecord.kind == "audit", LedgerRecord.decision == "reject",
-                   tuple_(LedgerRecord.chain, LedgerRecord.entry_seq).in_(rejected_keys)))}
+        rejections = {
+            (chain_id, seq): reason
+            for chain_id, seq, reason in db.session.execute(
+                select(LedgerRecord.chain, LedgerRecord.entry_seq, LedgerRecord.reason).where(
+                    LedgerRecord.kind == "audit",
+                    LedgerRecord.decision == "reject",
+                    tuple_(LedgerRecord.chain, LedgerRecord.entry_seq).in_(rejected_keys),
+                )
+            )
+        }
     statuses = [row.EntryStatus for row in rows] + list(originals.values())
     sources = _sources(statuses)
     names = rule_names({s.rule for s in statuses})
@@ -127,29 +152,39 @@ def _render(rows, reader) -> list[dict]:
         what = {} if withheld else source.what or {}
         reverses = None
         if original is not None:
-            reverses = (f"{date_words(source.on or periods.local(original.created_at).date())}"
-                        f"{_describe(original.source, what)}的积分（编号{original.entry_id}）")
-        out.append({
-            "id": status.entry_id,
-            "member_id": status.member_id,
-            "period": status.period,
-            "points": status.points,
-            "rule": "visit" if withheld else status.rule,
-            "source": status.source,
-            "source_id": status.source_id,
-            "state": status.state,
-            "reverses": original.entry_id if original is not None else None,
-            "created_at": periods.local(status.created_at).isoformat(),
-            "rejection_reason": rejections.get((status.member_id, status.seq)),
-            "explanation": explain(
-                source=status.source, points=status.points,
-                rule_name=SOURCES["visit"] if withheld else names.get(status.rule, status.rule),
-                on=source.on if source.on is not None and original is None else periods.local(status.created_at).date(),
-                state=status.state, reverses=reverses, reason=row.reason,
-                carried_from=row.period if row.period != status.period else None,
-                reversed_on=reversed_on.get((status.member_id, status.reversed_by)),
-                **(what if original is None else {})),
-        })
+            reverses = (
+                f"{date_words(source.on or periods.local(original.created_at).date())}"
+                f"{_describe(original.source, what)}的积分（编号{original.entry_id}）"
+            )
+        out.append(
+            {
+                "id": status.entry_id,
+                "member_id": status.member_id,
+                "period": status.period,
+                "points": status.points,
+                "rule": "visit" if withheld else status.rule,
+                "source": status.source,
+                "source_id": status.source_id,
+                "state": status.state,
+                "reverses": original.entry_id if original is not None else None,
+                "created_at": periods.local(status.created_at).isoformat(),
+                "rejection_reason": rejections.get((status.member_id, status.seq)),
+                "explanation": explain(
+                    source=status.source,
+                    points=status.points,
+                    rule_name=SOURCES["visit"] if withheld else names.get(status.rule, status.rule),
+                    on=source.on
+                    if source.on is not None and original is None
+                    else periods.local(status.created_at).date(),
+                    state=status.state,
+                    reverses=reverses,
+                    reason=row.reason,
+                    carried_from=row.period if row.period != status.period else None,
+                    reversed_on=reversed_on.get((status.member_id, status.reversed_by)),
+                    **(what if original is None else {}),
+                ),
+            }
+        )
     return out
 
 
@@ -162,13 +197,17 @@ def _sources(statuses) -> dict[tuple[str, int], _Source]:
     found = {}
     if ids["checkin"]:
         for checkin_id, title, starts_at in db.session.execute(
-                select(Checkin.id, Event.title, Event.starts_at).join(Event, Event.id == Checkin.event_id)
-                .where(Checkin.id.in_(ids["checkin"]))):
+            select(Checkin.id, Event.title, Event.starts_at)
+            .join(Event, Event.id == Checkin.event_id)
+            .where(Checkin.id.in_(ids["checkin"]))
+        ):
             found[("checkin", checkin_id)] = _Source(periods.local(starts_at).date(), {"event_title": title})
     if ids["visit"]:
         for visit_id, category, visited_on, household in db.session.execute(
-                select(Visit.id, Visit.category, Visit.visited_on, Household)
-                .join(Household, Household.id == Visit.household_id).where(Visit.id.in_(ids["visit"]))):
+            select(Visit.id, Visit.category, Visit.visited_on, Household)
+            .join(Household, Household.id == Visit.household_id)
+            .where(Visit.id.in_(ids["visit"]))
+        ):
             found[("visit", visit_id)] = _Source(visited_on, {"visit_category": category}, household)
     return found
 

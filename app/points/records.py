@@ -1,4 +1,5 @@
 """Stored ledger records read back for verify and export, each exactly as it was hashed."""
+
 from contextlib import contextmanager
 from itertools import chain as concat
 from operator import itemgetter

@@ -1,4 +1,5 @@
 """The county's points rules, read from the database into the pure ledger.rules.RuleBook."""
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,9 +12,20 @@ from ledger.rules import Rule, RuleBook, default_rules
 
 def rulebook() -> RuleBook:
     rows = db.session.scalars(select(PointsRule)).all()
-    rules = [Rule(code=r.code, name=r.name, source=r.source, match=r.match, points=r.points,
-                  needs_audit=r.needs_audit, cap_month=r.cap_month, valid_from=r.valid_from,
-                  valid_to=r.valid_to) for r in rows]
+    rules = [
+        Rule(
+            code=r.code,
+            name=r.name,
+            source=r.source,
+            match=r.match,
+            points=r.points,
+            needs_audit=r.needs_audit,
+            cap_month=r.cap_month,
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+        )
+        for r in rows
+    ]
     return RuleBook(rules, month_cap=county_settings().month_cap)
 
 
@@ -25,8 +37,9 @@ def rule_names(codes: set[str]) -> dict[str, str]:
     """code -> the name of its newest version, for every code given that the county has."""
     if not codes:
         return {}
-    rows = db.session.execute(select(PointsRule.code, PointsRule.name).where(PointsRule.code.in_(codes))
-                              .order_by(PointsRule.valid_from))
+    rows = db.session.execute(
+        select(PointsRule.code, PointsRule.name).where(PointsRule.code.in_(codes)).order_by(PointsRule.valid_from)
+    )
     return {code: name for code, name in rows}  # later versions overwrite earlier ones
 
 
@@ -36,9 +49,18 @@ def install_default_rules(valid_from: datetime) -> int:
     added = 0
     for rule in default_rules(valid_from):
         if rule.code not in known:
-            db.session.add(PointsRule(code=rule.code, name=rule.name, source=rule.source, match=rule.match,
-                                      points=rule.points, needs_audit=rule.needs_audit,
-                                      cap_month=rule.cap_month, valid_from=rule.valid_from,
-                                      valid_to=rule.valid_to))
+            db.session.add(
+                PointsRule(
+                    code=rule.code,
+                    name=rule.name,
+                    source=rule.source,
+                    match=rule.match,
+                    points=rule.points,
+                    needs_audit=rule.needs_audit,
+                    cap_month=rule.cap_month,
+                    valid_from=rule.valid_from,
+                    valid_to=rule.valid_to,
+                )
+            )
             added += 1
     return added

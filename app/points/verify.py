@@ -1,4 +1,5 @@
 """`flask ledger verify`: every stored hash, link and seal, and the projections against ledger.replay."""
+
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -9,13 +10,24 @@ from sqlalchemy import and_, func, select, true
 
 from app.periods.models import Period, SealHead
 from app.points.models import Balance, EntryStatus, LedgerRecord
-from app.points.records import COLUMNS, R, reading, record as stored_record, records_query, stream
+from app.points.records import COLUMNS, R, reading, records_query, stream
+from app.points.records import record as stored_record
 from ledger import chain as hash_chain
 from ledger.balances import Balance as Tally
 from ledger.replay import BrokenRecord, Entry, balances, replay
 
-_STATUS_COLUMNS = ("entry_id", "member_id", "seq", "period", "state", "points", "rule", "source", "source_id",
-                   "reversed_by")
+_STATUS_COLUMNS = (
+    "entry_id",
+    "member_id",
+    "seq",
+    "period",
+    "state",
+    "points",
+    "rule",
+    "source",
+    "source_id",
+    "reversed_by",
+)
 S = EntryStatus.__table__.c
 
 
@@ -47,18 +59,34 @@ class _Chain:
         for record, (record_id, status) in zip(self.records, self.rows):
             if record["kind"] != "entry":
                 if status[0] is not None:
-                    raise LedgerBroken(f"积分状态 entry_id={record_id}: 指向的是审核记录（chain={self.chain} seq={record['seq']}）")
+                    raise LedgerBroken(
+                        f"积分状态 entry_id={record_id}: 指向的是审核记录（chain={self.chain} seq={record['seq']}）"
+                    )
                 continue
             if status[0] is None:
-                raise LedgerBroken(f"记录 chain={self.chain} seq={record['seq']} id={record_id} kind=entry: "
-                                   "没有对应的积分状态（entry_status）")
+                raise LedgerBroken(
+                    f"记录 chain={self.chain} seq={record['seq']} id={record_id} kind=entry: "
+                    "没有对应的积分状态（entry_status）"
+                )
             entry = entries[record["seq"]]
-            expected = (record_id, self.chain, record["seq"], entry.period, entry.state.value, entry.points,
-                        record["rule"], record["source"], record["source_id"], entry.reversed_by)
+            expected = (
+                record_id,
+                self.chain,
+                record["seq"],
+                entry.period,
+                entry.state.value,
+                entry.points,
+                record["rule"],
+                record["source"],
+                record["source_id"],
+                entry.reversed_by,
+            )
             if status != expected:
                 name, stored, wanted = next(d for d in zip(_STATUS_COLUMNS, status, expected) if d[1] != d[2])
-                raise LedgerBroken(f"积分状态 entry_id={record_id}（chain={self.chain} seq={record['seq']}）: "
-                                   f"存储的 {name}={stored!r}，按记录应为 {wanted!r}")
+                raise LedgerBroken(
+                    f"积分状态 entry_id={record_id}（chain={self.chain} seq={record['seq']}）: "
+                    f"存储的 {name}={stored!r}，按记录应为 {wanted!r}"
+                )
 
     def check_balances(self, entries: dict[int, Entry], stored: dict[str, Tally]) -> None:
         rebuilt = balances(entries.values())
@@ -68,9 +96,11 @@ class _Chain:
 
 def _compare_balance(member: int, period: str, stored: Tally, wanted: Tally) -> None:
     if stored != wanted:
-        raise LedgerBroken(f"余额 member={member} period={period}: 存储的 posted={stored.posted} pending={stored.pending} "
-                           f"posted_entries={stored.posted_entries}，按记录应为 posted={wanted.posted} "
-                           f"pending={wanted.pending} posted_entries={wanted.posted_entries}")
+        raise LedgerBroken(
+            f"余额 member={member} period={period}: 存储的 posted={stored.posted} pending={stored.pending} "
+            f"posted_entries={stored.posted_entries}，按记录应为 posted={wanted.posted} "
+            f"pending={wanted.pending} posted_entries={wanted.posted_entries}"
+        )
 
 
 def _in(column, first, stop):
@@ -84,8 +114,10 @@ def _verify_share(conn, first, stop) -> dict:
     stored_balances: dict[int, dict[str, Tally]] = defaultdict(dict)
     balance_rows = 0
     for member, period, posted, pending, posted_entries in conn.execute(
-            select(Balance.member_id, Balance.period, Balance.posted, Balance.pending, Balance.posted_entries)
-            .where(_in(Balance.member_id, first, stop))):
+        select(Balance.member_id, Balance.period, Balance.posted, Balance.pending, Balance.posted_entries).where(
+            _in(Balance.member_id, first, stop)
+        )
+    ):
         balance_rows += 1
         if posted or pending or posted_entries:  # a row moved back to zero equals no row
             stored_balances[member][period] = Tally(posted, pending, posted_entries)
@@ -95,9 +127,12 @@ def _verify_share(conn, first, stop) -> dict:
     hashes: dict[tuple[int, int], str] = {}
 
     verifier = hash_chain.ChainVerifier()
-    query = (records_query().add_columns(*(S[k] for k in _STATUS_COLUMNS))
-             .select_from(LedgerRecord.__table__.outerjoin(EntryStatus.__table__, S.entry_id == R.id))
-             .where(_in(R.chain, first, stop)))
+    query = (
+        records_query()
+        .add_columns(*(S[k] for k in _STATUS_COLUMNS))
+        .select_from(LedgerRecord.__table__.outerjoin(EntryStatus.__table__, S.entry_id == R.id))
+        .where(_in(R.chain, first, stop))
+    )
     status_at = itemgetter(*range(len(COLUMNS) + 1, len(COLUMNS) + 1 + len(_STATUS_COLUMNS)))
     entries = 0
 
@@ -129,8 +164,14 @@ def _verify_share(conn, first, stop) -> dict:
     for member in sorted(stored_balances):  # balances of members who have no record at all
         for period, tally in sorted(stored_balances[member].items()):
             _compare_balance(member, period, tally, Tally())
-    return {"records": verifier.records, "chains": verifier.chains, "entries": entries,
-            "audits": verifier.records - entries, "balances": balance_rows, "hashes": hashes}
+    return {
+        "records": verifier.records,
+        "chains": verifier.chains,
+        "entries": entries,
+        "audits": verifier.records - entries,
+        "balances": balance_rows,
+        "hashes": hashes,
+    }
 
 
 _engine = None  # the engine a forked worker inherits
@@ -161,15 +202,18 @@ def _shares(conn, workers: int) -> list[tuple]:
 
 def _check_seals(conn, hashes: dict) -> int:
     heads_by_period: dict[str, list] = defaultdict(list)
-    for period, chain, seq, digest in conn.execute(select(SealHead.period, SealHead.chain, SealHead.seq, SealHead.hash)):
+    for period, chain, seq, digest in conn.execute(
+        select(SealHead.period, SealHead.chain, SealHead.seq, SealHead.hash)
+    ):
         heads_by_period[period].append(hash_chain.Head(chain, seq, digest))
     seals = conn.execute(select(Period.period, Period.seal, Period.prev_seal).order_by(Period.period)).all()
     previous = None  # (period, seal): each month's seal covers the one before it
     for period, seal, prev_seal in seals:
         if previous is not None and prev_seal != previous[1]:
             raise LedgerBroken(f"结账封存 period={period}: prev_seal 与 {previous[0]} 的封存值不符")
-        failure = hash_chain.check_seal(seal, period=period, prev_seal=prev_seal, heads=heads_by_period.get(period, ()),
-                                        records=hashes)
+        failure = hash_chain.check_seal(
+            seal, period=period, prev_seal=prev_seal, heads=heads_by_period.get(period, ()), records=hashes
+        )
         if failure is not None:
             raise LedgerBroken(f"结账封存 period={period}（chain={failure.chain} seq={failure.seq}）: {failure.reason}")
         previous = (period, seal)
@@ -199,4 +243,3 @@ def verify(engine, workers: int = 1) -> dict:
         summary["seals"] = _check_seals(conn, hashes)
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
-

@@ -1,4 +1,5 @@
 """The CJK TrueType font for PDFs. Embedded (subset) by reportlab, so a printed page reads the same anywhere."""
+
 import os
 from functools import cache
 

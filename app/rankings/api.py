@@ -1,4 +1,5 @@
 """GET /api/v1/rankings: the public monthly ranking (实时通报), open to anyone."""
+
 from flask.views import MethodView
 from marshmallow import fields
 

@@ -1,4 +1,5 @@
 """The rankings' own table: a closed month's ranking as published, which no later entry moves."""
+
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -1,4 +1,5 @@
 """The rankings' one write: freezing a month's ranking when the month closes (DOMAIN rule 5)."""
+
 from sqlalchemy import insert
 
 from app.extensions import db

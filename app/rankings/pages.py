@@ -1,4 +1,5 @@
 """/board: the public ranking as a page, for phones and, with ?screen=1, the community's big screen."""
+
 from flask import Blueprint, render_template, request
 
 from app.errors import Refusal
@@ -23,9 +24,15 @@ def _int(name: str) -> int | None:
 @bp.get("/board")
 def board():
     page = max(_int("page") or 1, 1)
-    args = ranking_args({"period": request.args.get("period"), "by": request.args.get("by") or "member",
-                         "metric": request.args.get("metric") or "total", "community_id": _int("community_id"),
-                         "unit_id": _int("unit_id")})
+    args = ranking_args(
+        {
+            "period": request.args.get("period"),
+            "by": request.args.get("by") or "member",
+            "metric": request.args.get("metric") or "total",
+            "community_id": _int("community_id"),
+            "unit_id": _int("unit_id"),
+        }
+    )
     screen = request.args.get("screen") == "1"
     try:
         # The default view holds every row the API gives at its full limit; further pages go on from there.
@@ -33,5 +40,13 @@ def board():
     except Refusal as refusal:
         return refusal_page(refusal, "board/error.html")
     pages = max((ranking["total"] + queries.MAX_LIMIT - 1) // queries.MAX_LIMIT, 1)
-    return render_template("board/board.html", ranking=ranking, args=args, by_words=BY_WORDS, page=page,
-                           pages=pages, screen=screen, month=month_words(args["period"]))
+    return render_template(
+        "board/board.html",
+        ranking=ranking,
+        args=args,
+        by_words=BY_WORDS,
+        page=page,
+        pages=pages,
+        screen=screen,
+        month=month_words(args["period"]),
+    )

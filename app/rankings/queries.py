@@ -3,6 +3,7 @@
 An open month is read from the balance aggregates (never by summing the ledger) and cached for a few
 seconds; a closed month answers the snapshot written when it closed (DOMAIN rule 5), so it never moves.
 The API, the /board page and the report all read through `ranking` / `standings` here."""
+
 import time
 
 from flask import current_app
@@ -41,8 +42,16 @@ def _check(period: str, by: str, metric: str, unit_id, limit: int, offset: int) 
         raise Refusal("invalid_page", f"limit 应在 1–{MAX_LIMIT} 之间，offset 应在 0–{ID_MAX} 之间")
 
 
-def ranking(period: str, by: str = "member", *, community_id: int | None = None, unit_id: int | None = None,
-            metric: str = "total", limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict:
+def ranking(
+    period: str,
+    by: str = "member",
+    *,
+    community_id: int | None = None,
+    unit_id: int | None = None,
+    metric: str = "total",
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> dict:
     """One page of a ranking: {"period", "closed", "total", "rows"}; ranks run over the whole filtered list."""
     _check(period, by, metric, unit_id, limit, offset)
     closed = is_closed(period)
@@ -51,14 +60,16 @@ def ranking(period: str, by: str = "member", *, community_id: int | None = None,
     return _cached(key, lambda: _page(period, by, closed, community_id, unit_id, metric, limit, offset))
 
 
-def full_ranking(period: str, by: str, *, community_id: int | None = None, unit_id: int | None = None,
-                 metric: str = "total") -> dict:
+def full_ranking(
+    period: str, by: str, *, community_id: int | None = None, unit_id: int | None = None, metric: str = "total"
+) -> dict:
     """Every row of a ranking, page after page of `ranking`, so a printed report adds up as the API does."""
     answer = ranking(period, by, community_id=community_id, unit_id=unit_id, metric=metric, limit=MAX_LIMIT)
     rows = list(answer["rows"])
     while len(rows) < answer["total"]:
-        more = ranking(period, by, community_id=community_id, unit_id=unit_id, metric=metric, limit=MAX_LIMIT,
-                       offset=len(rows))["rows"]
+        more = ranking(
+            period, by, community_id=community_id, unit_id=unit_id, metric=metric, limit=MAX_LIMIT, offset=len(rows)
+        )["rows"]
         if not more:
             break
         rows += more
@@ -85,15 +96,18 @@ def _page(period, by, closed, community_id, unit_id, metric, limit, offset) -> d
         source = _member_source(period, closed, community_id, unit_id)
         rows = _member_page(source, closed, limit, offset)
         # Counting every ranked member costs more than a page, and every page of a list shares the count.
-        total = _cached((period, by, community_id, unit_id, closed),
-                        lambda: db.session.scalar(select(func.count()).select_from(source.subquery())))
+        total = _cached(
+            (period, by, community_id, unit_id, closed),
+            lambda: db.session.scalar(select(func.count()).select_from(source.subquery())),
+        )
     else:
         ranked = _rank_groups(_group_rows(period, by, closed, community_id, unit_id), by, metric)
-        total, rows = len(ranked), ranked[offset:offset + limit]
+        total, rows = len(ranked), ranked[offset : offset + limit]
     return {"period": period, "closed": closed, "total": total, "rows": rows}
 
 
 # Members -----------------------------------------------------------------------------------------
+
 
 def _member_source(period: str, closed: bool, community_id, unit_id):
     """The members in the ranking with their points: a member with a posted entry in the month.
@@ -101,18 +115,24 @@ def _member_source(period: str, closed: bool, community_id, unit_id):
     A closed month's rows carry the names as they were published, so a member who later moves unit or
     community does not move the closed ranking."""
     if closed:
-        query = select(RankingRow.subject_id.label("member_id"), RankingRow.points.label("points"), RankingRow.name,
-                       RankingRow.unit, RankingRow.community).where(
-            RankingRow.period == period, RankingRow.by == "member")
+        query = select(
+            RankingRow.subject_id.label("member_id"),
+            RankingRow.points.label("points"),
+            RankingRow.name,
+            RankingRow.unit,
+            RankingRow.community,
+        ).where(RankingRow.period == period, RankingRow.by == "member")
         columns = RankingRow
     else:
         query = select(Balance.member_id.label("member_id"), Balance.posted.label("points")).where(
-            Balance.period == period, Balance.posted_entries > 0)
+            Balance.period == period, Balance.posted_entries > 0
+        )
         columns = Member
         if community_id is not None or unit_id is not None:
             query = query.join(Member, Member.id == Balance.member_id)
-    return in_scope(query, community_id=community_id, unit_id=unit_id, community=columns.community_id,
-                    unit=columns.unit_id)
+    return in_scope(
+        query, community_id=community_id, unit_id=unit_id, community=columns.community_id, unit=columns.unit_id
+    )
 
 
 def _member_page(source, closed: bool, limit: int, offset: int) -> list[dict]:
@@ -120,54 +140,100 @@ def _member_page(source, closed: bool, limit: int, offset: int) -> list[dict]:
     # index ix_balances_ranking is, PostgreSQL reads the index in order and stops after offset + limit rows.
     src = source.subquery()
     ranked = select(func.rank().over(order_by=src.c.points.desc()).label("rank"), *src.c).subquery()
-    page = (select(ranked).order_by(ranked.c.points.desc(), ranked.c.member_id)
-            .limit(limit).offset(offset).subquery())
+    page = select(ranked).order_by(ranked.c.points.desc(), ranked.c.member_id).limit(limit).offset(offset).subquery()
     if closed:
         query = select(page)
     else:
-        query = (select(page.c.rank, page.c.points, page.c.member_id, Member.name, Unit.name.label("unit"),
-                        Community.name.label("community"))
-                 .join(Member, Member.id == page.c.member_id)
-                 .join(Unit, Unit.id == Member.unit_id).join(Community, Community.id == Member.community_id))
-    return [{"rank": r.rank, "name": r.name, "unit": r.unit, "community": r.community, "points": r.points}
-            for r in db.session.execute(query.order_by(page.c.rank, page.c.member_id))]
+        query = (
+            select(
+                page.c.rank,
+                page.c.points,
+                page.c.member_id,
+                Member.name,
+                Unit.name.label("unit"),
+                Community.name.label("community"),
+            )
+            .join(Member, Member.id == page.c.member_id)
+            .join(Unit, Unit.id == Member.unit_id)
+            .join(Community, Community.id == Member.community_id)
+        )
+    return [
+        {"rank": r.rank, "name": r.name, "unit": r.unit, "community": r.community, "points": r.points}
+        for r in db.session.execute(query.order_by(page.c.rank, page.c.member_id))
+    ]
 
 
 # Units and communities ---------------------------------------------------------------------------
+
 
 def _group_rows(period: str, by: str, closed: bool, community_id, unit_id) -> list[dict]:
     """Every unit or community in scope with its members' posted points and its active member count.
 
     A unit's scope by community is the community its Party organisation reports to (双报到)."""
     if closed:
-        query = in_scope(select(RankingRow).where(RankingRow.period == period, RankingRow.by == by),
-                         community_id=community_id, unit_id=unit_id, community=RankingRow.community_id,
-                         unit=RankingRow.unit_id)
-        return [{"subject_id": r.subject_id, "name": r.name, "unit_id": r.unit_id, "unit": r.unit,
-                 "community_id": r.community_id, "community": r.community, "points": r.points,
-                 "members": r.members} for r in db.session.scalars(query.order_by(RankingRow.subject_id))]
+        query = in_scope(
+            select(RankingRow).where(RankingRow.period == period, RankingRow.by == by),
+            community_id=community_id,
+            unit_id=unit_id,
+            community=RankingRow.community_id,
+            unit=RankingRow.unit_id,
+        )
+        return [
+            {
+                "subject_id": r.subject_id,
+                "name": r.name,
+                "unit_id": r.unit_id,
+                "unit": r.unit,
+                "community_id": r.community_id,
+                "community": r.community,
+                "points": r.points,
+                "members": r.members,
+            }
+            for r in db.session.scalars(query.order_by(RankingRow.subject_id))
+        ]
     return _open_group_rows(period, by, community_id, unit_id)
 
 
 def _open_group_rows(period: str, by: str, community_id=None, unit_id=None) -> list[dict]:
     key = Member.unit_id if by == "unit" else Member.community_id
-    points = dict(db.session.execute(
-        select(key, func.sum(Balance.posted)).join(Member, Member.id == Balance.member_id)
-        .where(Balance.period == period).group_by(key)).all())
-    members = dict(db.session.execute(
-        select(key, func.count()).where(Member.active.is_(True)).group_by(key)).all())
+    points = dict(
+        db.session.execute(
+            select(key, func.sum(Balance.posted))
+            .join(Member, Member.id == Balance.member_id)
+            .where(Balance.period == period)
+            .group_by(key)
+        ).all()
+    )
+    members = dict(db.session.execute(select(key, func.count()).where(Member.active.is_(True)).group_by(key)).all())
     if by == "unit":
-        query = (select(Unit.id, Unit.name, Unit.community_id, Community.name.label("community"))
-                 .outerjoin(Community, Community.id == Unit.community_id))
+        query = select(Unit.id, Unit.name, Unit.community_id, Community.name.label("community")).outerjoin(
+            Community, Community.id == Unit.community_id
+        )
         query = in_scope(query, community_id=community_id, unit_id=unit_id, community=Unit.community_id, unit=Unit.id)
-        subjects = [{"subject_id": u.id, "name": u.name, "unit_id": u.id, "unit": u.name,
-                     "community_id": u.community_id, "community": u.community}
-                    for u in db.session.execute(query.order_by(Unit.id))]
+        subjects = [
+            {
+                "subject_id": u.id,
+                "name": u.name,
+                "unit_id": u.id,
+                "unit": u.name,
+                "community_id": u.community_id,
+                "community": u.community,
+            }
+            for u in db.session.execute(query.order_by(Unit.id))
+        ]
     else:
         query = in_scope(select(Community.id, Community.name), community_id=community_id, community=Community.id)
-        subjects = [{"subject_id": c.id, "name": c.name, "unit_id": None, "unit": None,
-                     "community_id": c.id, "community": c.name}
-                    for c in db.session.execute(query.order_by(Community.id))]
+        subjects = [
+            {
+                "subject_id": c.id,
+                "name": c.name,
+                "unit_id": None,
+                "unit": None,
+                "community_id": c.id,
+                "community": c.name,
+            }
+            for c in db.session.execute(query.order_by(Community.id))
+        ]
     for subject in subjects:
         subject["points"] = int(points.get(subject["subject_id"]) or 0)
         subject["members"] = int(members.get(subject["subject_id"]) or 0)
@@ -183,21 +249,51 @@ def _rank_groups(rows: list[dict], by: str, metric: str) -> list[dict]:
     def figure(row):
         return per_member(row["points"], row["members"]) if metric == "per_member" else row["points"]
 
-    return [{"rank": rank, "name": row["name"], "unit": row["name"] if by == "unit" else None,
-             "community": row["name"] if by == "community" else None, "points": figure(row),
-             "members": row["members"]}
-            for rank, row in rank_rows(rows, figure)]
+    return [
+        {
+            "rank": rank,
+            "name": row["name"],
+            "unit": row["name"] if by == "unit" else None,
+            "community": row["name"] if by == "community" else None,
+            "points": figure(row),
+            "members": row["members"],
+        }
+        for rank, row in rank_rows(rows, figure)
+    ]
 
 
 def standings(period: str) -> dict[str, list[dict]]:
     """The open month's full rankings with ids, as the month close stores them (ranking_rows)."""
-    query = (select(Balance.member_id, Balance.posted, Member.name, Member.unit_id, Unit.name.label("unit"),
-                    Member.community_id, Community.name.label("community"))
-             .join(Member, Member.id == Balance.member_id)
-             .join(Unit, Unit.id == Member.unit_id).join(Community, Community.id == Member.community_id)
-             .where(Balance.period == period, Balance.posted_entries > 0))
-    members = [{"subject_id": r.member_id, "name": r.name, "unit_id": r.unit_id, "unit": r.unit,
-                "community_id": r.community_id, "community": r.community, "points": r.posted, "members": 0}
-               for r in db.session.execute(query)]
-    return {"member": members, "unit": _open_group_rows(period, "unit"),
-            "community": _open_group_rows(period, "community")}
+    query = (
+        select(
+            Balance.member_id,
+            Balance.posted,
+            Member.name,
+            Member.unit_id,
+            Unit.name.label("unit"),
+            Member.community_id,
+            Community.name.label("community"),
+        )
+        .join(Member, Member.id == Balance.member_id)
+        .join(Unit, Unit.id == Member.unit_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(Balance.period == period, Balance.posted_entries > 0)
+    )
+    members = [
+        {
+            "subject_id": r.member_id,
+            "name": r.name,
+            "unit_id": r.unit_id,
+            "unit": r.unit,
+            "community_id": r.community_id,
+            "community": r.community,
+            "points": r.posted,
+            "members": 0,
+        }
+        for r in db.session.execute(query)
+    ]
+    return {
+        "member": members,
+        "unit": _open_group_rows(period, "unit"),
+        "community": _open_group_rows(period, "community"),
+    }

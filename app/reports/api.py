@@ -1,4 +1,5 @@
 """GET /api/v1/reports/{YYYY-MM}.xlsx and .pdf: the month's leaderboard report, for the county and secretaries."""
+
 from io import BytesIO
 
 from flask import send_file
@@ -17,7 +18,9 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="月度�
 class Report(MethodView):
     @blp.doc(operationId="getMonthReport")
     @blp.arguments(ScopeQuery, location="query")
-    @blp.response(200, description="xlsx：党员、单位、社区排名，季度报到，结对覆盖，走访统计六张表；pdf：A4，封面、前 20 名、图表")
+    @blp.response(
+        200, description="xlsx：党员、单位、社区排名，季度报到，结对覆盖，走访统计六张表；pdf：A4，封面、前 20 名、图表"
+    )
     def get(self, args, period, kind):
         [(name, data)] = month_files(actor(), period, kind, now=utcnow(), **args).items()
         return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)

@@ -1,4 +1,5 @@
 """`flask report month YYYY-MM --out DIR`: the month's leaderboard workbook and PDF, written to DIR."""
+
 from pathlib import Path
 
 import click

@@ -2,6 +2,7 @@
 
 Rankings come from app.rankings (so the report adds up as the API does); duty, coverage and visits
 from app.duty and app.stats. Both the workbook and the PDF are drawn from `month_report`."""
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -33,8 +34,9 @@ def _scope_name(community_id, unit_id) -> str | None:
     return None
 
 
-def month_report(account, period: str, *, community_id: int | None = None, unit_id: int | None = None,
-                 now: datetime) -> dict:
+def month_report(
+    account, period: str, *, community_id: int | None = None, unit_id: int | None = None, now: datetime
+) -> dict:
     """Everything the month's report prints, within the account's scope (account None: the CLI, any scope)."""
     periods.parse_month(period)
     if account is not None:
@@ -44,18 +46,34 @@ def month_report(account, period: str, *, community_id: int | None = None, unit_
     members = full_ranking(period, "member", **where)
     quarter = periods.quarter_of_month(period)
     duty = quarter_duty(quarter, **where)
-    coverage = figures_by(period, "community") if name is None else \
-        [{"id": community_id or unit_id, "name": name, **figures(period, **where)}]
+    coverage = (
+        figures_by(period, "community")
+        if name is None
+        else [{"id": community_id or unit_id, "name": name, **figures(period, **where)}]
+    )
     return {
-        "period": period, "closed": members["closed"], "county": _county_name(), "scope": name or "全县",
+        "period": period,
+        "closed": members["closed"],
+        "county": _county_name(),
+        "scope": name or "全县",
         "made_on": periods.local(now).date(),
         "members": members["rows"],
         "units": full_ranking(period, "unit", **where)["rows"],
         # A community ranking is not cut by work unit, so a unit's report shows the county's.
         "communities": full_ranking(period, "community", community_id=community_id)["rows"],
-        "quarter": quarter, "duty": duty, "duty_rate": rate(sum(m["met"] for m in duty), len(duty)),
-        "coverage": coverage, "totals": figures(period, **where),
-        "history": [(month, sum(r["points"] for r in (members if month == period else
-                                                      full_ranking(month, "member", **where))["rows"]))
-                    for month in periods.months_up_to(period, HISTORY_MONTHS)],
+        "quarter": quarter,
+        "duty": duty,
+        "duty_rate": rate(sum(m["met"] for m in duty), len(duty)),
+        "coverage": coverage,
+        "totals": figures(period, **where),
+        "history": [
+            (
+                month,
+                sum(
+                    r["points"]
+                    for r in (members if month == period else full_ranking(month, "member", **where))["rows"]
+                ),
+            )
+            for month in periods.months_up_to(period, HISTORY_MONTHS)
+        ],
     }

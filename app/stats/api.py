@@ -1,4 +1,5 @@
 """/api/v1/stats and /api/v1/stats.xlsx: 报到率, 群众覆盖率 and the four must-visits, for a month or a quarter."""
+
 from io import BytesIO
 
 from flask import send_file
@@ -29,8 +30,9 @@ class StatsResponse(Schema):
     paired_households = fields.Integer()
     coverage_base = fields.Integer(metadata={"description": "覆盖率的分母：住户数，单位为党员数×目标户数"})
     coverage_rate = fields.Float()
-    visits = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                         metadata={"description": "、".join(VISIT_CATEGORIES)})
+    visits = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "、".join(VISIT_CATEGORIES)}
+    )
     below_target = fields.Integer()
 
 
@@ -51,5 +53,9 @@ class StatsWorkbook(MethodView):
     @blp.response(200, content_type=XLSX, description="按社区、按网格、按单位三张表，末行合计")
     def get(self, query):
         """The same figures as a workbook, one row per community, grid and unit in the caller's scope."""
-        return send_file(BytesIO(workbook.stats_workbook(actor(), **query)), mimetype=XLSX, as_attachment=True,
-                         download_name=f"stats-{query['period']}.xlsx")
+        return send_file(
+            BytesIO(workbook.stats_workbook(actor(), **query)),
+            mimetype=XLSX,
+            as_attachment=True,
+            download_name=f"stats-{query['period']}.xlsx",
+        )

@@ -13,6 +13,7 @@ work unit, computed by one grouped tally so that the parts always add up to the 
   entry was neither rejected nor reversed (a reversed visit was judged not to have counted).
 - below_target: active members paired with fewer households than the target.
 Members or households without a grid count for their community and the county, not for any grid."""
+
 from sqlalchemy import and_, func, select
 
 from app.auth import scope
@@ -47,8 +48,11 @@ def _zero() -> dict:
 
 def _rates(tally: dict, *, capped: bool) -> dict:
     coverage = rate(tally["paired_households"], tally["coverage_base"])
-    return {**tally, "reporting_rate": rate(tally["reported"], tally["members"]),
-            "coverage_rate": min(coverage, 1.0) if capped else coverage}
+    return {
+        **tally,
+        "reporting_rate": rate(tally["reported"], tally["members"]),
+        "coverage_rate": min(coverage, 1.0) if capped else coverage,
+    }
 
 
 def _grouped(key, *columns):
@@ -76,13 +80,25 @@ def _tally(period: str, by: str | None, *, community_id=None, unit_id=None, grid
         return tally.setdefault(k, _zero())
 
     members = db.session.execute(
-        _grouped(key, func.count(Member.id).label("members"), func.count().filter(reported(start, end)).label("reported"),
-                 func.count().filter(paired < target).label("below_target"), func.sum(paired).label("paired"))
-        .outerjoin(counts, counts.c.member_id == Member.id).where(Member.active, *in_scope))
+        _grouped(
+            key,
+            func.count(Member.id).label("members"),
+            func.count().filter(reported(start, end)).label("reported"),
+            func.count().filter(paired < target).label("below_target"),
+            func.sum(paired).label("paired"),
+        )
+        .outerjoin(counts, counts.c.member_id == Member.id)
+        .where(Member.active, *in_scope)
+    )
     for r in members:
         k = r.key if key is not None else None
-        row(k).update(members=r.members, reported=r.reported, below_target=r.below_target,
-                      paired_households=int(r.paired or 0), coverage_base=r.members * target)
+        row(k).update(
+            members=r.members,
+            reported=r.reported,
+            below_target=r.below_target,
+            paired_households=int(r.paired or 0),
+            coverage_base=r.members * target,
+        )
 
     by_members = measured_by_members(by, unit_id)
     if not by_members:
@@ -90,20 +106,34 @@ def _tally(period: str, by: str | None, *, community_id=None, unit_id=None, grid
             k.update(paired_households=0, coverage_base=0)
         hkey = _HOUSEHOLD_KEY.get(by)
         held = select(Pairing.household_id).where(Pairing.ended_at.is_(None))
-        where = [column == value for column, value in ((Household.community_id, community_id), (Household.grid_id, grid_id))
-                 if value is not None]
-        for r in db.session.execute(_grouped(hkey, func.count(Household.id).label("households"),
-                                             func.count().filter(Household.id.in_(held)).label("paired"))
-                                    .where(*where)):
+        where = [
+            column == value
+            for column, value in ((Household.community_id, community_id), (Household.grid_id, grid_id))
+            if value is not None
+        ]
+        for r in db.session.execute(
+            _grouped(
+                hkey,
+                func.count(Household.id).label("households"),
+                func.count().filter(Household.id.in_(held)).label("paired"),
+            ).where(*where)
+        ):
             row(r.key if hkey is not None else None).update(coverage_base=r.households, paired_households=r.paired)
 
     counted = and_(EntryStatus.source == "visit", EntryStatus.source_id == Visit.id)
     for r in db.session.execute(
-            _grouped(key, Visit.category, func.count(Visit.id).label("visits"))
-            .join(Member, Member.id == Visit.member_id).outerjoin(EntryStatus, counted)
-            .where(Visit.visited_on >= first, Visit.visited_on < stop, *in_scope,
-                   func.coalesce(EntryStatus.state, "") != State.REJECTED.value, EntryStatus.reversed_by.is_(None))
-            .group_by(Visit.category)):
+        _grouped(key, Visit.category, func.count(Visit.id).label("visits"))
+        .join(Member, Member.id == Visit.member_id)
+        .outerjoin(EntryStatus, counted)
+        .where(
+            Visit.visited_on >= first,
+            Visit.visited_on < stop,
+            *in_scope,
+            func.coalesce(EntryStatus.state, "") != State.REJECTED.value,
+            EntryStatus.reversed_by.is_(None),
+        )
+        .group_by(Visit.category)
+    ):
         visits = row(r.key if key is not None else None)["visits"]
         if r.category in visits:
             visits[r.category] = r.visits
@@ -113,8 +143,15 @@ def _tally(period: str, by: str | None, *, community_id=None, unit_id=None, grid
 def figures(period: str, *, community_id=None, unit_id=None, grid_id=None) -> dict:
     """The /stats body for one scope: a grid, a community, a unit (or a unit's members in a community
     or grid, when both are named), or the whole county when none is."""
-    by = "grid" if grid_id is not None else "community" if community_id is not None else \
-        "unit" if unit_id is not None else None
+    by = (
+        "grid"
+        if grid_id is not None
+        else "community"
+        if community_id is not None
+        else "unit"
+        if unit_id is not None
+        else None
+    )
     tally, capped = _tally(period, by, community_id=community_id, unit_id=unit_id, grid_id=grid_id)
     key = {"grid": grid_id, "community": community_id, "unit": unit_id, None: None}[by]
     return {"period": period, **_rates(tally.get(key, _zero()), capped=capped)}
@@ -124,8 +161,11 @@ def _entities(by: str):
     if by == "community":
         return select(Community.id, Community.name).order_by(Community.id)
     if by == "grid":
-        return (select(Grid.id, Grid.name, Grid.community_id, Community.name.label("community"))
-                .join(Community, Community.id == Grid.community_id).order_by(Grid.community_id, Grid.id))
+        return (
+            select(Grid.id, Grid.name, Grid.community_id, Community.name.label("community"))
+            .join(Community, Community.id == Grid.community_id)
+            .order_by(Grid.community_id, Grid.id)
+        )
     return select(Unit.id, Unit.name).order_by(Unit.id)
 
 
@@ -139,8 +179,11 @@ def rows(period: str, by: str, *, community_id=None, unit_id=None, grid_id=None)
     named = {"community": community_id, "grid": grid_id, "unit": unit_id}[by]
     out = []
     for entity in db.session.execute(_entities(by)).mappings():
-        inside = entity["id"] in tally or entity["id"] == named or \
-            (by == "grid" and community_id is not None and entity["community_id"] == community_id)
+        inside = (
+            entity["id"] in tally
+            or entity["id"] == named
+            or (by == "grid" and community_id is not None and entity["community_id"] == community_id)
+        )
         if scoped and not inside:
             continue
         out.append({**entity, "period": period, **_rates(tally.get(entity["id"], _zero()), capped=capped)})

@@ -1,4 +1,5 @@
 """The stats workbook (统计报表): one sheet per community, grid and work unit, Chinese headers, a total row."""
+
 from openpyxl.styles import Font
 
 from app.spreadsheets import Workbook
@@ -14,8 +15,12 @@ def _columns(by: str, target_based: bool) -> list[tuple[str, str]]:
     base = "应联户数（党员数×目标）" if target_based else "住户数"
     leading = [("所属社区", "community")] if by == "grid" else []
     return leading + [
-        ("在册党员数", "members"), ("已报到党员数", "reported"), ("报到率", "reporting_rate"),
-        ("已结对住户数", "paired_households"), (base, "coverage_base"), ("群众覆盖率", "coverage_rate"),
+        ("在册党员数", "members"),
+        ("已报到党员数", "reported"),
+        ("报到率", "reporting_rate"),
+        ("已结对住户数", "paired_households"),
+        (base, "coverage_base"),
+        ("群众覆盖率", "coverage_rate"),
         *[(f"走访{VISIT_CATEGORIES[c]}", f"visits.{c}") for c in VISIT_CATEGORIES],
         ("结对未达标党员数", "below_target"),
     ]

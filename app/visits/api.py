@@ -1,4 +1,5 @@
 """/api/v1/visits: a member logs a visit to a household paired with them (四必访)."""
+
 from flask import request
 from flask.views import MethodView
 from marshmallow import fields
@@ -31,13 +32,27 @@ class Visits(MethodView):
     @blp.arguments(VisitRequest)
     @blp.response(201, VisitResponse)
     @blp.alt_response(200, schema=VisitResponse, description="同一住户同一天已记录：原来的走访")
-    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
-                          "schema": {"type": "string", "maxLength": operations.KEY_LENGTH}}])
+    @blp.doc(
+        parameters=[
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": False,
+                "schema": {"type": "string", "maxLength": operations.KEY_LENGTH},
+            }
+        ]
+    )
     @blp.doc(operationId="logVisit")
     def post(self, body):
         """Log a visit; the same household and day again, or the same Idempotency-Key, answers 200 with the first."""
         account = member_actor()
-        answer, created = operations.log_visit(account.member_id, body["household_id"], body["category"],
-                                               body["visited_on"], body.get("note"),
-                                               request.headers.get("Idempotency-Key"), utcnow())
+        answer, created = operations.log_visit(
+            account.member_id,
+            body["household_id"],
+            body["category"],
+            body["visited_on"],
+            body.get("note"),
+            request.headers.get("Idempotency-Key"),
+            utcnow(),
+        )
         return answer, 201 if created else 200

@@ -1,4 +1,5 @@
 """Household visits (入户走访, 四必访): one per member, household and day."""
+
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint

@@ -1,5 +1,6 @@
 """Logging a visit to a paired household (入户走访, 四必访): once per member, household and day, with its
 ledger entry in the same transaction. The note is private and never logged."""
+
 import logging
 from datetime import date, datetime, timedelta
 
@@ -43,13 +44,21 @@ def _check(category: str, visited_on: date, note: str | None, idempotency_key: s
 
 
 def _answer(visit_id: int) -> dict:
-    entry_id = db.session.scalar(select(EntryStatus.entry_id).where(EntryStatus.source == "visit",
-                                                                    EntryStatus.source_id == visit_id))
+    entry_id = db.session.scalar(
+        select(EntryStatus.entry_id).where(EntryStatus.source == "visit", EntryStatus.source_id == visit_id)
+    )
     return {"visit_id": visit_id, "entry_id": entry_id}
 
 
-def log_visit(member_id: int, household_id: int, category: str, visited_on: date, note: str | None,
-              idempotency_key: str | None, now: datetime) -> tuple[dict, bool]:
+def log_visit(
+    member_id: int,
+    household_id: int,
+    category: str,
+    visited_on: date,
+    note: str | None,
+    idempotency_key: str | None,
+    now: datetime,
+) -> tuple[dict, bool]:
     """A member's visit to a household paired with them; (visit_id and entry_id, whether it is new).
 
     The same member, household and day again, or the same Idempotency-Key for them, answers the first visit:
@@ -59,27 +68,46 @@ def log_visit(member_id: int, household_id: int, category: str, visited_on: date
     with transaction():
         lock_member(member_id)  # one member's retries take turns, so the checks below hold until commit
         if idempotency_key is not None:
-            replayed = db.session.scalars(select(Visit).where(Visit.member_id == member_id,
-                                                              Visit.idempotency_key == idempotency_key)).first()
+            replayed = db.session.scalars(
+                select(Visit).where(Visit.member_id == member_id, Visit.idempotency_key == idempotency_key)
+            ).first()
             if replayed is not None:
                 require_same_target((replayed.household_id, replayed.visited_on) == (household_id, visited_on))
                 return _answer(replayed.id), False
-        paired = db.session.scalar(active_pairings().where(Pairing.member_id == member_id,
-                                                           Pairing.household_id == household_id))
+        paired = db.session.scalar(
+            active_pairings().where(Pairing.member_id == member_id, Pairing.household_id == household_id)
+        )
         if paired is None:
             raise Forbidden("只能登记与本人结对住户的走访", code="not_paired")
         visit_id = db.session.scalar(
-            insert(Visit).values(member_id=member_id, household_id=household_id, category=category,
-                                 visited_on=visited_on, note=note, idempotency_key=idempotency_key, created_at=now)
+            insert(Visit)
+            .values(
+                member_id=member_id,
+                household_id=household_id,
+                category=category,
+                visited_on=visited_on,
+                note=note,
+                idempotency_key=idempotency_key,
+                created_at=now,
+            )
             .on_conflict_do_nothing(index_elements=["member_id", "household_id", "visited_on"])
-            .returning(Visit.id))
+            .returning(Visit.id)
+        )
         if visit_id is None:
-            same_day = db.session.scalar(select(Visit.id).where(Visit.member_id == member_id,
-                                                                Visit.household_id == household_id,
-                                                                Visit.visited_on == visited_on))
+            same_day = db.session.scalar(
+                select(Visit.id).where(
+                    Visit.member_id == member_id, Visit.household_id == household_id, Visit.visited_on == visited_on
+                )
+            )
             return _answer(same_day), False
-        entry = append_entry(member_id, natural_period=periods.month_of_date(visited_on), source="visit",
-                             source_id=visit_id, now=now, category=category)
+        entry = append_entry(
+            member_id,
+            natural_period=periods.month_of_date(visited_on),
+            source="visit",
+            source_id=visit_id,
+            now=now,
+            category=category,
+        )
         answer = {"visit_id": visit_id, "entry_id": entry.id}
     log.info("visit %s: member %s, household %s, %s on %s", visit_id, member_id, household_id, category, visited_on)
     return answer, True

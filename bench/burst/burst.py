@@ -1,20 +1,21 @@
 """The return-day burst in one command (bench/burst/run): PostgreSQL, gunicorn, wrk, an open-loop client,
 the replay of every pair, pgbench, and the figures side by side. See README.md."""
+
 import argparse
 import concurrent.futures
 import http.client
 import json
 import math
 import os
-import shutil
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -69,8 +70,11 @@ class CPU:
             "machine_busy": (sum(ticks[:8]) - idle) / CLK_TCK,
             "app": sum(self._proc(pid) for pid in self.bench.worker_pids()),
             # Backends that exit are reaped by the postmaster, which then counts their CPU as its children's.
-            "postgres": (self._proc(postmaster, children_too=True)
-                         + sum(self._proc(pid) for pid in children_of(postmaster))) if postmaster else 0.0,
+            "postgres": (
+                self._proc(postmaster, children_too=True) + sum(self._proc(pid) for pid in children_of(postmaster))
+            )
+            if postmaster
+            else 0.0,
             "client": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
         }
 
@@ -111,8 +115,11 @@ class Bench:
         self.spy = None
         self.url = None
         self.env = None
-        self.results: dict = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                              "cpus": os.cpu_count(), "args": {k: str(v) for k, v in vars(args).items()}}
+        self.results: dict = {
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "args": {k: str(v) for k, v in vars(args).items()},
+        }
 
     # -- processes ---------------------------------------------------------------------------------------
     def postmaster_pid(self) -> int | None:
@@ -127,8 +134,9 @@ class Bench:
 
     def start_postgres(self) -> None:
         log(f"starting PostgreSQL in {self.args.pg_dir} on port {self.args.pg_port}")
-        server_url = subprocess.run([str(ROOT / "scripts" / "postgres"), "start"], env=self.pg_env, check=True,
-                                    capture_output=True, text=True).stdout.strip()
+        server_url = subprocess.run(
+            [str(ROOT / "scripts" / "postgres"), "start"], env=self.pg_env, check=True, capture_output=True, text=True
+        ).stdout.strip()
         self.dsn = server_url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
         with psycopg.connect(f"{self.dsn}/postgres", autocommit=True) as conn:
             conn.execute("CREATE DATABASE burst")
@@ -136,15 +144,34 @@ class Bench:
         self.env = {**os.environ, "DATABASE_URL": self.url, "SECRET_KEY": SECRET_KEY, "PYTHONPATH": str(ROOT)}
 
     def flask(self, *command: str, **kwargs) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, **kwargs)
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *command],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            **kwargs,
+        )
 
     def start_server(self) -> None:
         log(f"starting gunicorn, {self.args.workers} workers, on {HOST}:{self.args.port}")
         self.server_log = open(self.out / "gunicorn.log", "w")
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(self.args.workers), "-b", f"{HOST}:{self.args.port}",
-             "wsgi:app"], cwd=ROOT, env=self.env, stdout=self.server_log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(self.args.workers),
+                "-b",
+                f"{HOST}:{self.args.port}",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.server_log,
+            stderr=subprocess.STDOUT,
+        )
         for _ in range(150):
             try:
                 if self.get("/healthz")[0] == 200 and len(self.worker_pids()) == self.args.workers:
@@ -183,8 +210,12 @@ class Bench:
         member_id, phone, password = account
         conn = http.client.HTTPConnection(HOST, self.args.port, timeout=30)
         try:
-            conn.request("POST", "/api/v1/auth/token", json.dumps({"phone": phone, "password": password}),
-                         {"Content-Type": "application/json"})
+            conn.request(
+                "POST",
+                "/api/v1/auth/token",
+                json.dumps({"phone": phone, "password": password}),
+                {"Content-Type": "application/json"},
+            )
             response = conn.getresponse()
             body = response.read()
         finally:
@@ -201,8 +232,11 @@ class Bench:
         refused = [m for m, token in issued.items() if token is None]
         if refused:
             issued.update(self._mint(refused))
-        self.results["logins"] = {"issued_by_api": len(issued) - len(refused), "minted": len(refused),
-                                  "seconds": round(time.monotonic() - started, 1)}
+        self.results["logins"] = {
+            "issued_by_api": len(issued) - len(refused),
+            "minted": len(refused),
+            "seconds": round(time.monotonic() - started, 1),
+        }
         log(f"{len(issued) - len(refused)} bearer tokens from POST /api/v1/auth/token, {len(refused)} minted")
         return issued
 
@@ -228,8 +262,20 @@ class Bench:
             sys.exit(upgrade.stderr)
         log(f"loading {self.args.members} members and the events")
         pools = [f"--pool={name}={count}" for name, count in self.pools().items()]
-        subprocess.run([sys.executable, str(HERE / "load.py"), "--members", str(self.args.members),
-                        "--out", str(self.out), *pools], cwd=ROOT, env=self.env, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "load.py"),
+                "--members",
+                str(self.args.members),
+                "--out",
+                str(self.out),
+                *pools,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
         self.events: dict[str, list[tuple[int, str]]] = {}
         for line in open(self.out / "events.tsv"):
             pool, event_id, token = line.rstrip("\n").split("\t")
@@ -239,9 +285,14 @@ class Bench:
     def pools(self) -> dict[str, int]:
         """Events per pool: the burst's own, and enough for the other phases never to run out of new pairs."""
         a = self.args
-        return {"warmup": 1, "inside": 1, "whatif": 4 if a.profile else 0, "burst": a.events,
-                "c16": math.ceil(a.c16_max_rate * a.c16_seconds / a.members),
-                "open": math.ceil(a.rate * a.open_seconds / a.members)}
+        return {
+            "warmup": 1,
+            "inside": 1,
+            "whatif": 4 if a.profile else 0,
+            "burst": a.events,
+            "c16": math.ceil(a.c16_max_rate * a.c16_seconds / a.members),
+            "open": math.ceil(a.rate * a.open_seconds / a.members),
+        }
 
     def pairs(self, pool: str) -> list[tuple[int, str]]:
         """(member, printed token) in scanning order: event by event, every member once per event, so the
@@ -253,18 +304,24 @@ class Bench:
         with psycopg.connect(f"{self.dsn}/postgres", autocommit=True) as conn:
             conn.execute("CREATE DATABASE burst_pgbench TEMPLATE burst")
         with psycopg.connect(f"{self.dsn}/burst_pgbench") as conn:
-            conn.execute("""
+            conn.execute(
+                """
                 INSERT INTO ledger_records (chain, seq, kind, prev_hash, hash, period, created_at, points, rule,
                                             source, state)
                 SELECT id, 1, 'entry', '', md5(id::text) || md5(id::text), %s, '2026-01-01T00:00:00.000000Z', 0,
                        'manual.adjust', 'manual', 'posted'
-                FROM members""", (self.period(),))
-            first = conn.execute("""
+                FROM members""",
+                (self.period(),),
+            )
+            first = conn.execute(
+                """
                 INSERT INTO events (community_id, title, category, kind, starts_at, ends_at, checkin_opens_at,
                                     checkin_closes_at, key_version, created_at)
                 SELECT (SELECT min(id) FROM communities), 'pgbench ' || n, '政策宣传', 'service', now(), now(), now(),
                        now(), 1, now()
-                FROM generate_series(1, %s) AS n RETURNING id""", (PGBENCH_EVENTS,)).fetchall()
+                FROM generate_series(1, %s) AS n RETURNING id""",
+                (PGBENCH_EVENTS,),
+            ).fetchall()
             ids = sorted(row[0] for row in first)
             assert ids == list(range(ids[0], ids[0] + PGBENCH_EVENTS)), "pgbench needs consecutive event ids"
             self.pgbench_first_event = ids[0]
@@ -273,7 +330,8 @@ class Bench:
     @staticmethod
     def period() -> str:
         from ledger import periods
-        return periods.month_of(datetime.now(timezone.utc))
+
+        return periods.month_of(datetime.now(UTC))
 
     # -- phases --------------------------------------------------------------------------------------------
     def write_pairs(self, name: str, pairs: list[tuple[int, str]], bearers: dict[int, str]) -> Path:
@@ -286,9 +344,23 @@ class Bench:
         acks = self.out / f"{name}.acks"
         env = {**os.environ, "PAIRS": str(path), "ACKS": str(acks), "THREADS": str(self.args.threads)}
         cpu = CPU(self)
-        run = subprocess.run(["wrk", f"-t{self.args.threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-                              "-s", str(HERE / "checkins.lua"), f"http://{HOST}:{self.args.port}"],
-                             env=env, capture_output=True, text=True, check=True)
+        run = subprocess.run(
+            [
+                "wrk",
+                f"-t{self.args.threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(HERE / "checkins.lua"),
+                f"http://{HOST}:{self.args.port}",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         (self.out / f"{name}.wrk.txt").write_text(run.stdout + run.stderr)
         result = self._read_acks(acks, len(pairs))
         result["cpu"] = cpu.spent()
@@ -316,26 +388,49 @@ class Bench:
                 stats[kind] = float(rest[0])
         n = self.args.threads
         indices = sorted(i for t, count in sent.items() for i in range(t, total, n)[:count])
-        return {"statuses": dict(statuses), "acks": acks, "latency_ms": latency, "seconds": stats["duration_s"],
-                "responses": int(stats["requests"]), "exhausted": len(indices) >= total, "sent_indices": indices}
+        return {
+            "statuses": dict(statuses),
+            "acks": acks,
+            "latency_ms": latency,
+            "seconds": stats["duration_s"],
+            "responses": int(stats["requests"]),
+            "exhausted": len(indices) >= total,
+            "sent_indices": indices,
+        }
 
     def _span_s(self, event_ids: list[int]) -> float | None:
         with psycopg.connect(f"{self.dsn}/burst") as conn:
-            low, high = conn.execute("SELECT min(created_at), max(created_at) FROM checkins WHERE event_id = ANY(%s)",
-                                     (event_ids,)).fetchone()
+            low, high = conn.execute(
+                "SELECT min(created_at), max(created_at) FROM checkins WHERE event_id = ANY(%s)", (event_ids,)
+            ).fetchone()
         return (high - low).total_seconds() if low and high and high > low else None
 
     def wrk_healthz(self, seconds: int) -> dict:
         cpu = CPU(self)
-        run = subprocess.run(["wrk", f"-t{self.args.threads}", "-c64", f"-d{seconds}s", "--latency",
-                              f"http://{HOST}:{self.args.port}/healthz"], capture_output=True, text=True, check=True)
+        run = subprocess.run(
+            [
+                "wrk",
+                f"-t{self.args.threads}",
+                "-c64",
+                f"-d{seconds}s",
+                "--latency",
+                f"http://{HOST}:{self.args.port}/healthz",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         (self.out / "healthz.wrk.txt").write_text(run.stdout)
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
         bad = re.search(r"Non-2xx or 3xx responses: (\d+)", run.stdout)
         errors = re.search(r"Socket errors: (.*)", run.stdout)
-        return {"per_s": rate, "non_2xx": int(bad.group(1)) if bad else 0,
-                "socket_errors": errors.group(1) if errors else None,
-                "requests": int(re.search(r"(\d+) requests in", run.stdout).group(1)), "cpu": cpu.spent()}
+        return {
+            "per_s": rate,
+            "non_2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": errors.group(1) if errors else None,
+            "requests": int(re.search(r"(\d+) requests in", run.stdout).group(1)),
+            "cpu": cpu.spent(),
+        }
 
     def open_loop(self, pairs: list, bearers: dict) -> dict:
         requests = [loadgen.checkin_request(HOST, self.args.port, token, bearers[m]) for m, token in pairs]
@@ -344,13 +439,23 @@ class Bench:
         statuses = Counter(str(a.status) for a in answers)
         ok = [a for a in answers if a.status in (200, 201)]
         lat = [a.latency_s * 1000 for a in ok]
-        return {"offered_per_s": self.args.rate, "sent": len(answers), "seconds": seconds,
-                "statuses": dict(statuses), "new_per_s": statuses.get("201", 0) / seconds,
-                "latency_ms": {"p50": percentile(lat, 50), "p90": percentile(lat, 90), "p99": percentile(lat, 99),
-                               "max": max(lat, default=float("nan"))},
-                "client_lag_ms_p99": percentile([a.lag_s * 1000 for a in answers], 99),
-                "acks": [(a.status, a.body["member_id"], a.body["event_id"], a.body["checkin_id"]) for a in ok],
-                "cpu": cpu.spent(), "sent_pairs": pairs}
+        return {
+            "offered_per_s": self.args.rate,
+            "sent": len(answers),
+            "seconds": seconds,
+            "statuses": dict(statuses),
+            "new_per_s": statuses.get("201", 0) / seconds,
+            "latency_ms": {
+                "p50": percentile(lat, 50),
+                "p90": percentile(lat, 90),
+                "p99": percentile(lat, 99),
+                "max": max(lat, default=float("nan")),
+            },
+            "client_lag_ms_p99": percentile([a.lag_s * 1000 for a in answers], 99),
+            "acks": [(a.status, a.body["member_id"], a.body["event_id"], a.body["checkin_id"]) for a in ok],
+            "cpu": cpu.spent(),
+            "sent_pairs": pairs,
+        }
 
     def replay(self, pairs: list, bearers: dict) -> list:
         requests = [loadgen.checkin_request(HOST, self.args.port, token, bearers[m]) for m, token in pairs]
@@ -385,31 +490,82 @@ class Bench:
         (self.out / "inside.txt").write_text(run.stdout)
         if self.args.profile:
             log("what-ifs: each proposed change patched in, in one process")
-            whatif = subprocess.run([sys.executable, str(HERE / "whatif.py"), str(self.out), "whatif"], cwd=ROOT,
-                                    env=self.env, capture_output=True, text=True, check=True).stdout
+            whatif = subprocess.run(
+                [sys.executable, str(HERE / "whatif.py"), str(self.out), "whatif"],
+                cwd=ROOT,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             (self.out / "whatif.txt").write_text(whatif)
             self.results["whatif"] = whatif.rstrip()
         trips = re.findall(r"^== (.*?): (\d+) round trips", run.stdout, re.M)
         self.results["round_trips"] = {title: int(n) for title, n in trips}
         self.results["one_process_ms"] = {
             what: {"wall": float(wall), "cpu": float(cpu)}
-            for what, wall, cpu in re.findall(r"^  (check-in|/healthz): ([\d.]+) ms wall, ([\d.]+) ms CPU",
-                                              run.stdout, re.M)}
+            for what, wall, cpu in re.findall(
+                r"^  (check-in|/healthz): ([\d.]+) ms wall, ([\d.]+) ms CPU", run.stdout, re.M
+            )
+        }
 
     def start_spy(self, seconds: int) -> None:
         worker = sorted(self.worker_pids())[0]
         self.spy = subprocess.Popen(
-            [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(worker), "--rate", "200",
-             "--duration", str(seconds), "--format", "raw", "--nonblocking", "--output", str(self.out / "pyspy.txt")],
-            stdout=subprocess.DEVNULL, stderr=open(self.out / "pyspy.log", "w"))
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--pid",
+                str(worker),
+                "--rate",
+                "200",
+                "--duration",
+                str(seconds),
+                "--format",
+                "raw",
+                "--nonblocking",
+                "--output",
+                str(self.out / "pyspy.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.out / "pyspy.log", "w"),
+        )
 
     def pgbench(self, script: str, clients: int, run: int) -> float:
         first_event = self.pgbench_first_event + run * PGBENCH_STRIDE
-        command = ["pgbench", "-h", HOST, "-p", str(self.args.pg_port), "-U", "postgres", "-n", "-M", "prepared",
-                   "-c", str(clients), "-j", str(min(clients, self.args.threads)), "-T", str(self.args.pgbench_seconds),
-                   "-D", "k=0", "-D", f"period={self.period()}", "-D", f"clients={clients}",
-                   "-D", f"members={len(self.members)}", "-D", f"first_member={min(self.members)}",
-                   "-D", f"first_event={first_event}", "-f", str(HERE / script), "burst_pgbench"]
+        command = [
+            "pgbench",
+            "-h",
+            HOST,
+            "-p",
+            str(self.args.pg_port),
+            "-U",
+            "postgres",
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(clients, self.args.threads)),
+            "-T",
+            str(self.args.pgbench_seconds),
+            "-D",
+            "k=0",
+            "-D",
+            f"period={self.period()}",
+            "-D",
+            f"clients={clients}",
+            "-D",
+            f"members={len(self.members)}",
+            "-D",
+            f"first_member={min(self.members)}",
+            "-D",
+            f"first_event={first_event}",
+            "-f",
+            str(HERE / script),
+            "burst_pgbench",
+        ]
         done = subprocess.run(command, capture_output=True, text=True)
         (self.out / f"pgbench-{script}-{clients}.txt").write_text(done.stdout + done.stderr)
         found = re.search(r"tps = ([\d.]+) \(without initial connection time\)", done.stdout)
@@ -419,8 +575,10 @@ class Bench:
 
     def integrity(self, phases: dict, replayed: list) -> dict:
         with psycopg.connect(f"{self.dsn}/burst") as conn:
-            rows = {cid: (event, member) for cid, event, member in
-                    conn.execute("SELECT id, event_id, member_id FROM checkins")}
+            rows = {
+                cid: (event, member)
+                for cid, event, member in conn.execute("SELECT id, event_id, member_id FROM checkins")
+            }
             doubled_checkins = conn.execute("""SELECT count(*) FROM (SELECT 1 FROM checkins GROUP BY event_id, member_id
                                                HAVING count(*) > 1) AS d""").fetchone()[0]
             doubled_entries = conn.execute("""SELECT count(*) FROM (SELECT 1 FROM entry_status WHERE source = 'checkin'
@@ -431,22 +589,29 @@ class Bench:
             without_entry = conn.execute("""SELECT count(*) FROM checkins c WHERE NOT EXISTS (
                                             SELECT 1 FROM entry_status s WHERE s.source = 'checkin'
                                             AND s.source_id = c.id)""").fetchone()[0]
-        acked = {(member, event): checkin
-                 for phase in phases.values() for _, member, event, checkin in phase["acks"]}
+        acked = {(member, event): checkin for phase in phases.values() for _, member, event, checkin in phase["acks"]}
         # Lost: acknowledged, yet no such row now, or a replay that had to create it anew.
         lost = {pair for pair, checkin in acked.items() if rows.get(checkin) != (pair[1], pair[0])}
         token_event = {token: event for pool in self.events.values() for event, token in pool}
         replay_status = Counter(status for _, _, status, _ in replayed)
-        changed = sum(1 for m, token, status, checkin in replayed if status in (200, 201)
-                      and (m, token_event[token]) in acked and checkin != acked[(m, token_event[token])])
+        changed = sum(
+            1
+            for m, token, status, checkin in replayed
+            if status in (200, 201) and (m, token_event[token]) in acked and checkin != acked[(m, token_event[token])]
+        )
         added = [(m, token_event[token]) for m, token, status, _ in replayed if status == 201]
         lost.update(pair for pair in added if pair in acked)
-        return {"acked": len(acked), "lost": len(lost), "replayed": len(replayed),
-                "replay_statuses": dict(replay_status), "replay_added": len(added),
-                "replay_other_checkin": changed, "doubled": doubled_checkins + doubled_entries + doubled_records,
-                "doubled_detail": {"checkins": doubled_checkins, "entries": doubled_entries,
-                                   "records": doubled_records},
-                "checkins_without_entry": without_entry}
+        return {
+            "acked": len(acked),
+            "lost": len(lost),
+            "replayed": len(replayed),
+            "replay_statuses": dict(replay_status),
+            "replay_added": len(added),
+            "replay_other_checkin": changed,
+            "doubled": doubled_checkins + doubled_entries + doubled_records,
+            "doubled_detail": {"checkins": doubled_checkins, "entries": doubled_entries, "records": doubled_records},
+            "checkins_without_entry": without_entry,
+        }
 
     # -- the run -------------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -461,22 +626,28 @@ class Bench:
         self.wrk_checkins("warmup", self.pairs("warmup"), bearers, 16, 3)
         subprocess.run(["wrk", "-t1", "-c8", "-d2s", f"http://{HOST}:{a.port}/healthz"], capture_output=True)
         phases = {}
-        log(f"wrk: POST /api/v1/checkins, 64 connections, {a.seconds} s"
-            + (" (py-spy recording one worker)" if a.profile else ""))
+        log(
+            f"wrk: POST /api/v1/checkins, 64 connections, {a.seconds} s"
+            + (" (py-spy recording one worker)" if a.profile else "")
+        )
         if a.profile:
             self.start_spy(a.seconds)
         phases["burst"] = self.wrk_checkins("burst", self.pairs("burst"), bearers, 64, a.seconds)
         if self.spy:
             self.spy.wait()
-            summary = subprocess.run([sys.executable, str(HERE / "spy_summary.py"), str(self.out / "pyspy.txt")],
-                                     capture_output=True, text=True, check=True).stdout
+            summary = subprocess.run(
+                [sys.executable, str(HERE / "spy_summary.py"), str(self.out / "pyspy.txt")],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             (self.out / "pyspy-summary.txt").write_text(summary)
             self.results["pyspy_steps"] = summary.split("\n\n")[1]
         log(f"wrk: GET /healthz, 64 connections, {a.healthz_seconds} s")
         healthz = self.wrk_healthz(a.healthz_seconds)
         log(f"wrk: POST /api/v1/checkins, 16 connections, {a.c16_seconds} s")
         phases["c16"] = self.wrk_checkins("c16", self.pairs("c16"), bearers, 16, a.c16_seconds)
-        pairs = self.pairs("open")[:int(a.rate * a.open_seconds)]
+        pairs = self.pairs("open")[: int(a.rate * a.open_seconds)]
         log(f"open loop: {len(pairs)} check-ins offered at {a.rate:g}/s")
         phases["open"] = self.open_loop(pairs, bearers)
         memory = self.worker_memory()
@@ -490,17 +661,23 @@ class Bench:
         log("flask ledger verify")
         started = time.monotonic()
         verify = self.flask("ledger", "verify")
-        checks["ledger_verify"] = {"ok": verify.returncode == 0, "seconds": round(time.monotonic() - started, 1),
-                                   "output": verify.stdout.strip().splitlines()[-1:] if verify.stdout
-                                   else verify.stderr[-500:]}
+        checks["ledger_verify"] = {
+            "ok": verify.returncode == 0,
+            "seconds": round(time.monotonic() - started, 1),
+            "output": verify.stdout.strip().splitlines()[-1:] if verify.stdout else verify.stderr[-500:],
+        }
         log("pgbench: the check-in's writes, then every statement of the request")
         tps = {}
         for run, (script, clients) in enumerate((("writes.sql", a.workers), ("writes.sql", 16), ("request.sql", 16))):
             tps[f"{script} -c {clients}"] = self.pgbench(script, clients, run)
-        self.results.update(phases={k: {x: y for x, y in v.items() if x not in ("acks", "sent_pairs")}
-                                    for k, v in phases.items()},
-                            healthz=healthz, worker_rss_mb=memory, integrity=checks, pgbench_tps=tps,
-                            load_after=os.getloadavg())
+        self.results.update(
+            phases={k: {x: y for x, y in v.items() if x not in ("acks", "sent_pairs")} for k, v in phases.items()},
+            healthz=healthz,
+            worker_rss_mb=memory,
+            integrity=checks,
+            pgbench_tps=tps,
+            load_after=os.getloadavg(),
+        )
         (self.out / "summary.json").write_text(json.dumps(self.results, indent=2, ensure_ascii=False, default=str))
         self.report()
 
@@ -523,11 +700,12 @@ class Bench:
             f"(load average after: {' '.join(f'{x:.2f}' for x in r['load_after'])})",
             "",
             f"check-ins/s (64 connections)   {burst['new_per_s']:8.1f}   ({n_burst} new in {burst['seconds']:.1f} s"
-            + (", every pair used: rate from the database's first and last" if burst["exhausted"] else "") + ")",
+            + (", every pair used: rate from the database's first and last" if burst["exhausted"] else "")
+            + ")",
             f"/healthz/s (64 connections)    {health['per_s']:8.1f}",
             f"ratio to /healthz              {burst['new_per_s'] / health['per_s']:8.2f}   (goal >= 0.5)",
-            f"pgbench writes tps (best)      {writes:8.1f}   " + ", ".join(
-                f"{k}: {v:.0f}" for k, v in r["pgbench_tps"].items()),
+            f"pgbench writes tps (best)      {writes:8.1f}   "
+            + ", ".join(f"{k}: {v:.0f}" for k, v in r["pgbench_tps"].items()),
             f"ratio to pgbench writes        {burst['new_per_s'] / writes:8.2f}   (goal >= 0.35)",
             f"lost                           {checks['lost']:8d}   (of {checks['acked']} acknowledged; replay: "
             f"{checks['replay_statuses']}, {checks['replay_added']} added, {checks['replay_other_checkin']} answered "
@@ -557,19 +735,26 @@ class Bench:
             f"{per_request(health, health['requests']) / per_request(burst, n_burst):8.2f}"
             f"   (/healthz's app+postgres+client CPU per request over a check-in's: the ratio to /healthz that the"
             f" bench would see with the machine to itself, both being CPU-bound)",
-            "CPU s used in the 64-conn run  " + ", ".join(f"{k} {v:.1f}" for k, v in burst["cpu"].items())
+            "CPU s used in the 64-conn run  "
+            + ", ".join(f"{k} {v:.1f}" for k, v in burst["cpu"].items())
             + f" (of {burst['seconds'] * os.cpu_count():.0f} available); in the /healthz run others used "
             f"{health['cpu']['others']:.1f} of {self.args.healthz_seconds * os.cpu_count()}",
-            "one process, one check-in after another (no HTTP server, no concurrency): " + ", ".join(
-                f"{what} {v['wall']:.1f} ms wall / {v['cpu']:.1f} ms CPU" for what, v in r["one_process_ms"].items()),
+            "one process, one check-in after another (no HTTP server, no concurrency): "
+            + ", ".join(
+                f"{what} {v['wall']:.1f} ms wall / {v['cpu']:.1f} ms CPU" for what, v in r["one_process_ms"].items()
+            ),
             f"logins                         {r['logins']}",
             f"(everything in {self.out})",
         ]
         if "whatif" in r:
             lines[-1:-1] = ["", r["whatif"]]
         if "pyspy_steps" in r:
-            lines[-1:-1] = ["", "py-spy, one worker during the 64-connection run (pyspy-summary.txt has more):",
-                            r["pyspy_steps"], ""]
+            lines[-1:-1] = [
+                "",
+                "py-spy, one worker during the 64-connection run (pyspy-summary.txt has more):",
+                r["pyspy_steps"],
+                "",
+            ]
         print("\n".join(lines))
 
 
@@ -582,8 +767,12 @@ def main() -> None:
     parser.add_argument("--c16-seconds", type=int, default=10)
     parser.add_argument("--c16-max-rate", type=int, default=600, help="sizes the 16-connection pool of pairs")
     parser.add_argument("--rate", type=float, default=400, help="the open loop's offered check-ins per second")
-    parser.add_argument("--open-seconds", type=float, default=5,
-                        help="how long the open loop offers; past capacity the backlog grows all along")
+    parser.add_argument(
+        "--open-seconds",
+        type=float,
+        default=5,
+        help="how long the open loop offers; past capacity the backlog grows all along",
+    )
     parser.add_argument("--pgbench-seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -591,8 +780,11 @@ def main() -> None:
     parser.add_argument("--pg-dir", default=os.environ.get("PG_DIR", "/tmp/pg-burst"))
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("PG_PORT", 54334)))
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "burst")
-    parser.add_argument("--profile", action="store_true",
-                        help="py-spy records one worker during the 64-connection run; cProfile in one process")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy records one worker during the 64-connection run; cProfile in one process",
+    )
     bench = Bench(parser.parse_args())
     # Every process this starts is stopped on the way out, however it ends.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

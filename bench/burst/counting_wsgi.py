@@ -4,6 +4,7 @@
 on every response; `trips` holds the current request's trips for an in-process caller. Counted: each
 statement the app executes, the pool's liveness ping on checkout (pool_pre_ping), and the BEGIN,
 COMMIT and ROLLBACK that psycopg sends as statements of their own."""
+
 from sqlalchemy import event
 
 from app import create_app
@@ -24,8 +25,7 @@ with app.app_context():
     event.listen(engine, "commit", lambda conn: _note("COMMIT"))
     event.listen(engine, "rollback", lambda conn: _note("ROLLBACK"))
     # The ping runs on every checkout of a pooled connection, below SQLAlchemy's execute events.
-    event.listen(engine.pool, "checkout",
-                 lambda *args: engine.pool._pre_ping and _note("SELECT 1 -- pool_pre_ping"))
+    event.listen(engine.pool, "checkout", lambda *args: engine.pool._pre_ping and _note("SELECT 1 -- pool_pre_ping"))
 
 
 @app.before_request
@@ -37,4 +37,3 @@ def _start() -> None:
 def _header(response):
     response.headers["X-DB-Round-Trips"] = str(len(trips))
     return response
-

@@ -4,6 +4,7 @@ costs by each road (psycopg, SQLAlchemy Core, the ORM), and with --profile a cPr
 Drives the real app through its WSGI interface (Flask's test client: no HTTP server, no concurrency),
 against the bench's database, with the events of one pool of events.tsv. Run with DATABASE_URL and
 SECRET_KEY set:  inside.py OUT POOL [--loop N] [--profile N]"""
+
 import argparse
 import cProfile
 import io
@@ -18,11 +19,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select, text  # noqa: E402
 
-from bench.burst.counting_wsgi import app, trips  # noqa: E402
 from app.auth import tokens  # noqa: E402
 from app.auth.models import Account  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.members.models import Member  # noqa: E402
+from bench.burst.counting_wsgi import app, trips  # noqa: E402
 
 SAMPLES = 20
 STATEMENTS = 2000
@@ -48,8 +49,10 @@ def _trips_of(call) -> list[str]:
 
 def _show(title: str, samples: list[list[str]]) -> None:
     counts = Counter(len(s) for s in samples)
-    print(f"\n== {title}: {max(counts, key=counts.get)} round trips (over {len(samples)} requests: "
-          f"{dict(sorted(counts.items()))})")
+    print(
+        f"\n== {title}: {max(counts, key=counts.get)} round trips (over {len(samples)} requests: "
+        f"{dict(sorted(counts.items()))})"
+    )
     for n, statement in enumerate(samples[-1], 1):
         print(f"  {n:2d}. {statement[:150]}")
 
@@ -72,11 +75,14 @@ def _statement_costs(member_id: int) -> None:
         roads = {
             "psycopg, SELECT 1 (a bare round trip)": lambda: raw.execute("SELECT 1").fetchall(),
             "psycopg, the chain head read": lambda: raw.execute(head, (member_id,)).fetchall(),
-            "SQLAlchemy Core on the session's connection, a member row":
-                lambda: db.session.connection().execute(core).first(),
+            "SQLAlchemy Core on the session's connection, a member row": lambda: (
+                db.session.connection().execute(core).first()
+            ),
             "SQLAlchemy text() through the session": lambda: db.session.execute(text("SELECT 1")).scalar(),
-            "ORM: session.get(Account) after expire_all (as every request does it)":
-                lambda: (db.session.expire_all(), db.session.get(Account, 1)),
+            "ORM: session.get(Account) after expire_all (as every request does it)": lambda: (
+                db.session.expire_all(),
+                db.session.get(Account, 1),
+            ),
         }
         print(f"\n== one statement, {STATEMENTS} times by each road (wall and CPU per statement)")
         for title, road in roads.items():
@@ -96,8 +102,9 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
     members = [int(line.split("\t")[0]) for line in open(args.out / "accounts.tsv")]
-    events = [line.rstrip("\n").split("\t")[2] for line in open(args.out / "events.tsv")
-              if line.startswith(args.pool + "\t")]
+    events = [
+        line.rstrip("\n").split("\t")[2] for line in open(args.out / "events.tsv") if line.startswith(args.pool + "\t")
+    ]
     pairs = iter([(m, e) for e in events for m in members])
     bearers = _bearers(members)
     client = app.test_client()
@@ -115,8 +122,9 @@ def main() -> None:
     hwall, hcpu = _timed([lambda: client.get("/healthz")] * args.loop)
     print(f"\n== {args.loop} new check-ins one after another in one process (statuses {dict(statuses)}):")
     print(f"  check-in: {wall / args.loop * 1000:.2f} ms wall, {cpu / args.loop * 1000:.2f} ms CPU in the app process")
-    print(f"  /healthz: {hwall / args.loop * 1000:.2f} ms wall, {hcpu / args.loop * 1000:.2f} ms CPU "
-          "in the app process")
+    print(
+        f"  /healthz: {hwall / args.loop * 1000:.2f} ms wall, {hcpu / args.loop * 1000:.2f} ms CPU in the app process"
+    )
     _statement_costs(members[0])
 
     if not args.profile:
@@ -131,7 +139,7 @@ def main() -> None:
         report = io.StringIO()
         pstats.Stats(profiler, stream=report).strip_dirs().sort_stats(order).print_stats(limit)
         body = report.getvalue()
-        print(f"\n-- by {order}\n" + body[body.index("   ncalls"):].rstrip())
+        print(f"\n-- by {order}\n" + body[body.index("   ncalls") :].rstrip())
 
 
 if __name__ == "__main__":

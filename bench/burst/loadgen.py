@@ -8,6 +8,7 @@ Open loop: request i is due at start + i / rate whatever happened to the ones be
 per request, none waiting for an answer), and its latency is counted from the moment it was due, not
 from when it was sent, so a client or a server that falls behind shows as latency and is never hidden
 (no coordinated omission). Closed loop: N workers, each sending its next pair when its last answer came."""
+
 import asyncio
 import json
 import time
@@ -26,8 +27,10 @@ class Answer:
 
 def checkin_request(host: str, port: int, token: str, bearer: str) -> bytes:
     body = json.dumps({"token": token}).encode()
-    head = (f"POST /api/v1/checkins HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {bearer}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+    head = (
+        f"POST /api/v1/checkins HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {bearer}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -54,7 +57,7 @@ async def _timed(host: str, port: int, request: bytes, since: float) -> Answer:
     lag = time.perf_counter() - since
     try:
         status, body = await asyncio.wait_for(_exchange(host, port, request), TIMEOUT_S)
-    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError):
+    except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
         status, body = 0, {}
     return Answer(status, time.perf_counter() - since, body, lag)
 

@@ -3,6 +3,7 @@
   spy_summary.py pyspy.txt [--top N]
 Each line of the input is one distinct stack, frames outermost first and `;`-separated, then its sample
 count. Samples are of a busy worker (py-spy drops idle ones unless --idle): on the CPU or waiting for it."""
+
 import argparse
 import re
 from collections import Counter
@@ -11,9 +12,29 @@ from pathlib import Path
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^():]+?)(?::(?P<line>\d+))?\)$")
 
 # The library a frame's file belongs to, by the first folder of its path that names one; else "python".
-LIBRARIES = ("sqlalchemy", "psycopg", "marshmallow", "webargs", "flask_smorest", "apispec", "flask_sqlalchemy",
-             "flask_limiter", "limits", "flask", "werkzeug", "gunicorn", "itsdangerous", "jinja2", "logging", "json",
-             "ledger", "app", "http", "email", "urllib")
+LIBRARIES = (
+    "sqlalchemy",
+    "psycopg",
+    "marshmallow",
+    "webargs",
+    "flask_smorest",
+    "apispec",
+    "flask_sqlalchemy",
+    "flask_limiter",
+    "limits",
+    "flask",
+    "werkzeug",
+    "gunicorn",
+    "itsdangerous",
+    "jinja2",
+    "logging",
+    "json",
+    "ledger",
+    "app",
+    "http",
+    "email",
+    "urllib",
+)
 
 # Steps of the check-in request: (title, functions that open it, functions inside it counted elsewhere).
 # A sample counts in a step when its stack holds an opener and none of the exclusions.
@@ -24,8 +45,11 @@ STEPS = (
     ("bearer token: decode it, load the account", ("member_actor",), ()),
     ("check_in before _record (member, code, event, repeat)", ("check_in",), ("_record",)),
     ("_record: gate, row lock, check-in insert", ("_record",), ("append_entry",)),
-    ("append_entry: rules, settings, closed months", ("append_entry",), ("_used", "_head", "entry_record", "_append",
-                                                                        "_new_status", "_move_balances")),
+    (
+        "append_entry: rules, settings, closed months",
+        ("append_entry",),
+        ("_used", "_head", "entry_record", "_append", "_new_status", "_move_balances"),
+    ),
     ("append_entry: caps read, head read, hash", ("_used", "_head", "entry_record"), ()),
     ("append_entry: record, status, balance writes", ("_append", "_new_status", "_move_balances"), ()),
 )
@@ -77,15 +101,20 @@ def summarise(stacks, top: int) -> str:
                 lib = library(file)
                 by_step[title][lib if lib in ("psycopg", "sqlalchemy") else "other"] += count
     pct = lambda n: 100 * n / max(in_request, 1)  # noqa: E731
-    out = [f"{total} samples of a busy worker, {in_request} inside a request ({100 * in_request / max(total, 1):.0f}%)",
-           "", "Steps of the request (each sample in one step; % of samples inside a request), and of each step's",
-           "samples the share whose innermost frame was in psycopg (sending, waiting on the socket or for the CPU",
-           "after it), in SQLAlchemy, or elsewhere:"]
+    out = [
+        f"{total} samples of a busy worker, {in_request} inside a request ({100 * in_request / max(total, 1):.0f}%)",
+        "",
+        "Steps of the request (each sample in one step; % of samples inside a request), and of each step's",
+        "samples the share whose innermost frame was in psycopg (sending, waiting on the socket or for the CPU",
+        "after it), in SQLAlchemy, or elsewhere:",
+    ]
     for title, _, _ in STEPS:
         mix = by_step[title]
         n = max(sum(mix.values()), 1)
-        out.append(f"  {pct(steps[title]):5.1f}%  {title:<52} psycopg {100 * mix['psycopg'] / n:3.0f}%  "
-                   f"sqlalchemy {100 * mix['sqlalchemy'] / n:3.0f}%  other {100 * mix['other'] / n:3.0f}%")
+        out.append(
+            f"  {pct(steps[title]):5.1f}%  {title:<52} psycopg {100 * mix['psycopg'] / n:3.0f}%  "
+            f"sqlalchemy {100 * mix['sqlalchemy'] / n:3.0f}%  other {100 * mix['other'] / n:3.0f}%"
+        )
     out += ["", "Where the CPU was when sampled, by library (the innermost frame's):"]
     out += [f"  {pct(n):5.1f}%  {name}" for name, n in libraries.most_common(top)]
     out += ["", f"Top {top} functions by own time:"]

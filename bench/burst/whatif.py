@@ -7,6 +7,7 @@ each variant's fastest round counts: other work can only add time to a round, ne
 The patches are measuring devices, not the production change: a cached rulebook here is never
 invalidated, for instance; bench/burst/README.md says what the real change must keep.
 PostgreSQL only. Run with DATABASE_URL and SECRET_KEY set:  whatif.py OUT POOL [--per-round N] [--rounds R]"""
+
 import argparse
 import sys
 import time
@@ -20,9 +21,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
 
-from bench.burst.counting_wsgi import app, trips  # noqa: E402
-from bench.burst.inside import _bearers, _scan  # noqa: E402
-from app.auth import current, tokens as auth_tokens  # noqa: E402
+from app.auth import current  # noqa: E402
+from app.auth import tokens as auth_tokens
 from app.auth.models import Account  # noqa: E402
 from app.checkins import operations as checkins  # noqa: E402
 from app.db import per_transaction  # noqa: E402
@@ -30,6 +30,8 @@ from app.errors import Unauthenticated  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.periods import state as periods_state  # noqa: E402
 from app.points import operations as points  # noqa: E402
+from bench.burst.counting_wsgi import app, trips  # noqa: E402
+from bench.burst.inside import _bearers, _scan  # noqa: E402
 from ledger import chain  # noqa: E402
 from ledger.balances import balance_moves  # noqa: E402
 from ledger.states import State  # noqa: E402
@@ -80,8 +82,10 @@ _EVENT_AND_EARLIER = text("""
            e.radius_m, e.latitude, e.longitude, c.id AS earlier
     FROM events e LEFT JOIN checkins c ON c.event_id = e.id AND c.member_id = :member_id
     WHERE e.id = :event_id""").columns(
-    starts_at=db.DateTime(timezone=True), checkin_opens_at=db.DateTime(timezone=True),
-    checkin_closes_at=db.DateTime(timezone=True))
+    starts_at=db.DateTime(timezone=True),
+    checkin_opens_at=db.DateTime(timezone=True),
+    checkin_closes_at=db.DateTime(timezone=True),
+)
 
 
 def _check_in_core(account, token, *, now, latitude=None, longitude=None, idempotency_key=None):
@@ -92,16 +96,26 @@ def _check_in_core(account, token, *, now, latitude=None, longitude=None, idempo
     if replayed is not None:
         return checkins._outcome(replayed, new=False)
     claim = checkins.tokens.read(checkins.current_app.config["SECRET_KEY"], token)
-    event = db.session.connection().execute(_EVENT_AND_EARLIER, {"event_id": claim.event_id,
-                                                                 "member_id": member_id}).first()
+    event = (
+        db.session.connection()
+        .execute(_EVENT_AND_EARLIER, {"event_id": claim.event_id, "member_id": member_id})
+        .first()
+    )
     if event is None:
         raise checkins.tokens.InvalidToken()
     if event.earlier is not None:
         return checkins._outcome(db.session.get(checkins.Checkin, event.earlier), new=False)
     checkins._check_code(event, claim, now)
     checkins._check_place(event, latitude, longitude)
-    return _record_core(event, member_id, now, method=claim.type, latitude=latitude, longitude=longitude,
-                        idempotency_key=idempotency_key or None)
+    return _record_core(
+        event,
+        member_id,
+        now,
+        method=claim.type,
+        latitude=latitude,
+        longitude=longitude,
+        idempotency_key=idempotency_key or None,
+    )
 
 
 # As text: SQLAlchemy gives an INSERT ... ON CONFLICT no cache key, so the app compiles its own on every scan.
@@ -113,13 +127,23 @@ _INSERT_CHECKIN = text("""
 
 def _record_core(event, member_id, now, **values):
     checkins.lock_member(member_id)
-    checkin_id = db.session.connection().execute(_INSERT_CHECKIN, {"event_id": event.id, "member_id": member_id,
-                                                                   "created_at": now, **values}).scalar()
+    checkin_id = (
+        db.session.connection()
+        .execute(_INSERT_CHECKIN, {"event_id": event.id, "member_id": member_id, "created_at": now, **values})
+        .scalar()
+    )
     if checkin_id is None:
         return checkins._outcome(checkins._existing(event.id, member_id), new=False)
-    entry = checkins.append_entry(member_id, natural_period=checkins.periods.month_of(event.starts_at),
-                                  source="checkin", source_id=checkin_id, now=now, kind=event.kind,
-                                  category=event.category, force_pending=values["method"] == "proxy")
+    entry = checkins.append_entry(
+        member_id,
+        natural_period=checkins.periods.month_of(event.starts_at),
+        source="checkin",
+        source_id=checkin_id,
+        now=now,
+        kind=event.kind,
+        category=event.category,
+        force_pending=values["method"] == "proxy",
+    )
     return checkins.Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, None)
 
 
@@ -128,8 +152,9 @@ def check_in_core(stack: ExitStack) -> None:
 
 
 # -- F: the ledger's write in three round trips instead of seven ----------------------------------------------
-_GATE_AND_LOCK = text(f"SELECT pg_advisory_xact_lock_shared({points.LEDGER_GATE}), id FROM members "
-                      "WHERE id = :member_id FOR UPDATE")
+_GATE_AND_LOCK = text(
+    f"SELECT pg_advisory_xact_lock_shared({points.LEDGER_GATE}), id FROM members WHERE id = :member_id FOR UPDATE"
+)
 _HEAD_AND_USED = text("""
     SELECT h.seq, h.hash, u.by_rule, u.in_month FROM (
         SELECT coalesce(sum(CASE WHEN rule = :rule THEN points ELSE 0 END), 0) AS by_rule,
@@ -158,12 +183,15 @@ _WRITES = text(f"""
 
 def _lock_member_lean(member_id):
     db.session.flush()
-    per_transaction(("member_lock", member_id),
-                    lambda: db.session.connection().execute(_GATE_AND_LOCK, {"member_id": member_id}).first())
+    per_transaction(
+        ("member_lock", member_id),
+        lambda: db.session.connection().execute(_GATE_AND_LOCK, {"member_id": member_id}).first(),
+    )
 
 
-def _append_entry_lean(member_id, *, natural_period, source, source_id, now, kind=None, category=None,
-                       force_pending=False, reason=None):
+def _append_entry_lean(
+    member_id, *, natural_period, source, source_id, now, kind=None, category=None, force_pending=False, reason=None
+):
     _lock_member_lean(member_id)
     period = points.open_period(natural_period)
     book = per_transaction("rulebook", points.rulebook)
@@ -173,12 +201,28 @@ def _append_entry_lean(member_id, *, natural_period, source, source_id, now, kin
     amount = book.price(rule, used_by_rule=int(row.by_rule), used_in_month=int(row.in_month))
     state = State.PENDING if (rule.needs_audit or force_pending) else State.POSTED
     head = chain.Head(member_id, row.seq, row.hash) if row.seq is not None else chain.Head(member_id)
-    record = chain.entry_record(head, period=period, points=amount, rule=rule.code, source=source,
-                                source_id=source_id, state=state.value, now=now, reason=reason)
+    record = chain.entry_record(
+        head,
+        period=period,
+        points=amount,
+        rule=rule.code,
+        source=source,
+        source_id=source_id,
+        state=state.value,
+        now=now,
+        reason=reason,
+    )
     [(_, delta)] = balance_moves(points=amount, old_state=None, new_state=state, old_period=None, new_period=period)
-    entry_id = conn.execute(_WRITES, {**{k: record.get(k) for k in points._RECORD_COLUMNS}, "now": now,
-                                      "posted": delta.posted, "pending": delta.pending,
-                                      "posted_entries": delta.posted_entries}).scalar_one()
+    entry_id = conn.execute(
+        _WRITES,
+        {
+            **{k: record.get(k) for k in points._RECORD_COLUMNS},
+            "now": now,
+            "posted": delta.posted,
+            "pending": delta.pending,
+            "posted_entries": delta.posted_entries,
+        },
+    ).scalar_one()
     return points.Appended(entry_id, record["seq"], state.value, period, amount)
 
 
@@ -208,8 +252,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()
     members = [int(line.split("\t")[0]) for line in open(args.out / "accounts.tsv")]
-    events = [line.rstrip("\n").split("\t")[2] for line in open(args.out / "events.tsv")
-              if line.startswith(args.pool + "\t")]
+    events = [
+        line.rstrip("\n").split("\t")[2] for line in open(args.out / "events.tsv") if line.startswith(args.pool + "\t")
+    ]
     pairs = iter([(m, e) for e in events for m in members])
     bearers = _bearers(members)
     client = app.test_client()
@@ -234,8 +279,10 @@ def main() -> None:
     print(f"  {'variant':<58} {'trips':>5} {'wall ms':>8} {'CPU ms':>7} {'CPU saved':>9}  statuses")
     for name, f in figures.items():
         cpu = min(f["cpu"])
-        print(f"  {name:<58} {f['trips']:>5} {min(f['wall']):8.2f} {cpu:7.2f} "
-              f"{100 * (base - cpu) / base:8.0f}%  {sorted(f['statuses'])}")
+        print(
+            f"  {name:<58} {f['trips']:>5} {min(f['wall']):8.2f} {cpu:7.2f} "
+            f"{100 * (base - cpu) / base:8.0f}%  {sorted(f['statuses'])}"
+        )
 
 
 if __name__ == "__main__":

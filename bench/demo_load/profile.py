@@ -4,6 +4,7 @@
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 PYTHONPATH=. python bench/demo_load/profile.py 5000
 
 Wraps the ledger's operations and the loader's steps with wall-clock timers; nothing else changes."""
+
 import sys
 import time
 from collections import Counter
@@ -30,8 +31,17 @@ def timed(module, name):
     setattr(module, name, wrapper)
 
 
-for step in ("append_entry", "decide", "lock", "open_period", "rulebook", "_used", "_head", "_append",
-             "_move_balances"):
+for step in (
+    "append_entry",
+    "decide",
+    "lock",
+    "open_period",
+    "rulebook",
+    "_used",
+    "_head",
+    "_append",
+    "_move_balances",
+):
     timed(operations, step)
 for step in ("add_members", "_households", "_insert_ids"):
     timed(people, step)

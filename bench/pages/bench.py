@@ -4,6 +4,7 @@ Chromium with Slow 3G emulated, and the round trips of a logged-in check-in from
 It loads a small demo county into a throw-away SQLite file, serves it with gunicorn on 127.0.0.1, and drives
 Debian's Chromium through Playwright. A page that this branch does not have yet (it answers 404) is listed
 and skipped; add new pages to PAGES."""
+
 import argparse
 import json
 import os
@@ -13,7 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,8 +37,14 @@ def _free_port() -> int:
 
 
 def _flask(env, *args) -> str:
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def _api(origin, path, body, token=None):
@@ -50,11 +57,20 @@ def _api(origin, path, body, token=None):
 def _open_event(origin, secretary, password) -> int:
     """A service event of the secretary's community whose check-in is open now."""
     token = _api(origin, "/api/v1/auth/token", {"phone": secretary["phone"], "password": password})["access_token"]
-    starts = datetime.now(timezone.utc) + timedelta(minutes=5)
-    event = _api(origin, "/api/v1/events", {
-        "community_id": secretary["community_id"], "title": "测速：社区义诊", "category": "政策宣传",
-        "kind": "service", "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat()},
-        token)
+    starts = datetime.now(UTC) + timedelta(minutes=5)
+    event = _api(
+        origin,
+        "/api/v1/events",
+        {
+            "community_id": secretary["community_id"],
+            "title": "测速：社区义诊",
+            "category": "政策宣传",
+            "kind": "service",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=1)).isoformat(),
+        },
+        token,
+    )
     return event["id"]
 
 
@@ -84,8 +100,13 @@ def _measure(page, cdp, path, *, cold: bool) -> dict | None:
         return None
     timing = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
         return {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd}; }""")
-    return {"status": response.status, "bytes": sum(sizes.values()), "requests": len(sizes),
-            "dcl_ms": round(timing["dcl"]), "load_ms": round(timing["load"])}
+    return {
+        "status": response.status,
+        "bytes": sum(sizes.values()),
+        "requests": len(sizes),
+        "dcl_ms": round(timing["dcl"]),
+        "load_ms": round(timing["load"]),
+    }
 
 
 def _tap_round_trips(page) -> tuple[int, str, float]:
@@ -109,15 +130,39 @@ def run(members: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
         port = _free_port()
         origin = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": SECRET_KEY,
-               "BASE_URL": origin}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "SECRET_KEY": SECRET_KEY,
+            "BASE_URL": origin,
+        }
         _flask(env, "db", "upgrade")
-        accounts = [json.loads(line) for line in _flask(env, "demo", "--members", str(members), "--password",
-                                                        password, "--json").splitlines() if line.startswith("{")]
+        accounts = [
+            json.loads(line)
+            for line in _flask(env, "demo", "--members", str(members), "--password", password, "--json").splitlines()
+            if line.startswith("{")
+        ]
         member = next(a for a in accounts if a["role"] == "member")
-        secretary = next(a for a in accounts if a["role"] == "secretary" and a["community_id"] == member["community_id"])
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--log-level", "warning", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                                   "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        secretary = next(
+            a for a in accounts if a["role"] == "secretary" and a["community_id"] == member["community_id"]
+        )
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--log-level",
+                "warning",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
         try:
             _wait_up(origin, server)
             code = codes.printed(SECRET_KEY, _open_event(origin, secretary, password), 1)
@@ -131,11 +176,15 @@ def run(members: int) -> None:
 
 
 def _report(browser, origin, member, password, code) -> None:
-    print(f"Slow 3G: {SLOW_3G['downloadThroughput'] * 8 / 1000:.0f} kbit/s down, "
-          f"{SLOW_3G['uploadThroughput'] * 8 / 1000:.0f} kbit/s up, {SLOW_3G['latency']} ms round trip; "
-          f"phone {PHONE['viewport']['width']}x{PHONE['viewport']['height']}, Chromium")
-    print(f"{'page':<16}{'cold bytes':>11}{'req':>5}{'DCL ms':>8}{'load ms':>9}{'warm bytes':>12}{'req':>5}"
-          f"{'DCL ms':>8}{'load ms':>9}")
+    print(
+        f"Slow 3G: {SLOW_3G['downloadThroughput'] * 8 / 1000:.0f} kbit/s down, "
+        f"{SLOW_3G['uploadThroughput'] * 8 / 1000:.0f} kbit/s up, {SLOW_3G['latency']} ms round trip; "
+        f"phone {PHONE['viewport']['width']}x{PHONE['viewport']['height']}, Chromium"
+    )
+    print(
+        f"{'page':<16}{'cold bytes':>11}{'req':>5}{'DCL ms':>8}{'load ms':>9}{'warm bytes':>12}{'req':>5}"
+        f"{'DCL ms':>8}{'load ms':>9}"
+    )
     anonymous = browser.new_context(base_url=origin, **PHONE)
     logged_in = browser.new_context(base_url=origin, **PHONE)
     login = logged_in.new_page()
@@ -159,12 +208,16 @@ def _report(browser, origin, member, password, code) -> None:
             page.close()
             continue
         warm = _measure(page, cdp, path, cold=False)
-        print(f"{template:<16}{cold['bytes']:>11}{cold['requests']:>5}{cold['dcl_ms']:>8}{cold['load_ms']:>9}"
-              f"{warm['bytes']:>12}{warm['requests']:>5}{warm['dcl_ms']:>8}{warm['load_ms']:>9}")
+        print(
+            f"{template:<16}{cold['bytes']:>11}{cold['requests']:>5}{cold['dcl_ms']:>8}{cold['load_ms']:>9}"
+            f"{warm['bytes']:>12}{warm['requests']:>5}{warm['dcl_ms']:>8}{warm['load_ms']:>9}"
+        )
         if template.startswith("/c/"):
             trips, status, seconds = _tap_round_trips(page)
-            tap_line = (f"check-in tap (logged in, page open): {trips} request(s) from the tap to the result "
-                        f"({status}), {seconds:.2f} s under Slow 3G")
+            tap_line = (
+                f"check-in tap (logged in, page open): {trips} request(s) from the tap to the result "
+                f"({status}), {seconds:.2f} s under Slow 3G"
+            )
         page.close()
     print(tap_line)
     for template in skipped:

@@ -1,7 +1,7 @@
 """Load a county of 100,000 members into PostgreSQL, serve it with gunicorn, and time the ranking API."""
+
 import argparse
 import http.client
-import io
 import os
 import random
 import signal
@@ -43,11 +43,29 @@ def load(dsn: str, *, members: int, entries: int, communities: int, units: int, 
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("INSERT INTO regions (id, name, kind) VALUES (1, '永春县', 'county'), (2, '桃城镇', 'township')")
         _copy(cur, "communities", "id, name, region_id", ((c, f"社区{c:03d}", 2) for c in range(1, communities + 1)))
-        _copy(cur, "units", "id, name, kind, community_id",
-              ((u, f"单位{u:04d}", "organ", rng.randint(1, communities)) for u in range(1, units + 1)))
-        _copy(cur, "members", "id, name, phone, unit_id, community_id, active, created_at",
-              ((m, f"党员{m:06d}", f"13{m:09d}", rng.randint(1, units), rng.randint(1, communities), True, "2026-01-01")
-               for m in range(1, members + 1)))
+        _copy(
+            cur,
+            "units",
+            "id, name, kind, community_id",
+            ((u, f"单位{u:04d}", "organ", rng.randint(1, communities)) for u in range(1, units + 1)),
+        )
+        _copy(
+            cur,
+            "members",
+            "id, name, phone, unit_id, community_id, active, created_at",
+            (
+                (
+                    m,
+                    f"党员{m:06d}",
+                    f"13{m:09d}",
+                    rng.randint(1, units),
+                    rng.randint(1, communities),
+                    True,
+                    "2026-01-01",
+                )
+                for m in range(1, members + 1)
+            ),
+        )
         per_month = entries // len(months)
         for period in months:
             # Some members earn nothing in a month; the rest share the month's entries (3 to 5 points each).
@@ -55,8 +73,12 @@ def load(dsn: str, *, members: int, entries: int, communities: int, units: int, 
             counts = [0] * len(earners)
             for _ in range(per_month):
                 counts[rng.randrange(len(earners))] += 1
-            _copy(cur, "balances", "member_id, period, posted, pending, posted_entries",
-                  ((m, period, n * rng.choice((3, 5)), 0, n) for m, n in zip(earners, counts) if n))
+            _copy(
+                cur,
+                "balances",
+                "member_id, period, posted, pending, posted_entries",
+                ((m, period, n * rng.choice((3, 5)), 0, n) for m, n in zip(earners, counts) if n),
+            )
         for table in ("communities", "units", "members"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -82,8 +104,22 @@ def _figures(samples: list[float]) -> tuple[float, float]:
 
 def serve(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-                               str(workers), "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -116,10 +152,14 @@ def main() -> None:
     create_schema(args.database_url)
     load(dsn, members=args.members, entries=args.entries, communities=24, units=800, months=months)
     with psycopg.connect(dsn) as conn:
-        ranked = conn.execute("SELECT count(*), sum(posted_entries) FROM balances WHERE period = %s", (month,)).fetchone()
+        ranked = conn.execute(
+            "SELECT count(*), sum(posted_entries) FROM balances WHERE period = %s", (month,)
+        ).fetchone()
         total = conn.execute("SELECT sum(posted_entries) FROM balances").fetchone()[0]
-    print(f"loaded {args.members:,} members, {total:,} posted entries' worth of balances over {len(months)} months "
-          f"({ranked[0]:,} members ranked in {month}) in {time.perf_counter() - started:.1f}s")
+    print(
+        f"loaded {args.members:,} members, {total:,} posted entries' worth of balances over {len(months)} months "
+        f"({ranked[0]:,} members ranked in {month}) in {time.perf_counter() - started:.1f}s"
+    )
 
     server = serve(args.database_url, args.port, args.workers)
     try:
@@ -145,9 +185,12 @@ def main() -> None:
     print(f"\n{args.requests} sequential requests each, gunicorn with {args.workers} worker(s), keep-alive client:")
     print(f"{'':42}{'median ms':>10}{'p99 ms':>10}{'median / healthz':>18}")
     base = _figures(health)[0]
-    for name, samples in (("county page, uncached (count cached)", uncached),
-                          ("a unit's first page, cold", units), ("county page, cached", cached),
-                          ("/healthz", health)):
+    for name, samples in (
+        ("county page, uncached (count cached)", uncached),
+        ("a unit's first page, cold", units),
+        ("county page, cached", cached),
+        ("/healthz", health),
+    ):
         median, p99 = _figures(samples)
         print(f"{name:42}{median:10.2f}{p99:10.2f}{median / base:18.1f}")
     print(f"{'first county page after start, cold':42}{cold:10.2f}{'':10}{cold / base:18.1f}   (1 request)")

@@ -1,8 +1,9 @@
 """Wrong passwords lock a phone out only for the address that sent them, and an unknown phone looks exactly
 like a known one with a wrong password (issue 14, finding 5)."""
+
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -55,13 +56,18 @@ def test_the_login_page_locks_out_the_same_way(app, browser, make):
     guesser, owner = browser(), browser()
     for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1):
         page = guesser.get("/login", environ_base={"REMOTE_ADDR": STRANGER})
-        answer = guesser.post("/login", data={"phone": member.phone, "password": "guess",
-                                             "csrf_token": csrf_token(page.text)},
-                              environ_base={"REMOTE_ADDR": STRANGER})
+        answer = guesser.post(
+            "/login",
+            data={"phone": member.phone, "password": "guess", "csrf_token": csrf_token(page.text)},
+            environ_base={"REMOTE_ADDR": STRANGER},
+        )
     assert answer.status_code == 429 and "密码错误次数过多" in answer.text and 'name="password"' in answer.text
     page = owner.get("/login", environ_base={"REMOTE_ADDR": OWNER})
-    answer = owner.post("/login", data={"phone": member.phone, "password": PASSWORD,
-                                        "csrf_token": csrf_token(page.text)}, environ_base={"REMOTE_ADDR": OWNER})
+    answer = owner.post(
+        "/login",
+        data={"phone": member.phone, "password": PASSWORD, "csrf_token": csrf_token(page.text)},
+        environ_base={"REMOTE_ADDR": OWNER},
+    )
     assert answer.status_code == 302
 
 
@@ -83,7 +89,7 @@ def test_every_worker_counts_the_same_failures(app, make, database_url):
 
 def test_a_lock_out_ends_after_its_time_and_a_success_forgets_the_failures(app, make):
     member = make.member()
-    now = datetime(2026, 11, 29, 1, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
     lock = timedelta(seconds=app.config["LOGIN_LOCK_SECONDS"])
     with app.app_context():
         for _ in range(app.config["LOGIN_MAX_FAILURES"]):

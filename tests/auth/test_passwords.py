@@ -1,4 +1,5 @@
 """Changing one's password, and resetting a forgotten one (issue 14, finding 6)."""
+
 import pytest
 from sqlalchemy import select
 
@@ -9,15 +10,21 @@ from tests.factories import PASSWORD
 
 
 def _change(client, auth, account, password, new_password):
-    return client.post("/api/v1/me/password", json={"password": password, "new_password": new_password},
-                       headers=auth(account, password))
+    return client.post(
+        "/api/v1/me/password",
+        json={"password": password, "new_password": new_password},
+        headers=auth(account, password),
+    )
 
 
-@pytest.mark.parametrize("new_password, reason", [
-    ("short7!", "至少需要8个字符"),
-    ("aaaaaaaaaa", "不能全是同一个字符"),
-    (PASSWORD, "不能与当前密码相同"),
-])
+@pytest.mark.parametrize(
+    "new_password, reason",
+    [
+        ("short7!", "至少需要8个字符"),
+        ("aaaaaaaaaa", "不能全是同一个字符"),
+        (PASSWORD, "不能与当前密码相同"),
+    ],
+)
 def test_a_weak_new_password_is_refused_in_chinese_and_changes_nothing(client, make, auth, new_password, reason):
     member = make.member()
     answer = _change(client, auth, member.account, PASSWORD, new_password)
@@ -30,11 +37,16 @@ def test_a_wrong_current_password_is_refused_and_counts_toward_the_lock_out(app,
     member = make.member()
     headers = auth(member.account)
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        answer = client.post("/api/v1/me/password", json={"password": "guess", "new_password": "新的密码-2026"},
-                             headers=headers)
-        assert answer.status_code == 403 and answer.get_json() == {"code": "wrong_password", "message": "当前密码不正确"}
-    answer = client.post("/api/v1/me/password", json={"password": PASSWORD, "new_password": "新的密码-2026"},
-                         headers=headers)
+        answer = client.post(
+            "/api/v1/me/password", json={"password": "guess", "new_password": "新的密码-2026"}, headers=headers
+        )
+        assert answer.status_code == 403 and answer.get_json() == {
+            "code": "wrong_password",
+            "message": "当前密码不正确",
+        }
+    answer = client.post(
+        "/api/v1/me/password", json={"password": PASSWORD, "new_password": "新的密码-2026"}, headers=headers
+    )
     assert answer.status_code == 429 and answer.get_json()["code"] == "locked_out"
 
 

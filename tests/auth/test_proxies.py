@@ -1,4 +1,5 @@
 """Behind a proxy: X-Forwarded-For names the client only when TRUSTED_PROXIES says how many proxies set it."""
+
 import pytest
 
 import config
@@ -9,8 +10,12 @@ PROXY = "10.0.0.2"
 
 
 def _via_proxy(client, phone, password, forwarded_for):
-    return client.post("/api/v1/auth/token", json={"phone": phone, "password": password},
-                       headers={"X-Forwarded-For": forwarded_for}, environ_base={"REMOTE_ADDR": PROXY})
+    return client.post(
+        "/api/v1/auth/token",
+        json={"phone": phone, "password": password},
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": PROXY},
+    )
 
 
 def test_by_default_x_forwarded_for_is_not_trusted(app, client, make):

@@ -1,6 +1,7 @@
 """Rate limits: logins and anonymous calls per address, a logged-in account's calls per account, so a hall
 of 500 behind one address checks in unslowed while a guesser is slowed (issue 14, finding 5). Each test
 runs on the in-memory store and on a real Redis (TEST_REDIS_URL)."""
+
 import re
 
 import pytest
@@ -40,8 +41,11 @@ def test_a_hall_of_500_members_behind_one_address_all_log_in_and_check_in_unslow
     answers = []
     for member in members:
         headers = _bearer(login(client, member.phone, PASSWORD, HALL))
-        answers.append(client.post("/api/v1/checkins", json={"token": code}, headers=headers,
-                                   environ_base={"REMOTE_ADDR": HALL}).status_code)
+        answers.append(
+            client.post(
+                "/api/v1/checkins", json={"token": code}, headers=headers, environ_base={"REMOTE_ADDR": HALL}
+            ).status_code
+        )
     assert answers == [201] * 500
 
 
@@ -78,12 +82,16 @@ def test_a_logged_in_account_is_limited_per_account_and_never_per_address(app, c
     neighbour_headers = _bearer(login(client, neighbour.phone))
     most = int(app.config["RATELIMIT_ACCOUNT"].split()[0])
     # The same account from ever new addresses counts as one.
-    answers = [client.get("/api/v1/me", headers=busy_headers, environ_base={"REMOTE_ADDR": f"10.0.{n}.1"})
-               for n in range(most + 1)]
+    answers = [
+        client.get("/api/v1/me", headers=busy_headers, environ_base={"REMOTE_ADDR": f"10.0.{n}.1"})
+        for n in range(most + 1)
+    ]
     assert [a.status_code for a in answers[:most]] == [200] * most
     _assert_rate_limited(answers[-1])
     # Another account behind the first address is not slowed by it.
-    assert client.get("/api/v1/me", headers=neighbour_headers, environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+    assert (
+        client.get("/api/v1/me", headers=neighbour_headers, environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+    )
 
 
 def test_anonymous_calls_are_limited_per_address_and_pages_say_so_in_chinese(app, client):

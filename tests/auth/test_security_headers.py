@@ -1,5 +1,6 @@
 """Security headers on every response, and pages that no other site may frame and that run only their
 own scripts (issue 14, finding 9)."""
+
 import re
 
 import pytest
@@ -54,8 +55,10 @@ def test_every_page_carries_the_policy(client, path):
     _assert_cannot_be_framed_or_run_outside_scripts(page)
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/api/v1/rankings", "/api/v1/openapi.json", "/api/v1/me",
-                                  "/static/scan.js", "/static/screen.js"])
+@pytest.mark.parametrize(
+    "path",
+    ["/healthz", "/api/v1/rankings", "/api/v1/openapi.json", "/api/v1/me", "/static/scan.js", "/static/screen.js"],
+)
 def test_every_other_response_carries_nosniff_and_a_referrer_policy(client, path):
     with client.get(path) as response:
         _assert_sent_to_browsers(response)

@@ -1,6 +1,7 @@
 """Sessions end on the server: logout, a password change, a reset; the cookie is HttpOnly, SameSite=Lax,
 Secure under https and rolls over 45 days (issue 14, finding 6)."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -59,8 +60,9 @@ def test_a_password_change_ends_every_other_session_and_token_and_keeps_its_own(
     old = {"Authorization": f"Bearer {login(client, member.phone).get_json()['access_token']}"}
     other = {"Authorization": f"Bearer {login(client, member.phone).get_json()['access_token']}"}
 
-    answer = client.post("/api/v1/me/password", json={"password": PASSWORD, "new_password": "新的密码-2026"},
-                         headers=old)
+    answer = client.post(
+        "/api/v1/me/password", json={"password": PASSWORD, "new_password": "新的密码-2026"}, headers=old
+    )
     assert answer.status_code == 200 and answer.get_json()["token_type"] == "Bearer"
     fresh = {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
     assert client.get("/api/v1/me", headers=fresh).status_code == 200
@@ -77,8 +79,14 @@ def test_a_password_change_from_a_page_keeps_that_browser_logged_in(app, browser
     log_in_page(phone, member.account)
     log_in_page(desk, member.account)
     with app.test_request_context(environ_base={"HTTP_COOKIE": f"session={phone.get_cookie('session').value}"}):
-        operations.change_password(actor(), PASSWORD, "新的密码-2026", "127.0.0.1", datetime.now(timezone.utc),
-                                   keep_session_id=login_session_id())
+        operations.change_password(
+            actor(),
+            PASSWORD,
+            "新的密码-2026",
+            "127.0.0.1",
+            datetime.now(UTC),
+            keep_session_id=login_session_id(),
+        )
     assert _logged_in(phone, checkin_page)
     assert not _logged_in(desk, checkin_page)
 
@@ -86,7 +94,7 @@ def test_a_password_change_from_a_page_keeps_that_browser_logged_in(app, browser
 def test_a_session_rolls_over_45_days_from_its_last_use(app, make):
     member = make.member()
     day = timedelta(days=1)
-    start = datetime(2026, 1, 25, 1, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 25, 1, 0, tzinfo=UTC)
     assert app.permanent_session_lifetime == 45 * day
     with app.app_context():
         token = operations.start_session(member.account, start)
@@ -99,7 +107,7 @@ def test_the_session_cookie_is_http_only_same_site_and_not_for_ninety_days(brows
     cookie = log_in_page(browser(), make.member().account).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     expires = datetime.strptime(cookie.split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT")
-    days = (expires.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).days
+    days = (expires.replace(tzinfo=UTC) - datetime.now(UTC)).days
     assert 44 <= days <= 45
 
 

@@ -1,7 +1,8 @@
 """POST /api/v1/checkins: a scan counts once per member per event, and every refusal says why."""
+
 import io
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import PIL.Image
@@ -27,10 +28,13 @@ def _count(app, model, **where):
         return db.session.scalar(query)
 
 
-@pytest.mark.parametrize("base_url, origin", [(None, "http://localhost"),
-                                               ("https://dangjian.example.gov.cn", "https://dangjian.example.gov.cn")])
-def test_a_member_checks_in_with_the_code_a_phone_reads_from_the_printed_qr(app, client, auth, hall, scan,
-                                                                            base_url, origin):
+@pytest.mark.parametrize(
+    "base_url, origin",
+    [(None, "http://localhost"), ("https://dangjian.example.gov.cn", "https://dangjian.example.gov.cn")],
+)
+def test_a_member_checks_in_with_the_code_a_phone_reads_from_the_printed_qr(
+    app, client, auth, hall, scan, base_url, origin
+):
     app.config["BASE_URL"] = base_url
     response = client.get(f"/api/v1/events/{hall.event.id}/qr.png", headers=auth(hall.secretary))
     assert response.status_code == 200 and response.mimetype == "image/png"
@@ -46,7 +50,12 @@ def test_a_member_checks_in_with_the_code_a_phone_reads_from_the_printed_qr(app,
     assert body["status"] == "posted" and isinstance(body["checkin_id"], int)
     with app.app_context():
         entry = db.session.get(EntryStatus, body["entry_id"])
-        assert (entry.source, entry.source_id, entry.points, entry.state) == ("checkin", body["checkin_id"], 5, "posted")
+        assert (entry.source, entry.source_id, entry.points, entry.state) == (
+            "checkin",
+            body["checkin_id"],
+            5,
+            "posted",
+        )
 
 
 def test_a_second_scan_of_the_same_event_earns_nothing(app, hall, printed, screen, scan):
@@ -64,8 +73,9 @@ def test_a_retry_with_the_same_key_is_answered_as_the_first_even_after_its_code_
     assert _count(app, EntryStatus) == 1
 
 
-def test_a_key_sent_again_for_another_event_is_422_and_checks_nobody_in_there(app, make, hall, printed, screen,
-                                                                           scan, ledger_verifies):
+def test_a_key_sent_again_for_another_event_is_422_and_checks_nobody_in_there(
+    app, make, hall, printed, screen, scan, ledger_verifies
+):
     other = make.event(hall.community, kind="service", title="义诊")
     first = scan(hall.member.account, printed(hall.event), key="tap-1")
     assert first.status_code == 201
@@ -149,6 +159,7 @@ def _refused(response, status, code):
 
 def test_a_forged_token_is_refused(app, hall, scan):
     from app.events import codes as tokens
+
     forged = tokens.printed("not-the-server-key", hall.event.id, 1)
     _refused(scan(hall.member.account, forged), 400, "invalid_token")
 
@@ -163,6 +174,7 @@ def test_a_mutated_token_is_refused(app, hall, printed, scan):
 
 def test_another_events_code_with_this_events_id_spliced_in_is_refused(make, hall, printed, scan):
     import base64
+
     other = make.event(hall.community, kind="service", title="义诊")
     ours = base64.urlsafe_b64decode(printed(hall.event) + "==")
     theirs = base64.urlsafe_b64decode(printed(other) + "==")
@@ -179,7 +191,7 @@ def test_the_rotating_token_expires_within_a_minute(client, auth, hall, scan):
     body = response.get_json()
     expires_at = datetime.fromisoformat(body["expires_at"])
     assert expires_at.utcoffset() == timedelta(hours=8)
-    assert timedelta(0) < expires_at - datetime.now(timezone.utc) <= timedelta(seconds=60)
+    assert timedelta(0) < expires_at - datetime.now(UTC) <= timedelta(seconds=60)
     assert body["url"].endswith("/c/" + body["token"])
     assert scan(hall.member.account, body["token"]).status_code == 201
 
@@ -195,12 +207,12 @@ def test_a_printed_code_answers_revoked_once_its_key_is_rotated(app, client, aut
 
 @pytest.mark.parametrize("starts_in", [timedelta(minutes=31), timedelta(hours=-4)], ids=["before", "after"])
 def test_a_code_outside_the_check_in_window_is_refused(make, hall, printed, scan, starts_in):
-    event = make.event(hall.community, kind="service", starts_at=datetime.now(timezone.utc) + starts_in, hours=3)
+    event = make.event(hall.community, kind="service", starts_at=datetime.now(UTC) + starts_in, hours=3)
     _refused(scan(hall.member.account, printed(event)), 409, "outside_window")
 
 
 def test_check_in_opens_thirty_minutes_before_the_start(make, hall, printed, scan):
-    event = make.event(hall.community, kind="service", starts_at=datetime.now(timezone.utc) + timedelta(minutes=29))
+    event = make.event(hall.community, kind="service", starts_at=datetime.now(UTC) + timedelta(minutes=29))
     assert scan(hall.member.account, printed(event)).status_code == 201
 
 

@@ -1,7 +1,8 @@
 """/c/{token}, the page a phone opens from the code, and the hall's screen that renews its code."""
+
 import base64
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -30,8 +31,10 @@ def _status(html: str) -> str:
 
 def _log_in(phone, account, path):
     page = phone.get(f"/login?next={path}")
-    return phone.post(f"/login?next={path}", data={"phone": account.phone, "password": PASSWORD,
-                                                   "csrf_token": _csrf(page.get_data(as_text=True))})
+    return phone.post(
+        f"/login?next={path}",
+        data={"phone": account.phone, "password": PASSWORD, "csrf_token": _csrf(page.get_data(as_text=True))},
+    )
 
 
 def _form(html: str) -> dict:
@@ -88,13 +91,17 @@ def test_a_tap_after_the_session_was_lost_goes_to_login_and_back_to_the_same_cod
     assert _checkins(app) == 0
 
 
-@pytest.mark.parametrize("code, status, words", [
-    (lambda c: c.screen(c.hall.event, seconds=-5), "token_expired", "过期"),
-    (lambda c: c.printed(c.hall.event, key_version=0), "token_revoked", "作废"),
-    (lambda c: "not-a-real-code", "invalid_token", "二维码无效"),
-])
-def test_a_bad_voided_or_expired_code_says_so_before_the_tap_with_no_button(phone, hall, printed, screen, code,
-                                                                            status, words):
+@pytest.mark.parametrize(
+    "code, status, words",
+    [
+        (lambda c: c.screen(c.hall.event, seconds=-5), "token_expired", "过期"),
+        (lambda c: c.printed(c.hall.event, key_version=0), "token_revoked", "作废"),
+        (lambda c: "not-a-real-code", "invalid_token", "二维码无效"),
+    ],
+)
+def test_a_bad_voided_or_expired_code_says_so_before_the_tap_with_no_button(
+    phone, hall, printed, screen, code, status, words
+):
     path = f"/c/{code(SimpleNamespace(hall=hall, printed=printed, screen=screen))}"
     _log_in(phone, hall.member.account, path)
     page = phone.get(path)
@@ -115,8 +122,13 @@ def test_a_code_that_fails_between_opening_and_the_tap_is_refused_after_it(app, 
 
 
 def test_the_page_shows_the_events_time_in_beijing_and_when_check_in_opens(make, phone, hall, printed):
-    later = make.event(hall.community, kind="service", title="义诊",
-                       starts_at=datetime(2030, 5, 18, 1, 0, tzinfo=timezone.utc), hours=2)
+    later = make.event(
+        hall.community,
+        kind="service",
+        title="义诊",
+        starts_at=datetime(2030, 5, 18, 1, 0, tzinfo=UTC),
+        hours=2,
+    )
     path = f"/c/{printed(later)}"
     _log_in(phone, hall.member.account, path)
     html = phone.get(path).get_data(as_text=True)
@@ -165,7 +177,7 @@ def test_the_hall_screen_shows_a_code_that_renews_and_works(phone, hall, scan):
     code = phone.get(f"/events/{hall.event.id}/screen/code.json")
     assert code.headers["Cache-Control"] == "no-store"
     body = code.get_json()
-    assert datetime.fromisoformat(body["expires_at"]) - datetime.now(timezone.utc) <= timedelta(seconds=60)
+    assert datetime.fromisoformat(body["expires_at"]) - datetime.now(UTC) <= timedelta(seconds=60)
     assert base64.b64decode(body["image"].split(",", 1)[1]).startswith(b"<?xml")
     assert scan(hall.member.account, body["token"]).status_code == 201
 

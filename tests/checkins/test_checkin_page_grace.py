@@ -1,9 +1,10 @@
 """The expired-in-login case: a screen code valid when the phone opened /c still checks its member in if they
 log in and tap within 5 minutes; nobody else's phone, and no later tap, gets that grace. And the page's
 script: a JSON answer, and an offline scan kept by the phone judged at its own time."""
+
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -44,7 +45,7 @@ def _screen_code(app, client, secretary, event) -> tuple[str, datetime]:
 
 
 def _sleep_past(moment: datetime) -> None:
-    time.sleep(max(0.0, (moment - datetime.now(timezone.utc)).total_seconds()) + 0.2)
+    time.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()) + 0.2)
 
 
 def test_a_code_that_expires_while_the_member_logs_in_still_checks_them_in(app, phone, new_phone, hall):
@@ -82,13 +83,16 @@ def test_the_grace_serves_neither_another_phone_nor_a_code_that_was_dead_when_op
 
 def _signed(app, token, account, seen):
     with app.test_request_context():
-        return grace.offer(token, datetime.now(timezone.utc), account=account, seen=seen)
+        return grace.offer(token, datetime.now(UTC), account=account, seen=seen)
 
 
-@pytest.mark.parametrize("seen_before, expired_before, counts", [
-    (timedelta(seconds=60), timedelta(seconds=30), True),   # seen valid 60 s ago, expired since: within 5 min
-    (timedelta(minutes=6), timedelta(minutes=5, seconds=30), False),  # seen valid, but the tap comes too late
-])
+@pytest.mark.parametrize(
+    "seen_before, expired_before, counts",
+    [
+        (timedelta(seconds=60), timedelta(seconds=30), True),  # seen valid 60 s ago, expired since: within 5 min
+        (timedelta(minutes=6), timedelta(minutes=5, seconds=30), False),  # seen valid, but the tap comes too late
+    ],
+)
 def test_a_grace_lasts_5_minutes_from_the_opening(app, phone, hall, screen, seen_before, expired_before, counts):
     token = screen(hall.event, seconds=-expired_before.total_seconds())
     path = f"/c/{token}"
@@ -96,9 +100,11 @@ def test_a_grace_lasts_5_minutes_from_the_opening(app, phone, hall, screen, seen
     form = _form(phone.get(path).get_data(as_text=True))
     with app.app_context():
         account = db.session.get(Account, hall.member.account.id)
-        form.update(csrf_token=re.search(r'data-csrf="([^"]+)"', phone.get(path).get_data(as_text=True)).group(1),
-                    idempotency_key="tap-1",
-                    grace=_signed(app, token, account, datetime.now(timezone.utc) - seen_before))
+        form.update(
+            csrf_token=re.search(r'data-csrf="([^"]+)"', phone.get(path).get_data(as_text=True)).group(1),
+            idempotency_key="tap-1",
+            grace=_signed(app, token, account, datetime.now(UTC) - seen_before),
+        )
     answer = phone.post(path, data=form)
     assert _status(answer.get_data(as_text=True)) == ("checked_in" if counts else "token_expired")
 
@@ -109,8 +115,11 @@ def test_a_grace_signed_for_one_account_does_not_serve_another(app, make, phone,
     path = f"/c/{token}"
     _log_in(phone, hall.member.account, path)
     html = phone.get(path).get_data(as_text=True)
-    form = {"csrf_token": re.search(r'data-csrf="([^"]+)"', html).group(1), "idempotency_key": "tap-1",
-            "grace": _signed(app, token, other.account, datetime.now(timezone.utc) - timedelta(seconds=60))}
+    form = {
+        "csrf_token": re.search(r'data-csrf="([^"]+)"', html).group(1),
+        "idempotency_key": "tap-1",
+        "grace": _signed(app, token, other.account, datetime.now(UTC) - timedelta(seconds=60)),
+    }
     assert _status(phone.post(path, data=form).get_data(as_text=True)) == "token_expired"
     assert _checkins(app) == 0
 
@@ -131,14 +140,15 @@ def test_the_pages_script_gets_the_same_result_as_a_small_json_body(app, phone, 
 
 
 def test_a_scan_kept_offline_by_the_page_counts_at_its_own_time(app, make, phone, hall, printed):
-    ended = make.event(hall.community, kind="service", starts_at=datetime.now(timezone.utc) - timedelta(hours=1),
-                       hours=0.5)
+    ended = make.event(
+        hall.community, kind="service", starts_at=datetime.now(UTC) - timedelta(hours=1), hours=0.5
+    )
     path = f"/c/{printed(ended)}"
     _log_in(phone, hall.member.account, path)
     html = phone.get(path).get_data(as_text=True)
     assert _status(html) == "outside_window"  # now, the window has closed
     form = {"csrf_token": re.search(r'data-csrf="([^"]+)"', html).group(1), "idempotency_key": "kept-1"}
-    kept_at = (datetime.now(timezone.utc) - timedelta(minutes=45)).isoformat()
+    kept_at = (datetime.now(UTC) - timedelta(minutes=45)).isoformat()
     for _ in range(3):  # replayed however often, it counts once
         answer = phone.post(path, data={**form, "scanned_at": kept_at}, headers=SCRIPT)
         assert answer.get_json()["status"] in ("checked_in", "already")

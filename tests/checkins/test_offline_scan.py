@@ -1,6 +1,7 @@
 """An offline scan (`scanned_at`): judged as of the time the phone kept it, within the event's window, no later
 than now, at most 2 hours old, a screen code only if it was valid then; a replay answers as the first."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -13,7 +14,7 @@ from ledger.periods import TZ
 
 def _at(minutes: float) -> str:
     """`minutes` from now, ISO 8601 in Beijing time, as a phone in China writes it."""
-    return (datetime.now(timezone.utc) + timedelta(minutes=minutes)).astimezone(TZ).isoformat()
+    return (datetime.now(UTC) + timedelta(minutes=minutes)).astimezone(TZ).isoformat()
 
 
 def _count(app):
@@ -26,7 +27,7 @@ def _refused(answer):
 
 
 def test_a_scan_kept_offline_counts_at_its_own_time_after_the_window_has_closed(app, make, hall, printed, scan):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ended = make.event(hall.community, kind="service", starts_at=now - timedelta(hours=1), hours=0.5)
     assert _refused(scan(hall.member.account, printed(ended))) == (409, "outside_window")
 
@@ -44,8 +45,9 @@ def test_a_scan_time_later_than_now_is_outside_the_window(app, hall, printed, sc
 
 
 def test_a_scan_kept_more_than_2_hours_is_outside_the_window_even_within_the_events(app, make, hall, printed, scan):
-    long_day = make.event(hall.community, kind="service", starts_at=datetime.now(timezone.utc) - timedelta(hours=3),
-                          hours=5)
+    long_day = make.event(
+        hall.community, kind="service", starts_at=datetime.now(UTC) - timedelta(hours=3), hours=5
+    )
     assert _refused(scan(hall.member.account, printed(long_day), scanned_at=_at(-121))) == (409, "outside_window")
     assert scan(hall.member.account, printed(long_day), scanned_at=_at(-119)).status_code == 201
 
@@ -78,8 +80,13 @@ def test_an_offline_scan_replayed_with_its_key_answers_as_the_first_however_late
     with app.app_context():
         account = db.session.get(Account, hall.member.account.id)
         # Three hours on, the same scan is too old to judge, but the replay is answered as the first was.
-        late = operations.check_in(account, printed(hall.event), now=datetime.now(timezone.utc) + timedelta(hours=3), signing_key=app.config["SECRET_KEY"],
-                                   scanned_at=datetime.now(timezone.utc) - timedelta(minutes=5),
-                                   idempotency_key="kept-7")
+        late = operations.check_in(
+            account,
+            printed(hall.event),
+            now=datetime.now(UTC) + timedelta(hours=3),
+            signing_key=app.config["SECRET_KEY"],
+            scanned_at=datetime.now(UTC) - timedelta(minutes=5),
+            idempotency_key="kept-7",
+        )
     assert (late.checkin_id, late.new) == (first.get_json()["checkin_id"], False)
     assert _count(app) == 1

@@ -1,5 +1,6 @@
 """代签到: a secretary checks in a member with no smartphone; it is recorded with who and why, and audited."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,7 +22,11 @@ def test_a_proxy_check_in_names_who_did_it_and_waits_for_audit(app, client, auth
     assert (body["event_id"], body["member_id"]) == (hall.event.id, hall.member.id)
     with app.app_context():
         checkin = db.session.get(Checkin, body["checkin_id"])
-        assert (checkin.method, checkin.by_account_id, checkin.reason) == ("proxy", hall.secretary.id, "老人没有智能手机")
+        assert (checkin.method, checkin.by_account_id, checkin.reason) == (
+            "proxy",
+            hall.secretary.id,
+            "老人没有智能手机",
+        )
         assert db.session.get(EntryStatus, body["entry_id"]).state == "pending"
 
 
@@ -47,14 +52,18 @@ def test_an_admin_may_proxy_but_another_communitys_secretary_may_not(make, clien
     assert _proxy(client, auth, make.admin(), hall.event, hall.member).status_code == 201
 
 
-@pytest.mark.parametrize("started_ago, accepted", [
-    (timedelta(minutes=-40), False),  # check-in has not opened yet
-    (timedelta(days=6), True),  # ended less than 7 days ago
-    (timedelta(days=8), False),  # ended more than 7 days ago
-])
+@pytest.mark.parametrize(
+    "started_ago, accepted",
+    [
+        (timedelta(minutes=-40), False),  # check-in has not opened yet
+        (timedelta(days=6), True),  # ended less than 7 days ago
+        (timedelta(days=8), False),  # ended more than 7 days ago
+    ],
+)
 def test_a_proxy_check_in_is_taken_from_the_window_opening_until_seven_days_after_the_end(
-        make, client, auth, hall, started_ago, accepted):
-    event = make.event(hall.community, kind="service", starts_at=datetime.now(timezone.utc) - started_ago, hours=3)
+    make, client, auth, hall, started_ago, accepted
+):
+    event = make.event(hall.community, kind="service", starts_at=datetime.now(UTC) - started_ago, hours=3)
     response = _proxy(client, auth, hall.secretary, event, hall.member)
     if accepted:
         assert response.status_code == 201
@@ -63,6 +72,9 @@ def test_a_proxy_check_in_is_taken_from_the_window_opening_until_seven_days_afte
 
 
 def test_a_proxy_check_in_for_an_unknown_member_is_a_404(client, auth, hall):
-    response = client.post(f"/api/v1/events/{hall.event.id}/proxy-checkins", json={"member_id": 99999, "reason": "x"},
-                           headers=auth(hall.secretary))
+    response = client.post(
+        f"/api/v1/events/{hall.event.id}/proxy-checkins",
+        json={"member_id": 99999, "reason": "x"},
+        headers=auth(hall.secretary),
+    )
     assert response.status_code == 404

@@ -1,4 +1,5 @@
 """`flask demo`: a Yongchun-like county whose printed accounts log in, loaded once however often it runs."""
+
 import json
 
 from sqlalchemy import func, select
@@ -72,7 +73,9 @@ def test_running_the_demo_twice_adds_nothing_and_a_larger_n_adds_only_the_missin
     assert {a["password"] for a in first} == {"demo1234"}
 
     grown = printed_accounts(runner, "--members", "45", "--password", "changed-9")
-    assert [a["phone"] for a in grown if a["role"] == "member"][:40] == [a["phone"] for a in first if a["role"] == "member"]
+    assert [a["phone"] for a in grown if a["role"] == "member"][:40] == [
+        a["phone"] for a in first if a["role"] == "member"
+    ]
     for account in (grown[0], grown[-1]):
         response = client.post("/api/v1/auth/token", json={"phone": account["phone"], "password": "changed-9"})
         assert response.status_code == 200, response.get_json()
@@ -98,10 +101,14 @@ def test_the_demo_has_a_return_day_this_month_and_three_months_of_posted_points(
         for period in past:
             posted = db.session.scalar(select(func.sum(Balance.posted)).where(Balance.period == period))
             assert posted and posted > 0, period
-        assert not db.session.scalar(select(func.count()).select_from(EntryStatus).where(
-            EntryStatus.period == this_month))
-        states = dict(db.session.execute(select(EntryStatus.state, func.count()).where(
-            EntryStatus.source == "visit").group_by(EntryStatus.state)).all())
+        assert not db.session.scalar(
+            select(func.count()).select_from(EntryStatus).where(EntryStatus.period == this_month)
+        )
+        states = dict(
+            db.session.execute(
+                select(EntryStatus.state, func.count()).where(EntryStatus.source == "visit").group_by(EntryStatus.state)
+            ).all()
+        )
         assert states["posted"] > states["rejected"] >= 1 and states["pending"] >= 1
         assert db.session.scalar(select(func.max(Visit.visited_on))) < periods.local(now).date()
 
@@ -114,18 +121,24 @@ def test_the_demo_has_a_return_day_this_month_and_three_months_of_posted_points(
         assert db.session.scalar(select(func.count()).select_from(Account).where(Account.role == "admin")) >= 1
 
 
-def test_a_demo_secretary_who_is_a_member_earned_their_check_ins_through_the_countys_audit(app, runner,
-                                                                                          ledger_verifies):
+def test_a_demo_secretary_who_is_a_member_earned_their_check_ins_through_the_countys_audit(
+    app, runner, ledger_verifies
+):
     run_demo(runner, "--members", "40")
     with app.app_context():
-        secretaries = db.session.scalars(select(Account).where(Account.role == "secretary",
-                                                               Account.member_id.is_not(None))).all()
+        secretaries = db.session.scalars(
+            select(Account).where(Account.role == "secretary", Account.member_id.is_not(None))
+        ).all()
         assert secretaries
         for secretary in secretaries:
             mine = select(LedgerRecord).where(LedgerRecord.chain == secretary.member_id)
             checkins = db.session.scalars(mine.where(LedgerRecord.source == "checkin")).all()
-            approved_by = {r.entry_seq: r.actor_id for r in db.session.scalars(mine.where(
-                LedgerRecord.kind == "audit", LedgerRecord.decision == "approve"))}
+            approved_by = {
+                r.entry_seq: r.actor_id
+                for r in db.session.scalars(
+                    mine.where(LedgerRecord.kind == "audit", LedgerRecord.decision == "approve")
+                )
+            }
             assert checkins and {r.state for r in checkins} == {"pending"}
             assert all(approved_by.get(r.seq) not in (None, secretary.id) for r in checkins)
     ledger_verifies()

@@ -1,5 +1,6 @@
 """The quarterly duty (每季度至少到所在社区报到服务1次): a posted check-in at an event of the member's own
 community, starting inside the quarter on the China clock."""
+
 from datetime import timedelta
 
 import pytest
@@ -33,16 +34,26 @@ def test_a_checkin_only_at_another_communitys_event_does_not_meet_the_duty(app, 
 def test_a_pending_or_rejected_checkin_does_not_meet_the_duty(app, make, decision):
     home = make.community()
     member = make.member(home)
-    check_in(app, member, make.event(home, starts_at=local(2026, 2, 22, 9)), decision=decision,
-             secretary=make.secretary(home))
+    check_in(
+        app,
+        member,
+        make.event(home, starts_at=local(2026, 2, 22, 9)),
+        decision=decision,
+        secretary=make.secretary(home),
+    )
     assert _met(app, "2026-Q1") == {member.id: False}
 
 
 def test_an_approved_proxy_checkin_meets_the_duty(app, make):
     home = make.community()
     member = make.member(home)
-    check_in(app, member, make.event(home, starts_at=local(2026, 2, 22, 9)), decision="approve",
-             secretary=make.secretary(home))
+    check_in(
+        app,
+        member,
+        make.event(home, starts_at=local(2026, 2, 22, 9)),
+        decision="approve",
+        secretary=make.secretary(home),
+    )
     assert _met(app, "2026-Q1") == {member.id: True}
 
 
@@ -69,8 +80,15 @@ def test_the_duty_is_listed_by_community_or_by_work_unit_with_names(app, make):
     assert _met(app, "2026-Q2", unit_id=unit.id) == {a.id: False, b.id: True}
     with app.app_context():
         row = next(r for r in quarter_duty("2026-Q2") if r["member_id"] == b.id)
-    assert row == {"member_id": b.id, "name": b.name, "community_id": west.id, "community": "西街社区",
-                   "unit_id": unit.id, "unit": "县财政局", "met": True}
+    assert row == {
+        "member_id": b.id,
+        "name": b.name,
+        "community_id": west.id,
+        "community": "西街社区",
+        "unit_id": unit.id,
+        "unit": "县财政局",
+        "met": True,
+    }
 
 
 def test_days_left_count_today_and_are_zero_once_the_quarter_is_over():
@@ -95,21 +113,29 @@ def test_a_secretary_sees_the_duty_of_their_community_and_who_is_missing(client,
 def test_a_work_unit_secretary_sees_their_members_wherever_they_live(client, make, auth):
     unit = make.unit()
     a, b = make.member(make.community(), unit), make.member(make.community(), unit)
-    body = client.get(f"/api/v1/duty/missing?quarter=2026-Q1&unit_id={unit.id}",
-                      headers=auth(make.secretary(unit=unit))).get_json()
+    body = client.get(
+        f"/api/v1/duty/missing?quarter=2026-Q1&unit_id={unit.id}", headers=auth(make.secretary(unit=unit))
+    ).get_json()
     assert {m["member_id"] for m in body["members"]} == {a.id, b.id} and body["reporting_rate"] == 0
 
 
-@pytest.mark.parametrize("who, query", [
-    ("other secretary", "community_id={home}"),
-    ("unit secretary", "community_id={home}"),
-    ("secretary", ""),
-    ("member", "community_id={home}"),
-])
+@pytest.mark.parametrize(
+    "who, query",
+    [
+        ("other secretary", "community_id={home}"),
+        ("unit secretary", "community_id={home}"),
+        ("secretary", ""),
+        ("member", "community_id={home}"),
+    ],
+)
 def test_the_duty_list_is_refused_out_of_scope(client, make, auth, who, query):
     home, other = make.community(), make.community()
-    account = {"other secretary": lambda: make.secretary(other), "unit secretary": lambda: make.secretary(unit=make.unit()),
-               "secretary": lambda: make.secretary(home), "member": lambda: make.member(home).account}[who]()
+    account = {
+        "other secretary": lambda: make.secretary(other),
+        "unit secretary": lambda: make.secretary(unit=make.unit()),
+        "secretary": lambda: make.secretary(home),
+        "member": lambda: make.member(home).account,
+    }[who]()
     response = client.get(f"/api/v1/duty?quarter=2026-Q1&{query.format(home=home.id)}", headers=auth(account))
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
 

@@ -1,7 +1,8 @@
 """The check-in token: short, authentic, bound to one event, carrying nothing personal."""
+
 import base64
 import string
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,7 +10,7 @@ from app.events import codes as tokens
 from app.events.codes import InvalidToken
 
 KEY = "server-key"
-EXPIRY = datetime(2026, 11, 29, 1, 0, 45, tzinfo=timezone.utc)
+EXPIRY = datetime(2026, 11, 29, 1, 0, 45, tzinfo=UTC)
 
 
 def test_a_printed_token_is_short_and_names_only_the_event_and_its_key_version():
@@ -30,7 +31,7 @@ def test_every_single_character_change_is_refused():
         for other in "A0_-z":
             if other != ch:
                 with pytest.raises(InvalidToken):
-                    tokens.read(KEY, token[:i] + other + token[i + 1:])
+                    tokens.read(KEY, token[:i] + other + token[i + 1 :])
 
 
 def test_a_token_signed_with_another_key_is_refused():

@@ -1,5 +1,6 @@
 """/api/v1/events: a secretary publishes events in their own community, members see their community's."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -10,8 +11,14 @@ from ledger import periods
 
 # Next month's return day: an event starts today or later.
 DAY = periods.return_day(periods.next_month(periods.month_of(utcnow()))).isoformat()
-RETURN_DAY = {"title": "下月回家日", "category": "政策宣传", "kind": "return_day", "place": "社区党群服务中心",
-              "starts_at": f"{DAY}T09:00:00+08:00", "ends_at": f"{DAY}T11:30:00+08:00"}
+RETURN_DAY = {
+    "title": "下月回家日",
+    "category": "政策宣传",
+    "kind": "return_day",
+    "place": "社区党群服务中心",
+    "starts_at": f"{DAY}T09:00:00+08:00",
+    "ends_at": f"{DAY}T11:30:00+08:00",
+}
 
 
 @pytest.fixture
@@ -21,8 +28,9 @@ def town(make):
 
 
 def _create(client, auth, account, community, **fields):
-    return client.post("/api/v1/events", json={**RETURN_DAY, "community_id": community.id, **fields},
-                       headers=auth(account))
+    return client.post(
+        "/api/v1/events", json={**RETURN_DAY, "community_id": community.id, **fields}, headers=auth(account)
+    )
 
 
 def test_a_secretary_publishes_a_return_day_in_their_community(client, auth, town):
@@ -30,8 +38,22 @@ def test_a_secretary_publishes_a_return_day_in_their_community(client, auth, tow
     response = _create(client, auth, secretary, community)
     assert response.status_code == 201, response.get_json()
     event = response.get_json()
-    assert set(event) == {"id", "community_id", "title", "category", "kind", "place", "starts_at", "ends_at",
-                          "checkin_opens_at", "checkin_closes_at", "latitude", "longitude", "radius_m", "capacity"}
+    assert set(event) == {
+        "id",
+        "community_id",
+        "title",
+        "category",
+        "kind",
+        "place",
+        "starts_at",
+        "ends_at",
+        "checkin_opens_at",
+        "checkin_closes_at",
+        "latitude",
+        "longitude",
+        "radius_m",
+        "capacity",
+    }
     assert event["starts_at"] == f"{DAY}T09:00:00+08:00" and event["ends_at"] == f"{DAY}T11:30:00+08:00"
     # Check-in opens half an hour early and closes with the event unless told otherwise.
     assert event["checkin_opens_at"] == f"{DAY}T08:30:00+08:00"
@@ -40,8 +62,15 @@ def test_a_secretary_publishes_a_return_day_in_their_community(client, auth, tow
 
 def test_times_given_in_utc_are_stored_as_the_same_instant(client, auth, town):
     community, secretary, _ = town
-    event = _create(client, auth, secretary, community, starts_at=f"{DAY}T01:00:00Z",
-                    ends_at=f"{DAY}T03:30:00Z", checkin_closes_at=f"{DAY}T04:00:00Z").get_json()
+    event = _create(
+        client,
+        auth,
+        secretary,
+        community,
+        starts_at=f"{DAY}T01:00:00Z",
+        ends_at=f"{DAY}T03:30:00Z",
+        checkin_closes_at=f"{DAY}T04:00:00Z",
+    ).get_json()
     assert event["starts_at"] == f"{DAY}T09:00:00+08:00" and event["checkin_closes_at"] == f"{DAY}T12:00:00+08:00"
 
 
@@ -104,10 +133,14 @@ def test_a_community_has_one_return_day_at_a_time(client, auth, town):
 def test_events_are_listed_by_community_kind_and_local_month_oldest_first(make, client, auth, town):
     community, secretary, member = town
     # 2026-11-30T16:30Z is already 1 December in Asia/Shanghai.
-    late = make.event(community, kind="service", title="十二月义诊", starts_at=datetime(2026, 11, 30, 16, 30, tzinfo=timezone.utc))
-    day = make.event(community, title="回家日", starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=timezone.utc))
-    early = make.event(community, kind="service", title="政策宣讲", starts_at=datetime(2026, 11, 1, 1, 0, tzinfo=timezone.utc))
-    make.event(make.community(), title="别的社区", starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=timezone.utc))
+    late = make.event(
+        community, kind="service", title="十二月义诊", starts_at=datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
+    )
+    day = make.event(community, title="回家日", starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=UTC))
+    early = make.event(
+        community, kind="service", title="政策宣讲", starts_at=datetime(2026, 11, 1, 1, 0, tzinfo=UTC)
+    )
+    make.event(make.community(), title="别的社区", starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=UTC))
 
     def ids(account, query):
         response = client.get(f"/api/v1/events?{query}", headers=auth(account))
@@ -149,7 +182,7 @@ def test_another_communitys_return_days_are_not_listed_but_its_service_events_ar
 
 def test_an_event_shows_its_check_ins_and_to_its_secretary_its_sign_ups(make, client, auth, town):
     community, secretary, member = town
-    event = make.event(community, kind="service", starts_at=datetime.now(timezone.utc) + timedelta(days=2))
+    event = make.event(community, kind="service", starts_at=datetime.now(UTC) + timedelta(days=2))
     client.post(f"/api/v1/events/{event.id}/signups", headers=auth(member.account))
     seen_by_member = client.get(f"/api/v1/events/{event.id}", headers=auth(member.account)).get_json()
     assert seen_by_member["checked_in"] == 0 and "signups" not in seen_by_member
@@ -160,11 +193,18 @@ def test_an_event_shows_its_check_ins_and_to_its_secretary_its_sign_ups(make, cl
 
 def test_every_event_call_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    for path in ("/api/v1/events", "/api/v1/events/{event_id}", "/api/v1/events/{event_id}/qr.png",
-                 "/api/v1/events/{event_id}/qr.svg", "/api/v1/events/{event_id}/rotating-token",
-                 "/api/v1/events/{event_id}/rotate-key", "/api/v1/events/{event_id}/poster.pdf",
-                 "/api/v1/events/{event_id}/signups", "/api/v1/events/{event_id}/proxy-checkins",
-                 "/api/v1/checkins"):
+    for path in (
+        "/api/v1/events",
+        "/api/v1/events/{event_id}",
+        "/api/v1/events/{event_id}/qr.png",
+        "/api/v1/events/{event_id}/qr.svg",
+        "/api/v1/events/{event_id}/rotating-token",
+        "/api/v1/events/{event_id}/rotate-key",
+        "/api/v1/events/{event_id}/poster.pdf",
+        "/api/v1/events/{event_id}/signups",
+        "/api/v1/events/{event_id}/proxy-checkins",
+        "/api/v1/checkins",
+    ):
         assert path in paths
 
 
@@ -199,19 +239,25 @@ def test_a_check_in_window_beyond_the_events_day_or_an_event_in_the_past_is_400_
     community, secretary, _ = town
     day = periods.local(utcnow()).date()
     following = date.fromisoformat(DAY) + timedelta(days=1)
-    for fields in ({"checkin_closes_at": "2099-12-31T23:00:00+08:00"},
-                   {"checkin_opens_at": f"{DAY}T06:59:00+08:00"},
-                   {"checkin_closes_at": f"{DAY}T13:31:00+08:00"},
-                   {"ends_at": _local(following, "10:00")},
-                   {"starts_at": _local(day - timedelta(days=1), "09:00"),
-                    "ends_at": _local(day - timedelta(days=1), "11:30")}):
+    for fields in (
+        {"checkin_closes_at": "2099-12-31T23:00:00+08:00"},
+        {"checkin_opens_at": f"{DAY}T06:59:00+08:00"},
+        {"checkin_closes_at": f"{DAY}T13:31:00+08:00"},
+        {"ends_at": _local(following, "10:00")},
+        {"starts_at": _local(day - timedelta(days=1), "09:00"), "ends_at": _local(day - timedelta(days=1), "11:30")},
+    ):
         response = _create(client, auth, secretary, community, kind="service", **fields)
-        assert response.status_code == 400 and response.get_json()["code"] == "invalid_window", (fields, response.get_json())
+        assert response.status_code == 400 and response.get_json()["code"] == "invalid_window", (
+            fields,
+            response.get_json(),
+        )
         assert response.get_json()["message"]
     assert client.get(f"/api/v1/events?community_id={community.id}", headers=auth(secretary)).get_json()["events"] == []
-    at_the_edges = [{"checkin_opens_at": f"{DAY}T07:00:00+08:00", "checkin_closes_at": f"{DAY}T13:30:00+08:00"},
-                    {"starts_at": _local(day, "00:00"), "ends_at": _local(day, "00:30")},  # today, if already over
-                    {"starts_at": f"{DAY}T20:00:00+08:00", "ends_at": _local(following, "00:00")}]
+    at_the_edges = [
+        {"checkin_opens_at": f"{DAY}T07:00:00+08:00", "checkin_closes_at": f"{DAY}T13:30:00+08:00"},
+        {"starts_at": _local(day, "00:00"), "ends_at": _local(day, "00:30")},  # today, if already over
+        {"starts_at": f"{DAY}T20:00:00+08:00", "ends_at": _local(following, "00:00")},
+    ]
     for fields in at_the_edges:
         response = _create(client, auth, secretary, community, kind="service", **fields)
         assert response.status_code == 201, (fields, response.get_json())

@@ -1,6 +1,8 @@
 """The codes an event prints and shows: QR images for its secretary, and the A4 poster in Chinese."""
+
 import io
 import re
+from datetime import UTC
 
 import PIL.Image
 import zxingcpp
@@ -33,10 +35,16 @@ def test_rotating_the_key_changes_the_printed_code(make, client, auth):
 
 
 def test_the_poster_is_an_a4_pdf_with_its_chinese_font_embedded(make, client, auth):
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     community = make.community(name="桃城社区")
-    event = make.event(community, title="十一月回家日", place="桃城社区党群服务中心",
-                       starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=timezone.utc), hours=2.5)
+    event = make.event(
+        community,
+        title="十一月回家日",
+        place="桃城社区党群服务中心",
+        starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=UTC),
+        hours=2.5,
+    )
     response = client.get(f"/api/v1/events/{event.id}/poster.pdf", headers=auth(make.secretary(community)))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pdf = response.data
@@ -47,9 +55,15 @@ def test_the_poster_is_an_a4_pdf_with_its_chinese_font_embedded(make, client, au
 
 
 def test_the_poster_gives_the_time_in_china_standard_time():
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     from app.events.poster import time_words
-    starts = datetime(2026, 11, 29, 1, 0, tzinfo=timezone.utc)
-    assert time_words(starts, datetime(2026, 11, 29, 3, 30, tzinfo=timezone.utc)) == "2026年11月29日 09:00–11:30"
-    assert time_words(datetime(2026, 11, 29, 15, 0, tzinfo=timezone.utc),
-                      datetime(2026, 11, 29, 17, 0, tzinfo=timezone.utc)) == "2026年11月29日 23:00 – 2026年11月30日 01:00"
+
+    starts = datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
+    assert time_words(starts, datetime(2026, 11, 29, 3, 30, tzinfo=UTC)) == "2026年11月29日 09:00–11:30"
+    assert (
+        time_words(
+            datetime(2026, 11, 29, 15, 0, tzinfo=UTC), datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
+        )
+        == "2026年11月29日 23:00 – 2026年11月30日 01:00"
+    )

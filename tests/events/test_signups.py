@@ -1,6 +1,7 @@
 """报名: first come, first served; a full event takes nobody more, however many tap at once."""
+
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,8 +13,9 @@ from app.extensions import db
 @pytest.fixture
 def clinic(make):
     community = make.community()
-    return make.event(community, kind="service", title="义诊", capacity=2,
-                      starts_at=datetime.now(timezone.utc) + timedelta(days=3))
+    return make.event(
+        community, kind="service", title="义诊", capacity=2, starts_at=datetime.now(UTC) + timedelta(days=3)
+    )
 
 
 def _sign_up(client, auth, member, event, method="post"):
@@ -54,8 +56,9 @@ def test_an_account_that_is_not_a_member_cannot_sign_up(client, auth, make, clin
 
 
 def test_concurrent_sign_ups_never_exceed_the_capacity(app, auth, make):
-    event = make.event(make.community(), kind="service", capacity=5,
-                       starts_at=datetime.now(timezone.utc) + timedelta(days=1))
+    event = make.event(
+        make.community(), kind="service", capacity=5, starts_at=datetime.now(UTC) + timedelta(days=1)
+    )
     crowd = [auth(make.member().account) for _ in range(14)]
     answers, start = [], threading.Barrier(len(crowd))
 

@@ -1,4 +1,5 @@
 """The layers of the design card: ledger/ is pure; app depends on ledger; nothing depends on scheduler."""
+
 import ast
 from pathlib import Path
 
@@ -44,8 +45,9 @@ def _unit_of_work_touches(path: Path):
 
 
 def test_no_view_command_or_job_opens_a_transaction_or_holds_the_session():
-    offenders = [f"{path.relative_to(ROOT)}:{line} {what}" for path in _callers()
-                 for line, what in _unit_of_work_touches(path)]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} {what}" for path in _callers() for line, what in _unit_of_work_touches(path)
+    ]
     assert offenders == []
 
 
@@ -53,8 +55,11 @@ def _imports_month_close(path: Path) -> bool:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module == "app.periods.operations":
             return True
-        if isinstance(node, ast.ImportFrom) and node.module == "app.periods" and \
-                any(alias.name == "operations" for alias in node.names):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "app.periods"
+            and any(alias.name == "operations" for alias in node.names)
+        ):
             return True
     return False
 
@@ -63,6 +68,9 @@ def test_only_the_callers_of_the_month_close_import_it():
     # The month has two layers: periods.state (low: is_closed, open_period), read by the ledger's write path,
     # and periods.operations (high: close_month), which calls that path; the low never reaches the high.
     callers = {"api.py", "cli.py", "pages.py"}
-    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "app").rglob("*.py")
-                 if path.name not in callers and _imports_month_close(path)]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "app").rglob("*.py")
+        if path.name not in callers and _imports_month_close(path)
+    ]
     assert offenders == []

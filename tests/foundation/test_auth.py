@@ -1,7 +1,8 @@
 """Accounts: bearer tokens for the API, a session for pages, and a lock-out against guessing (tests/auth
 holds the lock-out per address, the rate limits, revocable sessions and the security headers)."""
-from app.extensions import db
+
 from app.auth.models import Account
+from app.extensions import db
 from tests.factories import PASSWORD
 
 
@@ -12,8 +13,15 @@ def test_a_member_gets_a_bearer_token_and_sees_themself(client, make, auth):
     assert response.status_code == 200
     assert body["token_type"] == "Bearer" and body["expires_in"] > 0
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"}).get_json()
-    assert me == {"member_id": member.id, "name": "林秀英", "community_id": member.community_id,
-                  "unit_id": member.unit_id, "points_month": 0, "points_total": 0, "rank_month": None}
+    assert me == {
+        "member_id": member.id,
+        "name": "林秀英",
+        "community_id": member.community_id,
+        "unit_id": member.unit_id,
+        "points_month": 0,
+        "points_total": 0,
+        "rank_month": None,
+    }
 
 
 def test_a_wrong_password_is_refused_in_chinese(client, make):
@@ -73,8 +81,9 @@ def test_the_login_page_sets_a_session_and_follows_next(app, make):
     without_csrf = client.post("/login", data={"phone": member.phone, "password": PASSWORD})
     assert without_csrf.status_code == 400
     token = page.text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/login?next=/c/abc", data={"phone": member.phone, "password": PASSWORD,
-                                                       "csrf_token": token})
+    response = client.post(
+        "/login?next=/c/abc", data={"phone": member.phone, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/c/abc"
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -1,4 +1,5 @@
 """A number a client sends never reaches the database unchecked: too large for a column is a 4xx, not a 500."""
+
 import pytest
 
 HUGE = 10**20
@@ -43,13 +44,16 @@ def test_no_number_in_a_path_or_query_makes_a_server_error(app, client, make, au
     assert len(tried) >= 30
 
 
-@pytest.mark.parametrize("path, body", [
-    ("/api/v1/pairings", {"member_id": HUGE, "household_id": 1}),
-    ("/api/v1/pairings", {"member_id": 1, "household_id": HUGE}),
-    ("/api/v1/pairings/auto", {"community_id": HUGE}),
-    ("/api/v1/pairings/1/move", {"member_id": HUGE}),
-    ("/api/v1/ledger/entries/bulk", {"ids": [HUGE], "action": "approve"}),
-])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/pairings", {"member_id": HUGE, "household_id": 1}),
+        ("/api/v1/pairings", {"member_id": 1, "household_id": HUGE}),
+        ("/api/v1/pairings/auto", {"community_id": HUGE}),
+        ("/api/v1/pairings/1/move", {"member_id": HUGE}),
+        ("/api/v1/ledger/entries/bulk", {"ids": [HUGE], "action": "approve"}),
+    ],
+)
 def test_no_id_in_a_body_makes_a_server_error(client, make, auth, path, body):
     response = client.post(path, json=body, headers=auth(make.admin()))
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"

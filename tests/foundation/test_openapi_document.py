@@ -1,12 +1,17 @@
 """The OpenAPI document as a client generator reads it: named operations, an ASCII title, one path per decision."""
+
 import re
 
 OPERATIONS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
 def _operations(document):
-    return [(method, path, operation) for path, item in document["paths"].items()
-            for method, operation in item.items() if method in OPERATIONS]
+    return [
+        (method, path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in OPERATIONS
+    ]
 
 
 def test_every_operation_has_its_own_camel_case_operation_id(client):
@@ -19,13 +24,18 @@ def test_every_operation_has_its_own_camel_case_operation_id(client):
 
 
 def test_the_operations_are_named_for_what_they_do(client):
-    named = {(method, path): operation["operationId"]
-             for method, path, operation in _operations(client.get("/api/v1/openapi.json").get_json())}
-    assert {named[("post", "/api/v1/auth/token")], named[("get", "/api/v1/me")], named[("post", "/api/v1/checkins")],
-            named[("post", "/api/v1/ledger/entries/{entry_id}/approve")],
-            named[("post", "/api/v1/ledger/entries/{entry_id}/reject")],
-            named[("post", "/api/v1/ledger/entries/bulk")]} == {
-        "logIn", "getMe", "checkIn", "approveEntry", "rejectEntry", "decideEntries"}
+    named = {
+        (method, path): operation["operationId"]
+        for method, path, operation in _operations(client.get("/api/v1/openapi.json").get_json())
+    }
+    assert {
+        named[("post", "/api/v1/auth/token")],
+        named[("get", "/api/v1/me")],
+        named[("post", "/api/v1/checkins")],
+        named[("post", "/api/v1/ledger/entries/{entry_id}/approve")],
+        named[("post", "/api/v1/ledger/entries/{entry_id}/reject")],
+        named[("post", "/api/v1/ledger/entries/bulk")],
+    } == {"logIn", "getMe", "checkIn", "approveEntry", "rejectEntry", "decideEntries"}
 
 
 def test_the_title_is_ascii_and_the_chinese_name_stands_beside_it(client):

@@ -1,5 +1,6 @@
 """Every text a request carries has a length limit, the text a person must fill in has visible characters, and
 the month a document allows is one the API takes."""
+
 import re
 
 import pytest
@@ -28,15 +29,20 @@ def _strings(document, path, operation):
 def test_every_text_in_a_request_has_a_length_limit(client):
     # A date or a time ("format") is parsed whole or refused; everything else is bounded by its length.
     document = client.get("/api/v1/openapi.json").get_json()
-    unbounded = [(path, name) for path, item in document["paths"].items()
-                 for method, operation in item.items() if method in ("get", "post", "put", "patch", "delete")
-                 for name, schema in _strings(document, path, operation)
-                 if not {"maxLength", "enum", "format"} & set(schema)]
+    unbounded = [
+        (path, name)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+        for name, schema in _strings(document, path, operation)
+        if not {"maxLength", "enum", "format"} & set(schema)
+    ]
     assert unbounded == [], unbounded
 
 
-@pytest.mark.parametrize("text", ["", " ", "\u3000", "\u200b", "\u200b\u200d\ufeff", "\t\n", "\u2800", "\u3164",
-                                  "\u0301", "\u202e\u2066"])
+@pytest.mark.parametrize(
+    "text", ["", " ", "\u3000", "\u200b", "\u200b\u200d\ufeff", "\t\n", "\u2800", "\u3164", "\u0301", "\u202e\u2066"]
+)
 def test_blank_and_invisible_characters_are_no_text(text):
     assert not visible(text)
 
@@ -48,9 +54,12 @@ def test_one_visible_character_is_text(text):
 
 @pytest.mark.parametrize("year", [1899, 1900, 1999, 2000, 2026, 2999, 8999, 9000, 9899, 9900, 9989, 9990, 9998, 9999])
 def test_the_documented_month_and_quarter_are_exactly_those_the_calendar_takes(year):
-    for shape, parse, value in ((MONTH, parse_month, f"{year}-12"), (QUARTER, parse_quarter, f"{year}-Q4"),
-                                (MONTH_OR_QUARTER, parse_month, f"{year}-01"),
-                                (MONTH_OR_QUARTER, parse_quarter, f"{year}-Q1")):
+    for shape, parse, value in (
+        (MONTH, parse_month, f"{year}-12"),
+        (QUARTER, parse_quarter, f"{year}-Q4"),
+        (MONTH_OR_QUARTER, parse_month, f"{year}-01"),
+        (MONTH_OR_QUARTER, parse_quarter, f"{year}-Q1"),
+    ):
         try:
             parse(value)
             takes = True

@@ -1,4 +1,5 @@
 """`flask db upgrade` brings an empty database to exactly the schema the models describe."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade

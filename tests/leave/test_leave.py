@@ -1,7 +1,8 @@
 """Leave from a return day (请假): a member asks with a reason, once per event; withdraws it while it waits;
 the secretary of their community (or an admin) decides, nobody their own; approved leave keeps the member
 off the event's absence list."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,9 +13,14 @@ from app.extensions import db
 @pytest.fixture
 def town(make):
     community = make.community()
-    later = datetime.now(timezone.utc) + timedelta(days=5)
-    return {"community": community, "secretary": make.secretary(community), "member": make.member(community),
-            "neighbour": make.member(community), "return_day": make.event(community, starts_at=later)}
+    later = datetime.now(UTC) + timedelta(days=5)
+    return {
+        "community": community,
+        "secretary": make.secretary(community),
+        "member": make.member(community),
+        "neighbour": make.member(community),
+        "return_day": make.event(community, starts_at=later),
+    }
 
 
 def _ask(client, auth, member, event, reason="出差在外地"):
@@ -35,16 +41,23 @@ def test_a_member_asks_once_for_a_return_day_and_asking_again_answers_the_first(
 
 
 def test_leave_is_for_a_return_day_of_ones_own_community_not_yet_over(client, auth, make, town):
-    service = make.event(town["community"], kind="service", starts_at=datetime.now(timezone.utc) + timedelta(days=2))
+    service = make.event(town["community"], kind="service", starts_at=datetime.now(UTC) + timedelta(days=2))
     assert _ask(client, auth, town["member"], service).get_json()["code"] == "not_return_day"
-    elsewhere = make.event(make.community(), starts_at=datetime.now(timezone.utc) + timedelta(days=2))
+    elsewhere = make.event(make.community(), starts_at=datetime.now(UTC) + timedelta(days=2))
     refused = _ask(client, auth, town["member"], elsewhere)
     assert refused.status_code == 403 and refused.get_json()["code"] == "not_allowed"
-    over = make.event(town["community"], starts_at=datetime.now(timezone.utc) - timedelta(days=2))
+    over = make.event(town["community"], starts_at=datetime.now(UTC) - timedelta(days=2))
     assert _ask(client, auth, town["member"], over).get_json()["code"] == "leave_closed"
     assert _ask(client, auth, town["member"], town["return_day"], reason=" \u3000 ").get_json()["code"] == "blank_text"
-    assert _ask(client, auth, town["member"], town["return_day"], reason="长" * 201).get_json()["code"] == "text_too_long"
-    assert client.post("/api/v1/events/999999/leave", json={"reason": "病"}, headers=auth(town["member"].account)).status_code == 404
+    assert (
+        _ask(client, auth, town["member"], town["return_day"], reason="长" * 201).get_json()["code"] == "text_too_long"
+    )
+    assert (
+        client.post(
+            "/api/v1/events/999999/leave", json={"reason": "病"}, headers=auth(town["member"].account)
+        ).status_code
+        == 404
+    )
 
 
 def test_a_member_already_checked_in_needs_no_leave(app, client, auth, town):
@@ -68,7 +81,8 @@ def test_a_member_withdraws_while_it_waits_and_may_ask_anew_but_not_after_the_de
 
 
 def test_the_secretary_of_the_members_community_decides_and_the_same_decision_again_changes_nothing(
-        client, auth, make, town):
+    client, auth, make, town
+):
     leave_id = _ask(client, auth, town["member"], town["return_day"]).get_json()["id"]
     assert _decide(client, auth, make.secretary(make.community()), leave_id, "approve").status_code == 403
     assert _decide(client, auth, town["neighbour"].account, leave_id, "approve").status_code == 403
@@ -104,9 +118,15 @@ def test_a_secretary_lists_the_leave_of_their_community(client, auth, make, town
 
     assert listed(town["secretary"]) == [(town["member"].id, "pending"), (town["neighbour"].id, "refused")]
     assert listed(town["secretary"], "state=pending") == [(town["member"].id, "pending")]
-    assert listed(make.admin(), f"event_id={town['return_day'].id}&state=refused") == [(town["neighbour"].id, "refused")]
-    assert client.get(f"/api/v1/leave?community_id={town['community'].id}",
-                      headers=auth(make.secretary(make.community()))).status_code == 403
+    assert listed(make.admin(), f"event_id={town['return_day'].id}&state=refused") == [
+        (town["neighbour"].id, "refused")
+    ]
+    assert (
+        client.get(
+            f"/api/v1/leave?community_id={town['community'].id}", headers=auth(make.secretary(make.community()))
+        ).status_code
+        == 403
+    )
     assert client.get("/api/v1/leave", headers=auth(town["member"].account)).status_code == 403
 
 

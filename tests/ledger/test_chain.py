@@ -2,14 +2,24 @@
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.chain import (
-    ChainVerifier, Head, advance, audit_record, canonical, check_seal, digest, entry_record, seal,
-    timestamp, verify,
+    ChainVerifier,
+    Head,
+    advance,
+    audit_record,
+    canonical,
+    check_seal,
+    digest,
+    entry_record,
+    seal,
+    timestamp,
+    verify,
 )
 from ledger.periods import TZ
 
@@ -24,11 +34,21 @@ def build(chains=(1, 2), per_chain=4):
         for i in range(per_chain):
             now = NOW + timedelta(minutes=i)
             if i == 2:
-                r = audit_record(head, entry_seq=1, decision="approve", actor_id=7, reason=None,
-                                 period="2026-11", now=now)
+                r = audit_record(
+                    head, entry_seq=1, decision="approve", actor_id=7, reason=None, period="2026-11", now=now
+                )
             else:
-                r = entry_record(head, period="2026-11", points=5, rule="checkin.return_day", source="checkin",
-                                 source_id=100 * chain + i, state="pending", now=now, reason="代签：手机没电")
+                r = entry_record(
+                    head,
+                    period="2026-11",
+                    points=5,
+                    rule="checkin.return_day",
+                    source="checkin",
+                    source_id=100 * chain + i,
+                    state="pending",
+                    now=now,
+                    reason="代签：手机没电",
+                )
             head = advance(head, r)
             records.append(r)
     return records
@@ -41,7 +61,7 @@ def rehash(record):
 
 def test_timestamps_are_utc_with_six_microsecond_digits():
     assert timestamp(datetime(2026, 11, 29, 10, 0, tzinfo=TZ)) == "2026-11-29T02:00:00.000000Z"
-    assert timestamp(datetime(2026, 1, 1, 0, 0, 0, 5, tzinfo=timezone.utc)) == "2026-01-01T00:00:00.000005Z"
+    assert timestamp(datetime(2026, 1, 1, 0, 0, 0, 5, tzinfo=UTC)) == "2026-01-01T00:00:00.000005Z"
     with pytest.raises(ValueError):
         timestamp(datetime(2026, 1, 1))
 
@@ -57,10 +77,35 @@ def test_a_record_hash_is_the_sha256_of_its_canonical_json_without_the_hash():
 
 def test_records_carry_exactly_the_exported_keys():
     entry, _, audit = build(chains=(3,), per_chain=3)
-    assert set(entry) == {"chain", "seq", "kind", "prev_hash", "period", "points", "rule", "source", "source_id",
-                          "reverses_seq", "state", "reason", "created_at", "hash"}
-    assert set(audit) == {"chain", "seq", "kind", "prev_hash", "entry_seq", "decision", "actor_id", "reason",
-                          "period", "created_at", "hash"}
+    assert set(entry) == {
+        "chain",
+        "seq",
+        "kind",
+        "prev_hash",
+        "period",
+        "points",
+        "rule",
+        "source",
+        "source_id",
+        "reverses_seq",
+        "state",
+        "reason",
+        "created_at",
+        "hash",
+    }
+    assert set(audit) == {
+        "chain",
+        "seq",
+        "kind",
+        "prev_hash",
+        "entry_seq",
+        "decision",
+        "actor_id",
+        "reason",
+        "period",
+        "created_at",
+        "hash",
+    }
     assert audit["prev_hash"] == build(chains=(3,), per_chain=2)[1]["hash"]
 
 
@@ -95,8 +140,16 @@ def test_an_untouched_ledger_verifies_and_counts_what_it_read():
     assert verifier.heads()[5] == Head(5, 4, records[-1]["hash"])
 
 
-@pytest.mark.parametrize(("key", "value"), [("points", 500), ("state", "posted"), ("reason", None),
-                                            ("created_at", "2026-11-28T02:00:00.000000Z"), ("source_id", None)])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("points", 500),
+        ("state", "posted"),
+        ("reason", None),
+        ("created_at", "2026-11-28T02:00:00.000000Z"),
+        ("source_id", None),
+    ],
+)
 def test_a_changed_field_breaks_that_records_own_hash(key, value):
     records = build()
     records[5][key] = value
@@ -161,8 +214,9 @@ def test_an_audit_must_name_an_earlier_entry_of_its_chain(target):
 def test_an_audit_of_an_audit_is_refused():
     records = build(chains=(1,), per_chain=3)
     head = Head(1, 3, records[-1]["hash"])
-    records.append(audit_record(head, entry_seq=3, decision="approve", actor_id=1, reason=None,
-                                period="2026-11", now=NOW))
+    records.append(
+        audit_record(head, entry_seq=3, decision="approve", actor_id=1, reason=None, period="2026-11", now=NOW)
+    )
     assert verify(records).kind == "entry_seq"
 
 
@@ -197,8 +251,9 @@ def test_a_period_export_verifies_from_known_heads_or_on_trust():
 def test_the_seal_is_over_sorted_heads_and_the_previous_seal():
     heads = [Head(2, 4, "b" * 64), Head(1, 3, "a" * 64), Head(9)]
     body = {"period": "2026-11", "prev_seal": "p", "heads": [[1, 3, "a" * 64], [2, 4, "b" * 64]]}
-    expected = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-                              .encode("utf-8")).hexdigest()
+    expected = hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
     assert seal("2026-11", heads, "p") == expected
     assert seal("2026-11", heads, "q") != expected
     with pytest.raises(ValueError):
@@ -230,5 +285,6 @@ def test_a_record_cannot_be_appended_to_the_wrong_head():
     with pytest.raises(ValueError):
         audit_record(Head(1), entry_seq=1, decision="approve", actor_id=None, reason=None, period="2026-11", now=NOW)
     with pytest.raises(ValueError):
-        entry_record(Head(1), period="2026-11", points=1, rule="r", source="manual", source_id=None,
-                     state="rejected", now=NOW)
+        entry_record(
+            Head(1), period="2026-11", points=1, rule="r", source="manual", source_id=None, state="rejected", now=NOW
+        )

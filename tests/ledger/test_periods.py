@@ -1,18 +1,36 @@
 """Months, quarters and the county calendar, on the Asia/Shanghai clock."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.errors import EarlierMonthOpen, InvalidPeriod, LaterMonthClosed
 from ledger.periods import (
-    TZ, bounds, check_close_order, days_left_in_quarter, first_working_day, landing_month, last_sunday, local,
-    month_of, month_of_date, months_of, months_up_to, next_month, parse_month, parse_quarter, period_kind, prev_month,
-    quarter_of, quarter_of_month, return_day,
+    TZ,
+    bounds,
+    check_close_order,
+    days_left_in_quarter,
+    first_working_day,
+    landing_month,
+    last_sunday,
+    local,
+    month_of,
+    month_of_date,
+    months_of,
+    months_up_to,
+    next_month,
+    parse_month,
+    parse_quarter,
+    period_kind,
+    prev_month,
+    quarter_of,
+    quarter_of_month,
+    return_day,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def cst(*args: int) -> datetime:
@@ -40,8 +58,25 @@ def test_a_naive_time_is_refused():
         days_left_in_quarter(datetime(2026, 3, 31, 12))
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026-1", "abc", "2026-00", "26-01", "2026-01 ", "2026-01\n",
-                                 "２０２６-01", "", None, 202601, "2026/01", "0999-01", "9999-12"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2026-13",
+        "2026-1",
+        "abc",
+        "2026-00",
+        "26-01",
+        "2026-01 ",
+        "2026-01\n",
+        "２０２６-01",
+        "",
+        None,
+        202601,
+        "2026/01",
+        "0999-01",
+        "9999-12",
+    ],
+)
 def test_a_malformed_month_is_an_invalid_period(bad):
     with pytest.raises(InvalidPeriod) as caught:
         parse_month(bad)
@@ -130,9 +165,16 @@ def test_days_left_in_the_quarter_count_today():
     assert days_left_in_quarter(cst(2026, 12, 1, 9)) == 31
 
 
-@pytest.mark.parametrize("natural, last_closed, lands", [
-    ("2026-11", None, "2026-11"), ("2026-11", "2026-10", "2026-11"), ("2026-10", "2026-10", "2026-11"),
-    ("1900-01", "2026-10", "2026-11"), ("2027-03", "2026-10", "2027-03")])
+@pytest.mark.parametrize(
+    "natural, last_closed, lands",
+    [
+        ("2026-11", None, "2026-11"),
+        ("2026-11", "2026-10", "2026-11"),
+        ("2026-10", "2026-10", "2026-11"),
+        ("1900-01", "2026-10", "2026-11"),
+        ("2027-03", "2026-10", "2027-03"),
+    ],
+)
 def test_an_entry_lands_in_its_month_or_just_after_the_last_seal(natural, last_closed, lands):
     assert landing_month(natural, last_closed) == lands
 

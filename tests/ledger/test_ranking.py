@@ -1,7 +1,8 @@
 """Competition ranking: ties share a rank and the next rank skips."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.ranking import competition_ranks, rank_rows
 
@@ -18,8 +19,12 @@ def test_unsorted_values_are_refused():
 
 
 def test_rows_rank_by_key_and_ties_keep_their_given_order():
-    rows = [{"name": "甲", "points": 10}, {"name": "乙", "points": 30}, {"name": "丙", "points": 10},
-            {"name": "丁", "points": 30}]
+    rows = [
+        {"name": "甲", "points": 10},
+        {"name": "乙", "points": 30},
+        {"name": "丙", "points": 10},
+        {"name": "丁", "points": 30},
+    ]
     ranked = rank_rows(rows, "points")
     assert [(rank, row["name"]) for rank, row in ranked] == [(1, "乙"), (1, "丁"), (3, "甲"), (3, "丙")]
     assert rank_rows(rows, lambda r: r["points"]) == ranked

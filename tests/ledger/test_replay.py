@@ -1,20 +1,26 @@
 """The replay of one chain: each entry's state, month and reversal rebuilt from the records, the balances that
 follow, and the first record the write path could never have written named by its seq."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from hypothesis import event, given, settings, strategies as st
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from ledger.balances import Balance, balance_moves
 from ledger.chain import Head, advance, audit_record, entry_record
 from ledger.replay import BrokenRecord, balances, replay
 
-NOW = datetime(2026, 11, 29, 2, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 2, tzinfo=UTC)
 MONTHS = ("2026-10", "2026-11", "2026-12")
 # The write path's rules, written out plainly: (state, decision) -> the next state, None for a repeat.
-NEXT = {("pending", "approve"): "posted", ("pending", "reject"): "rejected", ("pending", "carry"): "pending",
-        ("posted", "approve"): None, ("rejected", "reject"): None}
+NEXT = {
+    ("pending", "approve"): "posted",
+    ("pending", "reject"): "rejected",
+    ("pending", "carry"): "pending",
+    ("posted", "approve"): None,
+    ("rejected", "reject"): None,
+}
 
 
 class Chain:
@@ -31,9 +37,19 @@ class Chain:
         return record["seq"]
 
     def entry(self, points=5, state="posted", period="2026-11", reverses=None):
-        seq = self._append(entry_record(self.head, period=period, points=points, rule="checkin.return_day",
-                                        source="manual" if reverses else "checkin", source_id=None, state=state,
-                                        now=NOW, reverses_seq=reverses))
+        seq = self._append(
+            entry_record(
+                self.head,
+                period=period,
+                points=points,
+                rule="checkin.return_day",
+                source="manual" if reverses else "checkin",
+                source_id=None,
+                state=state,
+                now=NOW,
+                reverses_seq=reverses,
+            )
+        )
         self.expected[seq] = [points, state, period, reverses is not None, None]
         if reverses in self.expected:
             self.expected[reverses][4] = seq
@@ -42,8 +58,9 @@ class Chain:
     def audit(self, seq, decision, period=None):
         entry = self.expected[seq]
         period = period or entry[2]
-        written = self._append(audit_record(self.head, entry_seq=seq, decision=decision, actor_id=9, reason=None,
-                                            period=period, now=NOW))
+        written = self._append(
+            audit_record(self.head, entry_seq=seq, decision=decision, actor_id=9, reason=None, period=period, now=NOW)
+        )
         if NEXT.get((entry[1], decision)):
             entry[1], entry[2] = NEXT[(entry[1], decision)], period
         return written
@@ -53,8 +70,10 @@ class Chain:
         return state == "posted" and not is_reversal and reversed_by is None
 
     def replayed(self):
-        return {seq: [e.points, e.state.value, e.period, e.is_reversal, e.reversed_by]
-                for seq, e in replay(self.records).items()}
+        return {
+            seq: [e.points, e.state.value, e.period, e.is_reversal, e.reversed_by]
+            for seq, e in replay(self.records).items()
+        }
 
 
 def broken_at(records):
@@ -70,10 +89,14 @@ def test_an_approved_then_carried_then_reversed_history_is_rebuilt():
     chain.audit(visit, "carry", "2026-11")
     chain.audit(visit, "approve")
     reversal = chain.entry(-3, "posted", "2026-12", reverses=visit)
-    assert chain.replayed() == {visit: [3, "posted", "2026-11", False, reversal],
-                                reversal: [-3, "posted", "2026-12", True, None]}
+    assert chain.replayed() == {
+        visit: [3, "posted", "2026-11", False, reversal],
+        reversal: [-3, "posted", "2026-12", True, None],
+    }
     assert balances(replay(chain.records).values()) == {
-        "2026-11": Balance(posted=3, posted_entries=1), "2026-12": Balance(posted=-3, posted_entries=1)}
+        "2026-11": Balance(posted=3, posted_entries=1),
+        "2026-12": Balance(posted=-3, posted_entries=1),
+    }
 
 
 def test_a_repeated_decision_changes_nothing():
@@ -121,11 +144,14 @@ def test_a_reversal_takes_back_exactly_its_originals_points_and_names_an_entry(p
 # -- the property -------------------------------------------------------------
 
 picks = st.integers(0, 40)
-moves = st.lists(st.one_of(
-    st.tuples(st.just("add"), st.integers(-3, 6), st.sampled_from(["pending", "posted"]), st.sampled_from(MONTHS)),
-    st.tuples(st.just("decide"), picks, st.sampled_from(["approve", "reject", "carry"]), st.sampled_from(MONTHS)),
-    st.tuples(st.just("reverse"), picks, st.sampled_from(MONTHS)),
-), max_size=40)
+moves = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.integers(-3, 6), st.sampled_from(["pending", "posted"]), st.sampled_from(MONTHS)),
+        st.tuples(st.just("decide"), picks, st.sampled_from(["approve", "reject", "carry"]), st.sampled_from(MONTHS)),
+        st.tuples(st.just("reverse"), picks, st.sampled_from(MONTHS)),
+    ),
+    max_size=40,
+)
 
 
 def entry_seqs(chain):
@@ -156,14 +182,16 @@ def delta_by_delta(records):
     out, where = {}, {}
     for r in records:
         if r["kind"] == "entry":
-            moves = balance_moves(points=r["points"], old_state=None, new_state=r["state"], old_period=None,
-                                  new_period=r["period"])
+            moves = balance_moves(
+                points=r["points"], old_state=None, new_state=r["state"], old_period=None, new_period=r["period"]
+            )
             where[r["seq"]] = [r["points"], r["state"], r["period"]]
         else:
             points, state, period = where[r["entry_seq"]]
             new = NEXT[(state, r["decision"])]
-            moves = balance_moves(points=points, old_state=state, new_state=new, old_period=period,
-                                  new_period=r["period"])
+            moves = balance_moves(
+                points=points, old_state=state, new_state=new, old_period=period, new_period=r["period"]
+            )
             where[r["entry_seq"]] = [points, new, r["period"]]
         for month, delta in moves:
             out.setdefault(month, Balance()).add(delta)

@@ -1,14 +1,14 @@
 """Which rule prices an activity: specificity, versions in time, monthly caps."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from ledger.errors import RuleNotFound
 from ledger.rules import Rule, RuleBook, default_rules
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
-T1 = datetime(2026, 7, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+T1 = datetime(2026, 7, 1, tzinfo=UTC)
 
 
 def rule(code, match, points, *, source="checkin", valid_from=T0, valid_to=None, cap=None, audit=False):

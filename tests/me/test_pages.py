@@ -1,5 +1,6 @@
 """The member's pages through the test client: the hooks outside checks rely on, and their rules."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,8 +22,9 @@ def town(make):
 
 
 def log_in(client, account, next_path=None):
-    response = client.post("/login" + (f"?next={next_path}" if next_path else ""),
-                           data={"phone": account.phone, "password": PASSWORD})
+    response = client.post(
+        "/login" + (f"?next={next_path}" if next_path else ""), data={"phone": account.phone, "password": PASSWORD}
+    )
     assert response.status_code == 302, response.text
     return response
 
@@ -42,14 +44,17 @@ def test_a_member_lands_on_me_a_secretary_and_an_admin_on_the_front_page_for_now
 def test_an_account_flagged_to_change_its_password_is_sent_there_first(app, client, make, town):
     from app.auth.models import Account
     from app.extensions import db
+
     with app.app_context():
         db.session.get(Account, town["member"].account.id).must_change_password = True
         db.session.commit()
     landed = log_in(client, town["member"].account, next_path="/me/points")
     assert landed.location == "/me/password?next=/me/points"
     assert client.get("/me/households").location.startswith("/me/password")
-    changed = client.post("/me/password?next=/me/points", data={
-        "password": PASSWORD, "new_password": "a-new-pass-2", "new_password_again": "a-new-pass-2"})
+    changed = client.post(
+        "/me/password?next=/me/points",
+        data={"password": PASSWORD, "new_password": "a-new-pass-2", "new_password_again": "a-new-pass-2"},
+    )
     assert changed.status_code == 302 and changed.location == "/me/points"
     assert client.get("/me/households").status_code == 200
 
@@ -79,7 +84,7 @@ def test_a_member_who_has_not_reported_is_told_the_quarters_last_day(client, tow
 
 
 def test_home_shows_the_next_return_day_and_takes_leave_from_it(client, make, town):
-    later = datetime.now(timezone.utc) + timedelta(days=4)
+    later = datetime.now(UTC) + timedelta(days=4)
     event = make.event(town["community"], title="下月回家日", starts_at=later)
     log_in(client, town["member"].account)
     html = client.get("/me").text
@@ -94,8 +99,7 @@ def test_home_shows_the_next_return_day_and_takes_leave_from_it(client, make, to
     assert blank.status_code == 400 and hook(blank.text, "data-leave-status") == "blank_text"
 
 
-def test_my_points_lists_each_entry_with_its_state_and_the_months_total_matches_home(
-        client, auth, make, ledger, town):
+def test_my_points_lists_each_entry_with_its_state_and_the_months_total_matches_home(client, auth, make, ledger, town):
     member, secretary = town["member"], town["secretary"]
     posted = ledger.checkin(member, make.event(town["community"], title="本月回家日"))
     ledger.decide(secretary, posted)
@@ -147,22 +151,32 @@ def test_a_visit_from_the_households_page_is_created_once_and_refusals_carry_the
 
 def test_the_api_holds_a_visits_note_to_500_characters(client, auth, make, town):
     household = make.household(town["community"], town["member"])
-    body = {"household_id": household.id, "category": "routine", "visited_on": periods.local(utcnow()).date().isoformat()}
+    body = {
+        "household_id": household.id,
+        "category": "routine",
+        "visited_on": periods.local(utcnow()).date().isoformat(),
+    }
     refused = client.post("/api/v1/visits", json={**body, "note": "长" * 501}, headers=auth(town["member"].account))
     # The API's schema holds the limit before the operation does: the field is named in the message.
     assert refused.status_code == 400 and refused.get_json()["code"] == "invalid_request"
     assert "note" in refused.get_json()["message"]
-    assert client.post("/api/v1/visits", json={**body, "note": "长" * 500},
-                       headers=auth(town["member"].account)).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/visits", json={**body, "note": "长" * 500}, headers=auth(town["member"].account)
+        ).status_code
+        == 201
+    )
 
 
 def test_the_events_page_lists_what_a_member_may_join_and_signs_up_and_cancels(client, make, town):
-    soon = datetime.now(timezone.utc) + timedelta(days=3)
+    soon = datetime.now(UTC) + timedelta(days=3)
     own = make.event(town["community"], title="本社区回家日", starts_at=soon)
     elsewhere = make.community(name="别的社区")
     clinic = make.event(elsewhere, kind="service", title="义诊", capacity=1, starts_at=soon)
     their_day = make.event(elsewhere, title="别人的回家日", starts_at=soon)
-    make.event(town["community"], kind="service", title="上月服务", starts_at=datetime.now(timezone.utc) - timedelta(days=30))
+    make.event(
+        town["community"], kind="service", title="上月服务", starts_at=datetime.now(UTC) - timedelta(days=30)
+    )
     log_in(client, town["member"].account)
     html = client.get("/events").text
     assert f'data-event-id="{own.id}"' in html and f'data-event-id="{clinic.id}"' in html
@@ -187,7 +201,7 @@ def test_the_events_page_lists_what_a_member_may_join_and_signs_up_and_cancels(c
 
 
 def test_a_member_cannot_sign_up_for_another_communitys_return_day_by_the_api(client, auth, make, town):
-    their_day = make.event(make.community(), starts_at=datetime.now(timezone.utc) + timedelta(days=3))
+    their_day = make.event(make.community(), starts_at=datetime.now(UTC) + timedelta(days=3))
     refused = client.post(f"/api/v1/events/{their_day.id}/signups", headers=auth(town["member"].account))
     assert refused.status_code == 403 and refused.get_json()["code"] == "not_allowed"
 
@@ -198,14 +212,20 @@ def test_changing_the_password_keeps_this_session_and_ends_every_other_one(app, 
     log_in(here, member.account)
     log_in(elsewhere, member.account)
     token = auth(member.account)
-    wrong = here.post("/me/password", data={"password": "wrong-pass", "new_password": "a-new-pass-2",
-                                            "new_password_again": "a-new-pass-2"})
+    wrong = here.post(
+        "/me/password",
+        data={"password": "wrong-pass", "new_password": "a-new-pass-2", "new_password_again": "a-new-pass-2"},
+    )
     assert wrong.status_code == 403 and hook(wrong.text, "data-password-status") == "wrong_password"
-    mismatch = here.post("/me/password", data={"password": PASSWORD, "new_password": "a-new-pass-2",
-                                               "new_password_again": "a-new-pass-3"})
+    mismatch = here.post(
+        "/me/password",
+        data={"password": PASSWORD, "new_password": "a-new-pass-2", "new_password_again": "a-new-pass-3"},
+    )
     assert mismatch.status_code == 400 and "两次输入的新密码不一致" in mismatch.text
-    changed = here.post("/me/password", data={"password": PASSWORD, "new_password": "a-new-pass-2",
-                                              "new_password_again": "a-new-pass-2"})
+    changed = here.post(
+        "/me/password",
+        data={"password": PASSWORD, "new_password": "a-new-pass-2", "new_password_again": "a-new-pass-2"},
+    )
     assert changed.status_code == 302 and changed.location == "/me"
     assert here.get("/me").status_code == 200
     assert elsewhere.get("/me").location == "/login?next=/me"
@@ -270,8 +290,13 @@ def test_every_member_page_is_under_30_kb(client, make, town):
     for _ in range(12):
         make.household(community, member, hardship=True, sickness=True)
     for n in range(10):
-        make.event(community, kind="service", title=f"服务{n}", capacity=30,
-                   starts_at=datetime.now(timezone.utc) + timedelta(days=n + 1))
+        make.event(
+            community,
+            kind="service",
+            title=f"服务{n}",
+            capacity=30,
+            starts_at=datetime.now(UTC) + timedelta(days=n + 1),
+        )
     log_in(client, member.account)
     for path in ("/me", "/me/points", "/me/households", "/events", "/me/notices", "/me/password"):
         response = client.get(path)

@@ -1,4 +1,5 @@
 """A small county for the members import and register: two communities with grids, two work units."""
+
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -22,6 +23,7 @@ def county(make):
 @pytest.fixture
 def write_xlsx(tmp_path):
     """write_xlsx(rows, header=COLUMNS) -> the path of a workbook holding them (cells keep their Python types)."""
+
     def write(rows, header=COLUMNS, name="members.xlsx"):
         workbook = Workbook()
         sheet = workbook.active
@@ -31,6 +33,7 @@ def write_xlsx(tmp_path):
         path = tmp_path / name
         workbook.save(path)
         return path
+
     return write
 
 
@@ -41,25 +44,26 @@ def write_csv(tmp_path):
         path = tmp_path / name
         path.write_text(("\ufeff" if bom else "") + "\r\n".join(lines) + "\r\n", encoding="utf-8")
         return path
+
     return write
 
 
 _PARTS = {
     "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                           '<Default Extension="xml" ContentType="application/xml"/>'
-                           '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                           '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                           '</Types>',
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>",
     "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-                   '</Relationships>',
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>",
     "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                       '<sheets><sheet name="党员名单" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="党员名单" sheetId="1" r:id="rId1"/></sheets></workbook>',
     "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                                  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                                  '</Relationships>',
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    "</Relationships>",
 }
 
 
@@ -78,6 +82,7 @@ def write_raw_xlsx(tmp_path):
     zip, as other programs write them (or as a forger would): the sheet's stated `dimension`, if any, is
     whatever it is told, and `after` is raw XML placed after the rows (a text, or texts written one by
     one). The header row is COLUMNS."""
+
     def write(rows, dimension=None, after="", name="raw.xlsx"):
         path = tmp_path / name
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -95,4 +100,5 @@ def write_raw_xlsx(tmp_path):
                     sheet.write(xml.encode())
                 sheet.write(b"</sheetData></worksheet>")
         return path
+
     return write

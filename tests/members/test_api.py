@@ -1,4 +1,5 @@
 """GET /api/v1/members: a secretary sees the members of their community or unit, an admin everyone's."""
+
 import pytest
 
 FIELDS = {"member_id", "name", "phone", "community_id", "community", "unit_id", "unit", "grid"}
@@ -24,15 +25,23 @@ def listed(client, headers, **query):
 
 
 def test_a_community_secretary_lists_their_community_with_names_of_unit_community_and_grid(
-        client, make, auth, county, register):
+    client, make, auth, county, register
+):
     secretary = make.secretary(community=county["桃东社区"])
     body, names = listed(client, auth(secretary), community_id=county["桃东社区"].id)
     assert names == ["陈建国", "林秀英"] and body["total"] == 2
     chen = body["members"][0]
     assert set(chen) == FIELDS
-    assert chen == {"member_id": register["chen"].id, "name": "陈建国", "phone": "13800001111",
-                    "community_id": county["桃东社区"].id, "community": "桃东社区",
-                    "unit_id": county["县教育局"].id, "unit": "县教育局", "grid": "第1网格"}
+    assert chen == {
+        "member_id": register["chen"].id,
+        "name": "陈建国",
+        "phone": "13800001111",
+        "community_id": county["桃东社区"].id,
+        "community": "桃东社区",
+        "unit_id": county["县教育局"].id,
+        "unit": "县教育局",
+        "grid": "第1网格",
+    }
 
 
 def test_a_unit_secretary_lists_their_units_members_wherever_they_live(client, make, auth, county, register):
@@ -50,8 +59,9 @@ def test_a_secretary_outside_the_scope_asked_for_is_refused(client, make, auth, 
 
 
 def test_a_member_may_not_list_members_and_a_stranger_must_log_in(client, auth, county, register):
-    response = client.get("/api/v1/members", query_string={"community_id": county["桃东社区"].id},
-                          headers=auth(register["chen"].account))
+    response = client.get(
+        "/api/v1/members", query_string={"community_id": county["桃东社区"].id}, headers=auth(register["chen"].account)
+    )
     assert response.status_code == 403
     assert client.get("/api/v1/members").status_code == 401
 
@@ -73,7 +83,8 @@ def test_a_bad_query_is_a_400(client, make, auth, county, query):
 
 
 def test_imported_members_are_listed_to_their_community_secretary_over_http(
-        client, runner, make, auth, county, write_csv):
+    client, runner, make, auth, county, write_csv
+):
     path = write_csv([("王丽华", "15900001234", "县人民医院", "五里街社区", "第2网格", "五里街8号", "2025-06-01")])
     assert runner.invoke(args=["members", "import", str(path)]).exit_code == 0
     secretary = make.secretary(community=county["五里街社区"])

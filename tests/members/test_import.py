@@ -1,4 +1,5 @@
 """Members import: a good file imports whole, a bad one imports nothing and names every bad row."""
+
 from datetime import date, datetime
 
 import pytest
@@ -18,8 +19,10 @@ def import_file(runner, path, *args):
 
 def members_by_phone(app):
     with app.app_context():
-        return {m.phone: (m.name, m.unit.name, m.community.name, m.grid.name if m.grid else None, m.address,
-                          m.reported_on) for m in db.session.scalars(select(Member))}
+        return {
+            m.phone: (m.name, m.unit.name, m.community.name, m.grid.name if m.grid else None, m.address, m.reported_on)
+            for m in db.session.scalars(select(Member))
+        }
 
 
 GOOD = [
@@ -51,15 +54,15 @@ def test_a_good_utf8_csv_imports_with_or_without_a_byte_order_mark(app, runner, 
 
 def test_a_file_with_bad_rows_imports_nothing_and_names_each_by_row_column_and_reason(app, runner, county, write_xlsx):
     rows = [
-        GOOD[0],                                                                     # row 2
-        (None, "13800003333", "县教育局", "桃东社区", None, "某路1号", None),          # 3: no name
-        ("王强", "2380000444", "县教育局", "桃东社区", None, "某路2号", None),         # 4: not a mobile
-        ("张伟", "13800005555", "县财政局", "桃东社区", None, "某路3号", None),        # 5: unknown unit
-        ("李华", "13800006666", "县教育局", "月亮社区", None, "某路4号", None),        # 6: unknown community
+        GOOD[0],  # row 2
+        (None, "13800003333", "县教育局", "桃东社区", None, "某路1号", None),  # 3: no name
+        ("王强", "2380000444", "县教育局", "桃东社区", None, "某路2号", None),  # 4: not a mobile
+        ("张伟", "13800005555", "县财政局", "桃东社区", None, "某路3号", None),  # 5: unknown unit
+        ("李华", "13800006666", "县教育局", "月亮社区", None, "某路4号", None),  # 6: unknown community
         ("刘静", "13800007777", "县教育局", "五里街社区", "第9网格", "某路5号", None),  # 7: grid elsewhere
-        ("吴婷", "13800008888", "县教育局", "桃东社区", None, None, None),            # 8: no address
-        ("周杰", "13800009999", "县教育局", "桃东社区", None, "某路6号", "去年春天"),   # 9: not a date
-        ("郑海", "13800001111", "县人民医院", "桃东社区", None, "某路7号", None),      # 10: phone of row 2
+        ("吴婷", "13800008888", "县教育局", "桃东社区", None, None, None),  # 8: no address
+        ("周杰", "13800009999", "县教育局", "桃东社区", None, "某路6号", "去年春天"),  # 9: not a date
+        ("郑海", "13800001111", "县人民医院", "桃东社区", None, "某路7号", None),  # 10: phone of row 2
     ]
     result = import_file(runner, write_xlsx(rows))
     assert result.exit_code == 1
@@ -77,10 +80,13 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_by_row_column_and_r
     assert members_by_phone(app) == {}
 
 
-def test_a_name_or_address_holding_a_control_character_no_workbook_can_hold_is_a_bad_row(app, runner, county,
-                                                                                       write_csv):
-    rows = [("张\x07三", "13800003333", "县教育局", "桃东社区", None, "某路1号", None),
-            ("李四", "13800004444", "县教育局", "桃东社区", None, "某路\x0b2号", None)]
+def test_a_name_or_address_holding_a_control_character_no_workbook_can_hold_is_a_bad_row(
+    app, runner, county, write_csv
+):
+    rows = [
+        ("张\x07三", "13800003333", "县教育局", "桃东社区", None, "某路1号", None),
+        ("李四", "13800004444", "县教育局", "桃东社区", None, "某路\x0b2号", None),
+    ]
     result = import_file(runner, write_csv(rows))
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("第")] == [
@@ -124,8 +130,14 @@ def test_an_initial_password_gives_each_new_member_an_account_that_logs_in(app, 
     assert me.get_json()["name"] == "林秀英"
 
 
-@pytest.mark.parametrize("name, content", [("members.txt", "姓名\n".encode()), ("members.csv", "姓名,手机号\n".encode("gbk")),
-                                           ("members.xlsx", b"not a workbook")])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("members.txt", "姓名\n".encode()),
+        ("members.csv", "姓名,手机号\n".encode("gbk")),
+        ("members.xlsx", b"not a workbook"),
+    ],
+)
 def test_a_file_that_is_not_a_utf8_csv_or_an_xlsx_is_refused(app, runner, county, tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)

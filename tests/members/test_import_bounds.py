@@ -1,5 +1,6 @@
 """The import reads every row a file holds and no more: a sheet's stated dimension is not trusted either
 way, and a file past the limits is refused with a reason before the rest of it is read."""
+
 import os
 import tracemalloc
 import zipfile
@@ -46,23 +47,25 @@ def test_a_sheet_stating_the_whole_grid_is_read_as_the_rows_it_holds(app, county
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_more_data_rows_than_the_limit_are_refused_before_the_rest_is_read(app, runner, county, write_raw_xlsx,
-                                                                          tmp_path, kind):
+def test_more_data_rows_than_the_limit_are_refused_before_the_rest_is_read(
+    app, runner, county, write_raw_xlsx, tmp_path, kind
+):
     # Each row lacks four cells: read whole and listed, as before, that was millions of lines.
     rows = [(f"党员{n}",) for n in range(importer.MAX_ROWS + 1)]
     if kind == "xlsx":
         path = write_raw_xlsx(rows)
     else:
         path = tmp_path / "members.csv"
-        path.write_text("\n".join([HEADER, *(name for name, in rows)]), encoding="utf-8")
+        path.write_text("\n".join([HEADER, *(name for (name,) in rows)]), encoding="utf-8")
     result = import_file(runner, path)
     assert refused(result, "文件超过 50,000 行数据"), result.output[:500]
     assert len(result.output.splitlines()) <= 2
     assert members_by_phone(app) == {}
 
 
-def test_as_many_data_rows_as_the_limit_import_and_blank_rows_are_not_counted(app, runner, county, write_raw_xlsx,
-                                                                            monkeypatch):
+def test_as_many_data_rows_as_the_limit_import_and_blank_rows_are_not_counted(
+    app, runner, county, write_raw_xlsx, monkeypatch
+):
     monkeypatch.setattr(importer, "MAX_ROWS", 5)
     blank = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t> </t></is></c></row>' for n in range(7, 20))
     result = import_file(runner, write_raw_xlsx(FIVE, after=blank))
@@ -83,12 +86,17 @@ def test_a_file_over_10_mb_is_refused_before_it_is_read(app, runner, county, tmp
     assert members_by_phone(app) == {}
 
 
-@pytest.mark.parametrize("after", [
-    ["<x/>" * 1_000_000] * 5,  # more elements than a roster has: openpyxl keeps each it has parsed
-    ['<row r="7"><c r="A7" t="inlineStr"><is><t>', *["a" * importer.MB] * 101, "</t></is></c></row>"],  # 101 MB
-], ids=["elements", "bytes"])
+@pytest.mark.parametrize(
+    "after",
+    [
+        ["<x/>" * 1_000_000] * 5,  # more elements than a roster has: openpyxl keeps each it has parsed
+        ['<row r="7"><c r="A7" t="inlineStr"><is><t>', *["a" * importer.MB] * 101, "</t></is></c></row>"],  # 101 MB
+    ],
+    ids=["elements", "bytes"],
+)
 def test_an_xlsx_that_unpacks_to_more_than_a_roster_is_refused_before_openpyxl_reads_it(
-        app, runner, county, write_raw_xlsx, after):
+    app, runner, county, write_raw_xlsx, after
+):
     path = write_raw_xlsx(FIVE, after=after)
     assert path.stat().st_size < 1024 * 1024
     assert refused(import_file(runner, path), "Excel 文件解压后内容过多")
@@ -112,18 +120,24 @@ def test_past_200_bad_rows_the_rest_are_counted_not_listed(app, runner, county, 
 
 
 def test_a_long_bad_cell_is_quoted_clipped(app, runner, county, write_csv):
-    result = import_file(runner, write_csv([("陈建国", "13800001111", "县" * 100_000, "桃东社区", None, "某路1号", None)]))
+    result = import_file(
+        runner, write_csv([("陈建国", "13800001111", "县" * 100_000, "桃东社区", None, "某路1号", None)])
+    )
     assert result.exit_code == 1
     assert f"第2行 [工作单位] 单位「{'县' * 30}…」不存在" in result.output.splitlines()
 
 
-@pytest.mark.parametrize("name, content", [
-    ("members.csv", (HEADER + "\n" + "党员," + "1" * 200_000 + "\n").encode()),  # a cell past csv's field limit
-    ("members.csv", (HEADER + "\n陈建国,13800001111\n").encode() + "林秀英".encode("gbk") + b"\n"),  # GBK below
-    ("members.xlsx", None),  # a sheet whose XML breaks off after its first rows (read lazily, past its opening)
-])
-def test_a_file_damaged_past_its_first_rows_is_refused_with_a_reason(app, runner, county, write_raw_xlsx, tmp_path,
-                                                                    name, content):
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("members.csv", (HEADER + "\n" + "党员," + "1" * 200_000 + "\n").encode()),  # a cell past csv's field limit
+        ("members.csv", (HEADER + "\n陈建国,13800001111\n").encode() + "林秀英".encode("gbk") + b"\n"),  # GBK below
+        ("members.xlsx", None),  # a sheet whose XML breaks off after its first rows (read lazily, past its opening)
+    ],
+)
+def test_a_file_damaged_past_its_first_rows_is_refused_with_a_reason(
+    app, runner, county, write_raw_xlsx, tmp_path, name, content
+):
     if content is None:
         path = write_raw_xlsx(FIVE, dimension="A1:G7", after="<row><c><v>1</v></c")
     else:

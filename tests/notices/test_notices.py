@@ -1,5 +1,6 @@
 """Notices (通知): a secretary or the county publishes to a community's or a unit's members; each member
 reads their own inbox, newest first, and opening one marks it read."""
+
 import pytest
 
 from tests.factories import PASSWORD
@@ -8,14 +9,23 @@ from tests.factories import PASSWORD
 @pytest.fixture
 def town(make):
     community, unit = make.community(), make.unit()
-    return {"community": community, "unit": unit, "secretary": make.secretary(community),
-            "unit_secretary": make.secretary(unit=unit), "member": make.member(community, unit),
-            "neighbour": make.member(community), "colleague": make.member(make.community(), unit)}
+    return {
+        "community": community,
+        "unit": unit,
+        "secretary": make.secretary(community),
+        "unit_secretary": make.secretary(unit=unit),
+        "member": make.member(community, unit),
+        "neighbour": make.member(community),
+        "colleague": make.member(make.community(), unit),
+    }
 
 
 def _publish(client, auth, account, **body):
-    return client.post("/api/v1/notices", json={"title": "回家日通知", "body": "本月回家日上午九点集合。", **body},
-                       headers=auth(account))
+    return client.post(
+        "/api/v1/notices",
+        json={"title": "回家日通知", "body": "本月回家日上午九点集合。", **body},
+        headers=auth(account),
+    )
 
 
 def _inbox(client, auth, member):
@@ -51,10 +61,16 @@ def test_only_a_secretary_in_scope_or_an_admin_publishes(client, auth, make, tow
     assert _publish(client, auth, make.admin()).status_code == 400
 
 
-@pytest.mark.parametrize("field, value, code", [
-    ("title", "   ", "blank_text"), ("title", "\u200b\u3000\u2800", "blank_text"), ("body", "\n\t", "blank_text"),
-    ("title", "长" * 101, "text_too_long"), ("body", "长" * 2001, "text_too_long"),
-])
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("title", "   ", "blank_text"),
+        ("title", "\u200b\u3000\u2800", "blank_text"),
+        ("body", "\n\t", "blank_text"),
+        ("title", "长" * 101, "text_too_long"),
+        ("body", "长" * 2001, "text_too_long"),
+    ],
+)
 def test_a_notice_needs_visible_words_within_its_limits(client, auth, town, field, value, code):
     response = _publish(client, auth, town["secretary"], community_id=town["community"].id, **{field: value})
     assert response.status_code == 400 and response.get_json()["code"] == code
@@ -66,7 +82,9 @@ def test_a_notice_about_an_event_must_be_about_one_of_the_communitys(client, aut
     response = _publish(client, auth, make.admin(), community_id=town["community"].id, event_id=elsewhere.id)
     assert response.status_code == 400 and response.get_json()["code"] == "event_elsewhere"
     own = make.event(town["community"])
-    assert _publish(client, auth, town["secretary"], community_id=town["community"].id, event_id=own.id).status_code == 201
+    assert (
+        _publish(client, auth, town["secretary"], community_id=town["community"].id, event_id=own.id).status_code == 201
+    )
 
 
 def test_the_inbox_is_newest_first_and_reading_keeps_the_first_time(client, auth, town):

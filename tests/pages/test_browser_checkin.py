@@ -1,8 +1,9 @@
 """The check-in link as a member's phone opens it: log in from the link, one tap, checked in once."""
+
 from sqlalchemy import func, select
 
-from app.events import codes as tokens
 from app.checkins.models import Checkin
+from app.events import codes as tokens
 from app.extensions import db
 from tests.factories import PASSWORD
 from tests.pages.conftest import log_in, serious_violations

@@ -1,6 +1,7 @@
 """A member's evening on the phone: log in, see the figures, read an entry's explanation, log a visit,
 sign up for an event, ask for leave, read a notice, change the password, log out for good."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from app.auth.models import Account
 from app.db import utcnow
@@ -23,12 +24,17 @@ def test_a_member_goes_through_their_pages_on_a_phone_and_logs_out_for_good(app,
     ledger = Ledger(app, make)
     entry = ledger.checkin(member, make.event(community, kind="service", title="本月政策宣讲"))
     ledger.decide(secretary, entry)
-    soon = datetime.now(timezone.utc) + timedelta(days=3)
+    soon = datetime.now(UTC) + timedelta(days=3)
     return_day = make.event(community, title="下次回家日", starts_at=soon + timedelta(days=1))
     clinic = make.event(make.community(), kind="service", title="义诊服务", capacity=20, starts_at=soon)
     with app.app_context():
-        notice = notices.publish(db.session.get(Account, secretary.id), title="回家日提醒", body="请带好党员证。",
-                                 community_id=community.id, now=utcnow())
+        notice = notices.publish(
+            db.session.get(Account, secretary.id),
+            title="回家日提醒",
+            body="请带好党员证。",
+            community_id=community.id,
+            now=utcnow(),
+        )
         notice_id = notice.id
 
     log_in(phone, member.phone, PASSWORD)

@@ -1,12 +1,13 @@
 """The offline-tolerant scan on a phone: a tap the network loses is kept, sent when the network returns, and
 counts once however often the page is opened again; and a screen code that expires during login still works."""
+
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from app.events import codes as tokens
 from app.checkins.models import Checkin
+from app.events import codes as tokens
 from app.extensions import db
 from tests.factories import PASSWORD
 from tests.pages.conftest import log_in, serious_violations
@@ -65,7 +66,7 @@ def test_a_screen_code_that_expires_during_login_still_checks_the_member_in(app,
     phone.goto(f"/c/{token}")
     assert "/login?next=" in phone.url
     # A slow first login: the code dies meanwhile.
-    left = datetime.fromisoformat(code["expires_at"]) - datetime.now(timezone.utc)
+    left = datetime.fromisoformat(code["expires_at"]) - datetime.now(UTC)
     phone.wait_for_timeout(max(0, left.total_seconds()) * 1000 + 200)
     phone.fill("input[name=phone]", member.phone)
     phone.fill("input[name=password]", PASSWORD)

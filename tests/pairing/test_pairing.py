@@ -1,5 +1,6 @@
 """1+10 帮联: a community's secretary pairs members with households of their residence community; a
 household has one member in charge at a time; pairings end or move, never vanish."""
+
 import pytest
 from sqlalchemy import select
 
@@ -11,13 +12,14 @@ from tests.factories import into_grid, pairing_target
 
 def _pairings(app):
     with app.app_context():
-        return [(p.member_id, p.household_id, p.ended_at is None)
-                for p in db.session.scalars(select(Pairing).order_by(Pairing.id))]
+        return [
+            (p.member_id, p.household_id, p.ended_at is None)
+            for p in db.session.scalars(select(Pairing).order_by(Pairing.id))
+        ]
 
 
 def _pair(client, headers, member, household):
-    return client.post("/api/v1/pairings", json={"member_id": member.id, "household_id": household.id},
-                       headers=headers)
+    return client.post("/api/v1/pairings", json={"member_id": member.id, "household_id": household.id}, headers=headers)
 
 
 @pytest.fixture
@@ -59,9 +61,11 @@ def test_a_member_living_in_another_community_is_not_paired_here(client, app, ma
 @pytest.mark.parametrize("who", ["other secretary", "unit secretary", "member"])
 def test_only_the_communitys_secretary_or_an_admin_pairs(client, app, make, auth, home, who):
     member = make.member(home)
-    account = {"other secretary": lambda: make.secretary(make.community()),
-               "unit secretary": lambda: make.secretary(unit=member_unit(app, member)),
-               "member": lambda: member.account}[who]()
+    account = {
+        "other secretary": lambda: make.secretary(make.community()),
+        "unit secretary": lambda: make.secretary(unit=member_unit(app, member)),
+        "member": lambda: member.account,
+    }[who]()
     response = _pair(client, auth(account), member, make.household(home))
     assert response.status_code == 403 and _pairings(app) == []
     assert _pair(client, auth(make.admin()), member, make.household(home)).status_code == 201
@@ -76,8 +80,9 @@ def member_unit(app, member):
 
 def test_unknown_member_or_household_is_404(client, make, home, secretary):
     household = make.household(home)
-    response = client.post("/api/v1/pairings", json={"member_id": 999999, "household_id": household.id},
-                           headers=secretary)
+    response = client.post(
+        "/api/v1/pairings", json={"member_id": 999999, "household_id": household.id}, headers=secretary
+    )
     assert response.status_code == 404
     response = client.post("/api/v1/pairings", json={"member_id": 1, "household_id": 999999}, headers=secretary)
     assert response.status_code == 404
@@ -119,10 +124,10 @@ def test_auto_pairing_fills_members_up_to_the_target_same_grid_first(client, app
     h2, h3, h4, h5 = (make.household(home) for _ in range(4))
     into_grid(app, 1, south, h3, h4)
     response = client.post("/api/v1/pairings/auto", json={"community_id": home.id}, headers=secretary)
-    assert response.get_json() == {"community_id": home.id, "target": 2, "pairings": 3, "members": 2,
-                                   "below_target": 0}
-    assert sorted(p[:2] for p in _pairings(app)) == sorted([(north.id, h1.id), (north.id, h2.id),
-                                                            (south.id, h3.id), (south.id, h4.id)])
+    assert response.get_json() == {"community_id": home.id, "target": 2, "pairings": 3, "members": 2, "below_target": 0}
+    assert sorted(p[:2] for p in _pairings(app)) == sorted(
+        [(north.id, h1.id), (north.id, h2.id), (south.id, h3.id), (south.id, h4.id)]
+    )
     again = client.post("/api/v1/pairings/auto", json={"community_id": home.id}, headers=secretary).get_json()
     assert again["pairings"] == 0 and h5.id not in [p[1] for p in _pairings(app)]
 
@@ -139,8 +144,9 @@ def test_auto_pairing_takes_other_grids_when_the_members_own_runs_out(client, ap
 
 
 def test_auto_pairing_is_refused_out_of_scope(client, make, auth, home):
-    response = client.post("/api/v1/pairings/auto", json={"community_id": home.id},
-                           headers=auth(make.secretary(make.community())))
+    response = client.post(
+        "/api/v1/pairings/auto", json={"community_id": home.id}, headers=auth(make.secretary(make.community()))
+    )
     assert response.status_code == 403
     response = client.post("/api/v1/pairings/auto", json={"community_id": 999999}, headers=auth(make.admin()))
     assert response.status_code == 404
@@ -153,8 +159,13 @@ def test_members_below_the_target_are_listed_with_their_count(client, app, make,
         make.household(home, member=full)
     make.household(home, member=short)
     body = client.get(f"/api/v1/pairings/below-target?community_id={home.id}", headers=secretary).get_json()
-    assert body == {"target": 2, "members": [{"member_id": none.id, "name": none.name, "households": 0},
-                                             {"member_id": short.id, "name": short.name, "households": 1}]}
+    assert body == {
+        "target": 2,
+        "members": [
+            {"member_id": none.id, "name": none.name, "households": 0},
+            {"member_id": short.id, "name": short.name, "households": 1},
+        ],
+    }
 
 
 def test_the_default_target_is_ten(client, make, home, secretary):
@@ -169,7 +180,8 @@ def test_a_member_sees_the_households_paired_with_them_and_their_flags(client, a
     make.household(home, member=make.member(home), sickness=True)
     body = client.get("/api/v1/me/households", headers=auth(member.account)).get_json()
     assert [(h["id"], h["address"], h["grid"], h["flags"]) for h in body["households"]] == [
-        (mine.id, mine.address, "第1网格", ["hardship", "dispute"])]
+        (mine.id, mine.address, "第1网格", ["hardship", "dispute"])
+    ]
 
 
 def test_a_secretary_lists_the_communitys_households_with_who_is_paired(client, app, make, home, secretary):

@@ -1,10 +1,9 @@
 """Month close (月结): a closed month keeps its ranking, its seal and its carried entries' story."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
-
-from tests.factories import AFTER_OCTOBER, OCTOBER, claim_visit, earn, ten_eight_eight_five
 
 from app.auth.models import Account
 from app.db import transaction
@@ -17,6 +16,7 @@ from app.points import operations
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from ledger import chain
 from ledger.errors import InvalidPeriod, LedgerError
+from tests.factories import AFTER_OCTOBER, claim_visit, earn, ten_eight_eight_five
 
 
 def _close(app, period="2026-10", now=AFTER_OCTOBER):
@@ -30,13 +30,13 @@ def _ranking(client, **query):
 
 def test_a_month_that_has_not_ended_in_shanghai_cannot_be_closed(app, make):
     earn(app, make.member(), "return_day")
-    last_second = datetime(2026, 10, 31, 15, 59, 59, tzinfo=timezone.utc)  # 23:59:59 on 31 October in Shanghai
+    last_second = datetime(2026, 10, 31, 15, 59, 59, tzinfo=UTC)  # 23:59:59 on 31 October in Shanghai
     with pytest.raises(Refusal) as refused:
         _close(app, now=last_second)
     assert refused.value.code == "period_not_ended" and refused.value.status == 409
     with app.app_context():
         assert db.session.get(Period, "2026-10") is None
-    assert _close(app, now=datetime(2026, 10, 31, 16, 0, tzinfo=timezone.utc)).already_closed is False
+    assert _close(app, now=datetime(2026, 10, 31, 16, 0, tzinfo=UTC)).already_closed is False
 
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-Q4", "26-10", ""])
@@ -48,7 +48,7 @@ def test_a_malformed_month_cannot_be_closed(app, period):
 def test_closing_twice_changes_nothing(app, make):
     ten_eight_eight_five(app, make)
     first = _close(app)
-    again = _close(app, now=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    again = _close(app, now=datetime(2026, 12, 1, tzinfo=UTC))
     assert again.already_closed and (again.seal, again.closed_at) == (first.seal, first.closed_at)
     with app.app_context():
         assert db.session.query(SealHead).count() == 4
@@ -61,8 +61,9 @@ def test_pending_entries_are_carried_to_the_next_open_month_and_the_ledger_says_
     assert (closing.carried, closing.to_period) == (1, "2026-11")
     with app.app_context():
         assert db.session.get(EntryStatus, entry_id).period == "2026-11"
-        record = db.session.scalars(select(LedgerRecord).where(LedgerRecord.chain == member.id)
-                                    .order_by(LedgerRecord.seq.desc())).first()
+        record = db.session.scalars(
+            select(LedgerRecord).where(LedgerRecord.chain == member.id).order_by(LedgerRecord.seq.desc())
+        ).first()
         assert (record.kind, record.decision, record.period) == ("audit", "carry", "2026-11")
         assert "顺延至 2026-11" in record.reason
         assert db.session.get(Balance, (member.id, "2026-10")).pending == 0
@@ -72,16 +73,22 @@ def test_pending_entries_are_carried_to_the_next_open_month_and_the_ledger_says_
 def test_the_seal_covers_every_chain_head_and_links_to_the_seal_before_it(app, make):
     members = ten_eight_eight_five(app, make)
     october = _close(app)
-    earn(app, members[0], "service", period="2026-11", now=datetime(2026, 11, 10, tzinfo=timezone.utc))
-    november = _close(app, "2026-11", datetime(2026, 12, 6, tzinfo=timezone.utc))
+    earn(app, members[0], "service", period="2026-11", now=datetime(2026, 11, 10, tzinfo=UTC))
+    november = _close(app, "2026-11", datetime(2026, 12, 6, tzinfo=UTC))
     with app.app_context():
         for closing, prev in ((october, ""), (november, october.seal)):
-            heads = [chain.Head(h.chain, h.seq, h.hash) for h in db.session.scalars(
-                select(SealHead).where(SealHead.period == closing.period))]
+            heads = [
+                chain.Head(h.chain, h.seq, h.hash)
+                for h in db.session.scalars(select(SealHead).where(SealHead.period == closing.period))
+            ]
             assert closing.seal == chain.seal(closing.period, heads, prev)
             assert db.session.get(Period, closing.period).prev_seal == prev
-        assert {h.seq for h in db.session.scalars(select(SealHead).where(
-            SealHead.period == "2026-11", SealHead.chain == members[0].id))} == {3}
+        assert {
+            h.seq
+            for h in db.session.scalars(
+                select(SealHead).where(SealHead.period == "2026-11", SealHead.chain == members[0].id)
+            )
+        } == {3}
 
 
 def test_a_closed_months_ranking_never_moves_after_a_later_correction(app, make, client):
@@ -89,16 +96,23 @@ def test_a_closed_months_ranking_never_moves_after_a_later_correction(app, make,
     members = ten_eight_eight_five(app, make, community=community)
     secretary = make.secretary(community)
     carried = claim_visit(app, members[3])
-    queries = [{}, {"by": "unit"}, {"by": "community"}, {"by": "unit", "metric": "per_member"},
-               {"community_id": community.id}, {"limit": 2, "offset": 2}]
+    queries = [
+        {},
+        {"by": "unit"},
+        {"by": "community"},
+        {"by": "unit", "metric": "per_member"},
+        {"community_id": community.id},
+        {"limit": 2, "offset": 2},
+    ]
     before = [_ranking(client, **q) for q in queries]
     _close(app)
-    later = datetime(2026, 11, 8, 2, 0, tzinfo=timezone.utc)
+    later = datetime(2026, 11, 8, 2, 0, tzinfo=UTC)
     new_unit, new_home = make.unit(), make.community()
     with app.app_context(), transaction():
         actor = db.session.get(Account, secretary.id)
-        first_entry = db.session.scalars(select(EntryStatus.entry_id).where(
-            EntryStatus.member_id == members[0].id).order_by(EntryStatus.seq)).first()
+        first_entry = db.session.scalars(
+            select(EntryStatus.entry_id).where(EntryStatus.member_id == members[0].id).order_by(EntryStatus.seq)
+        ).first()
         reversal = operations.reverse(actor, first_entry, "签到重复", later)
         operations.decide(actor, carried, "approve", None, later)
         assert reversal.period == "2026-11"
@@ -117,7 +131,11 @@ def test_an_admin_closes_a_month_over_http_and_anyone_reads_its_state(app, make,
     member = make.member()
     admin = make.admin()
     assert client.get("/api/v1/periods/2026-10").get_json() == {
-        "period": "2026-10", "closed": False, "closed_at": None, "seal": None}
+        "period": "2026-10",
+        "closed": False,
+        "closed_at": None,
+        "seal": None,
+    }
     assert client.post("/api/v1/periods/2026-10/close").status_code == 401
     refused = client.post("/api/v1/periods/2026-10/close", headers=auth(member.account))
     assert refused.status_code == 403 and refused.get_json()["code"] == "forbidden"
@@ -130,7 +148,9 @@ def test_an_admin_closes_a_month_over_http_and_anyone_reads_its_state(app, make,
     assert client.get("/api/v1/rankings?period=2026-10").get_json()["closed"] is True
 
 
-@pytest.mark.parametrize("period, status, code", [("2026-13", 400, "invalid_period"), ("2099-01", 409, "period_not_ended")])
+@pytest.mark.parametrize(
+    "period, status, code", [("2026-13", 400, "invalid_period"), ("2099-01", 409, "period_not_ended")]
+)
 def test_closing_a_bad_or_unfinished_month_over_http_is_refused(make, client, auth, period, status, code):
     response = client.post(f"/api/v1/periods/{period}/close", headers=auth(make.admin()))
     assert response.status_code == status and response.get_json()["code"] == code
@@ -169,12 +189,13 @@ def test_the_period_close_command_closes_once_and_says_so_the_second_time(app, m
     assert unfinished.exit_code != 0 and "尚未结束" in unfinished.output
 
 
-def test_months_close_in_order_by_the_api_the_command_and_the_operation(app, make, client, auth, runner,
-                                                                        ledger_verifies):
+def test_months_close_in_order_by_the_api_the_command_and_the_operation(
+    app, make, client, auth, runner, ledger_verifies
+):
     member = make.member()
     earn(app, member, "return_day")
-    earn(app, member, "service", period="2026-11", now=datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
-    after_november = datetime(2026, 12, 6, 2, 0, tzinfo=timezone.utc)
+    earn(app, member, "service", period="2026-11", now=datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    after_november = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
     admin = auth(make.admin())
     refused = client.post("/api/v1/periods/2026-11/close", headers=admin)
     assert refused.status_code == 409 and refused.get_json()["code"] == "earlier_month_open"
@@ -194,11 +215,12 @@ def test_months_close_in_order_by_the_api_the_command_and_the_operation(app, mak
     ledger_verifies()
 
 
-def test_a_month_that_held_nothing_is_sealed_over_and_cannot_be_closed_behind_a_later_seal(app, make, client,
-                                                                                           auth, ledger_verifies):
+def test_a_month_that_held_nothing_is_sealed_over_and_cannot_be_closed_behind_a_later_seal(
+    app, make, client, auth, ledger_verifies
+):
     member = make.member()
-    earn(app, member, "return_day", period="2026-09", now=datetime(2026, 9, 20, 2, 0, tzinfo=timezone.utc))
-    earn(app, member, "service", period="2026-11", now=datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
+    earn(app, member, "return_day", period="2026-09", now=datetime(2026, 9, 20, 2, 0, tzinfo=UTC))
+    earn(app, member, "service", period="2026-11", now=datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
     admin = auth(make.admin())
     for period in ("2026-09", "2026-11"):  # October holds no entry: it does not stand in November's way
         assert client.post(f"/api/v1/periods/{period}/close", headers=admin).status_code == 200
@@ -206,7 +228,7 @@ def test_a_month_that_held_nothing_is_sealed_over_and_cannot_be_closed_behind_a_
     assert refused.status_code == 409 and refused.get_json()["code"] == "later_month_closed"
     assert "2026年11月" in refused.get_json()["message"]
     # An entry of the sealed-over month lands after the last seal, as one of a closed month does.
-    later = earn(app, member, "return_day", period="2026-10", now=datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc))
+    later = earn(app, member, "return_day", period="2026-10", now=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
     with app.app_context():
         assert db.session.get(EntryStatus, later[0]).period == "2026-12"
         assert db.session.get(Period, "2026-11").prev_seal == db.session.get(Period, "2026-09").seal

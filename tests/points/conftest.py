@@ -1,4 +1,5 @@
 """Ledger fixtures: entries written through the real write path (check-ins, visits, audit decisions)."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -25,20 +26,33 @@ class Ledger:
             checkin = Checkin(event_id=event.id, member_id=member.id, method="printed", created_at=now)
             db.session.add(checkin)
             db.session.flush()
-            return operations.append_entry(member.id, natural_period=periods.month_of(event.starts_at),
-                                           source="checkin", source_id=checkin.id, now=now, kind=event.kind).id
+            return operations.append_entry(
+                member.id,
+                natural_period=periods.month_of(event.starts_at),
+                source="checkin",
+                source_id=checkin.id,
+                now=now,
+                kind=event.kind,
+            ).id
 
     def visit(self, member, community, category="hardship", now=None, visited_on=None) -> int:
         now = now or utcnow()
         visited_on = visited_on or periods.local(now).date()
         household = self.make.household(community, member=member, **{category: True} if category != "routine" else {})
         with self.app.app_context(), transaction():
-            visit = Visit(member_id=member.id, household_id=household.id, category=category, visited_on=visited_on,
-                          created_at=now)
+            visit = Visit(
+                member_id=member.id, household_id=household.id, category=category, visited_on=visited_on, created_at=now
+            )
             db.session.add(visit)
             db.session.flush()
-            return operations.append_entry(member.id, natural_period=periods.month_of_date(visited_on),
-                                           source="visit", source_id=visit.id, now=now, category=category).id
+            return operations.append_entry(
+                member.id,
+                natural_period=periods.month_of_date(visited_on),
+                source="visit",
+                source_id=visit.id,
+                now=now,
+                category=category,
+            ).id
 
     def decide(self, account, entry_id, decision="approve", reason=None, now=None):
         with self.app.app_context(), transaction():

@@ -1,5 +1,6 @@
 """The ledger over HTTP: who sees which entries, 积分审核 (approve, reject, reverse, in bulk), the audit queue."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,8 +11,19 @@ from app.points.models import Balance, EntryStatus, LedgerRecord
 from ledger import periods
 from tests.points.conftest import day_in, last_month
 
-ENTRY_KEYS = {"id", "member_id", "period", "points", "rule", "source", "source_id", "state", "reverses", "created_at",
-              "explanation"}
+ENTRY_KEYS = {
+    "id",
+    "member_id",
+    "period",
+    "points",
+    "rule",
+    "source",
+    "source_id",
+    "state",
+    "reverses",
+    "created_at",
+    "explanation",
+}
 
 
 def entries(client, headers, **query):
@@ -48,7 +60,7 @@ def town(make):
 
 def test_a_member_reads_why_they_have_each_point(client, auth, make, ledger, town):
     member, community = town["member"], town["community"]
-    event = make.event(community, title="11月回家日", starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=timezone.utc))
+    event = make.event(community, title="11月回家日", starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=UTC))
     checkin_id = ledger.checkin(member, event)
     visit_id = ledger.visit(member, community, "hardship", visited_on=datetime(2026, 11, 20).date())
 
@@ -209,14 +221,20 @@ def test_bulk_decides_each_id_on_its_own(app, client, auth, make, ledger, town):
     own_secretary = make.secretary(community=community, member=secretary_member)
     own = ledger.visit(secretary_member, community)
 
-    response = client.post("/api/v1/ledger/entries/bulk", headers=auth(own_secretary),
-                           json={"ids": [first, elsewhere, own, 999999, already, second], "action": "approve"})
+    response = client.post(
+        "/api/v1/ledger/entries/bulk",
+        headers=auth(own_secretary),
+        json={"ids": [first, elsewhere, own, 999999, already, second], "action": "approve"},
+    )
 
     assert response.status_code == 200
     body = response.get_json()
     assert body["done"] == [first, already, second]
     assert [(r["id"], r["code"]) for r in body["refused"]] == [
-        (elsewhere, "out_of_scope"), (own, "own_entry"), (999999, "not_found")]
+        (elsewhere, "out_of_scope"),
+        (own, "own_entry"),
+        (999999, "not_found"),
+    ]
     assert all(r["message"] for r in body["refused"])
     with app.app_context():
         states = dict(db.session.execute(select(EntryStatus.entry_id, EntryStatus.state)).all())
@@ -234,7 +252,9 @@ def test_bulk_reject_needs_a_reason_and_refuses_illegal_moves_one_by_one(client,
     assert client.post(url, headers=headers, json={"ids": [], "action": "approve"}).status_code == 400
     assert client.post(url, headers=headers, json={"ids": ["x"], "action": "approve"}).status_code == 400
 
-    body = client.post(url, headers=headers, json={"ids": [posted, pending], "action": "reject", "reason": "不实"}).get_json()
+    body = client.post(
+        url, headers=headers, json={"ids": [posted, pending], "action": "reject", "reason": "不实"}
+    ).get_json()
 
     assert body["done"] == [pending]
     assert [(r["id"], r["code"]) for r in body["refused"]] == [(posted, "illegal_transition")]
@@ -242,7 +262,7 @@ def test_bulk_reject_needs_a_reason_and_refuses_illegal_moves_one_by_one(client,
 
 def test_the_audit_queue_lists_pending_entries_in_scope_oldest_first(client, auth, make, ledger, town):
     community = town["community"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     newer = ledger.visit(town["member"], community, now=now - timedelta(hours=1))
     older = ledger.visit(town["neighbour"], community, now=now - timedelta(hours=5))
     decided = ledger.visit(town["member"], community, "sickness")
@@ -252,10 +272,15 @@ def test_the_audit_queue_lists_pending_entries_in_scope_oldest_first(client, aut
 
     def queue(account, **query):
         response = client.get("/api/v1/audit/queue", query_string=query, headers=auth(account))
-        return response.status_code, (response.get_json().get("entries") if response.status_code == 200 else response.get_json())
+        return response.status_code, (
+            response.get_json().get("entries") if response.status_code == 200 else response.get_json()
+        )
 
-    assert queue(town["secretary"]) == (200, entries(client, auth(town["admin"]), state="pending", member_id=town["neighbour"].id)
-                                        + entries(client, auth(town["admin"]), state="pending", member_id=town["member"].id))
+    assert queue(town["secretary"]) == (
+        200,
+        entries(client, auth(town["admin"]), state="pending", member_id=town["neighbour"].id)
+        + entries(client, auth(town["admin"]), state="pending", member_id=town["member"].id),
+    )
     assert [e["id"] for e in queue(town["secretary"])[1]] == [older, newer]
     assert [e["id"] for e in queue(town["secretary"], community_id=community.id, limit=1)[1]] == [older]
     assert [e["id"] for e in queue(town["secretary"], community_id=community.id, offset=1)[1]] == [newer]
@@ -274,7 +299,7 @@ def test_a_closed_months_balance_does_not_move_under_a_later_correction(app, cli
     ledger.decide(town["secretary"], entry_id)
     with app.app_context():
         # Closing is the periods operation's job; a Period row is what it leaves behind.
-        db.session.add(Period(period=closed, closed_at=datetime.now(timezone.utc), seal="0" * 64, prev_seal=""))
+        db.session.add(Period(period=closed, closed_at=datetime.now(UTC), seal="0" * 64, prev_seal=""))
         db.session.commit()
         before = db.session.get(Balance, (member.id, closed))
         before = (before.posted, before.pending, before.posted_entries)
@@ -292,13 +317,13 @@ def test_a_closed_months_balance_does_not_move_under_a_later_correction(app, cli
 
 
 def test_an_entry_carried_out_of_a_closed_month_says_so(app, client, auth, ledger, town):
-    from app.points import operations
     from app.db import transaction
+    from app.points import operations
 
     closed = last_month()
     entry_id = ledger.visit(town["member"], town["community"], visited_on=day_in(closed))
     with app.app_context(), transaction():
-        operations.carry(db.session.get(EntryStatus, entry_id), periods.next_month(closed), datetime.now(timezone.utc))
+        operations.carry(db.session.get(EntryStatus, entry_id), periods.next_month(closed), datetime.now(UTC))
 
     carried = entries(client, auth(town["member"].account))[0]
 
@@ -308,9 +333,14 @@ def test_an_entry_carried_out_of_a_closed_month_says_so(app, client, auth, ledge
 
 def test_every_ledger_call_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    for path in ("/api/v1/ledger/entries", "/api/v1/ledger/entries/bulk", "/api/v1/audit/queue",
-                 "/api/v1/ledger/entries/{entry_id}/approve", "/api/v1/ledger/entries/{entry_id}/reject",
-                 "/api/v1/ledger/entries/{entry_id}/reverse"):
+    for path in (
+        "/api/v1/ledger/entries",
+        "/api/v1/ledger/entries/bulk",
+        "/api/v1/audit/queue",
+        "/api/v1/ledger/entries/{entry_id}/approve",
+        "/api/v1/ledger/entries/{entry_id}/reject",
+        "/api/v1/ledger/entries/{entry_id}/reverse",
+    ):
         assert path in paths, path
 
 
@@ -323,8 +353,9 @@ def test_a_reason_of_only_invisible_characters_is_no_reason(client, auth, ledger
     for entry_id, action in ((pending, "reject"), (posted, "reverse")):
         refused = post(client, headers, entry_id, action, reason=reason)
         assert refused.status_code == 400 and refused.get_json()["code"] == "reason_required"
-    bulk = client.post("/api/v1/ledger/entries/bulk", headers=headers,
-                       json={"ids": [pending], "action": "reject", "reason": reason})
+    bulk = client.post(
+        "/api/v1/ledger/entries/bulk", headers=headers, json={"ids": [pending], "action": "reject", "reason": reason}
+    )
     assert bulk.status_code == 400 and "reason" in bulk.get_json()["message"]
     assert [e["state"] for e in entries(client, headers, member_id=town["member"].id)] == ["pending", "posted"]
     ledger_verifies()
@@ -336,8 +367,9 @@ def test_a_reason_has_a_length_limit(client, auth, ledger, town):
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
 
 
-def test_a_unit_secretary_reads_a_visit_as_a_visit_and_never_the_households_kind(client, auth, ledger, town,
-                                                                                ledger_verifies):
+def test_a_unit_secretary_reads_a_visit_as_a_visit_and_never_the_households_kind(
+    client, auth, ledger, town, ledger_verifies
+):
     member, community = town["member"], town["community"]
     visit_id = ledger.visit(member, community, "hardship", visited_on=datetime(2026, 11, 20).date())
     ledger.decide(town["secretary"], visit_id)

@@ -1,9 +1,10 @@
 """`flask ledger verify` and `flask ledger export`: a row changed behind the ledger's back is named, and an
 outside auditor's script rechecks the export without our code."""
+
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,20 @@ def history(app, make, ledger):
     alice, bob = make.member(community), make.member(community)
     closed = last_month()
     then = datetime.combine(day_in(closed), datetime.min.time(), tzinfo=periods.TZ)
-    ids = {"alice_closed": ledger.visit(alice, community, now=then, visited_on=day_in(closed)),
-           "bob_closed": ledger.checkin(bob, make.event(community, starts_at=then), now=then)}
+    ids = {
+        "alice_closed": ledger.visit(alice, community, now=then, visited_on=day_in(closed)),
+        "bob_closed": ledger.checkin(bob, make.event(community, starts_at=then), now=then),
+    }
     ledger.decide(secretary, ids["alice_closed"], now=then)
     with app.app_context():
-        heads = [chain.Head(c, s, h) for c, s, h in db.session.execute(
-            select(LedgerRecord.chain, LedgerRecord.seq, LedgerRecord.hash).order_by(LedgerRecord.chain, LedgerRecord.seq))]
+        heads = [
+            chain.Head(c, s, h)
+            for c, s, h in db.session.execute(
+                select(LedgerRecord.chain, LedgerRecord.seq, LedgerRecord.hash).order_by(
+                    LedgerRecord.chain, LedgerRecord.seq
+                )
+            )
+        ]
         heads = list({h.chain: h for h in heads}.values())
         db.session.add(Period(period=closed, closed_at=then, seal=chain.seal(closed, heads, ""), prev_seal=""))
         db.session.flush()
@@ -68,7 +77,9 @@ def test_an_untouched_ledger_verifies(runner, history, workers):
     assert "7 records, 2 chains, 5 entries, 2 audits" in result.output and "1 seals" in result.output
 
 
-@pytest.mark.parametrize("column, value", [("points", 50), ("reason", "改过"), ("state", "posted"), ("period", "2020-01")])
+@pytest.mark.parametrize(
+    "column, value", [("points", 50), ("reason", "改过"), ("state", "posted"), ("period", "2020-01")]
+)
 def test_one_changed_column_of_a_ledger_row_is_named(app, runner, history, column, value):
     entry_id = history["ids"]["alice_pending"]
     sql(app, f"UPDATE ledger_records SET {column} = :value WHERE id = :id", value=value, id=entry_id)
@@ -83,7 +94,9 @@ def test_the_first_broken_chain_is_named_when_workers_share_the_chains(app, runn
     first, later = history["ids"]["alice_rejected"], history["ids"]["bob_reversal"]
     with app.app_context():
         # The audit record right after the rejected entry: its reason is what a forger would soften.
-        audit_id = db.session.scalar(select(LedgerRecord.id).where(LedgerRecord.id > first, LedgerRecord.kind == "audit"))
+        audit_id = db.session.scalar(
+            select(LedgerRecord.id).where(LedgerRecord.id > first, LedgerRecord.kind == "audit")
+        )
     sql(app, "UPDATE ledger_records SET reason = '没问题' WHERE id = :id", id=audit_id)
     sql(app, "UPDATE ledger_records SET points = 0 WHERE id = :id", id=later)
 
@@ -95,7 +108,7 @@ def test_the_first_broken_chain_is_named_when_workers_share_the_chains(app, runn
 
 def test_a_changed_balance_is_named(app, runner, history):
     alice = history["alice"]
-    month = periods.month_of(datetime.now(timezone.utc))
+    month = periods.month_of(datetime.now(UTC))
     sql(app, "UPDATE balances SET posted = posted + 10 WHERE member_id = :m AND period = :p", m=alice.id, p=month)
 
     result = verify(runner)
@@ -106,8 +119,11 @@ def test_a_changed_balance_is_named(app, runner, history):
 
 def test_a_balance_without_any_record_is_named(app, make, runner, history):
     loner = make.member()
-    sql(app, "INSERT INTO balances (member_id, period, posted, pending, posted_entries) VALUES (:m, '2026-01', 5, 0, 1)",
-        m=loner.id)
+    sql(
+        app,
+        "INSERT INTO balances (member_id, period, posted, pending, posted_entries) VALUES (:m, '2026-01', 5, 0, 1)",
+        m=loner.id,
+    )
     result = verify(runner)
     assert result.exit_code == 1 and f"余额 member={loner.id} period=2026-01" in result.output
 
@@ -129,8 +145,9 @@ def test_a_rewritten_seal_is_named(app, runner, history):
 
 
 def check(path, *flags):
-    return subprocess.run([sys.executable, str(DOCS / "check_export.py"), str(path), *flags],
-                          capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, str(DOCS / "check_export.py"), str(path), *flags], capture_output=True, text=True, timeout=30
+    )
 
 
 def test_the_export_rechecks_with_the_auditors_script_until_a_row_is_changed(app, runner, history, tmp_path):
@@ -155,7 +172,7 @@ def test_the_export_rechecks_with_the_auditors_script_until_a_row_is_changed(app
 
 
 def test_a_months_export_holds_the_stretch_written_that_month(runner, history, tmp_path):
-    month = periods.month_of(datetime.now(timezone.utc))
+    month = periods.month_of(datetime.now(UTC))
     result = runner.invoke(args=["ledger", "export", "--period", month])
     assert result.exit_code == 0
     stretch = tmp_path / "month.jsonl"

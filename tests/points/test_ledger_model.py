@@ -1,42 +1,54 @@
 """The tested model is the model that runs: random histories through the real operations on a real database;
 the replay of what they stored is what they stored beside it, verify passes, and a changed field is named."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, select, update
 
 from app.db import transaction
 from app.errors import Refusal
 from app.extensions import db
 from app.periods.models import Period, SealHead
-from app.rankings.models import RankingRow
 from app.periods.operations import close_month
 from app.points import operations
 from app.points.models import Balance, EntryStatus, LedgerRecord
 from app.points.records import reading, record, records_query
 from app.points.verify import LedgerBroken, verify
+from app.rankings.models import RankingRow
 from ledger.balances import Balance as Tally
 from ledger.replay import balances, replay
 
 MONTHS = ("2026-10", "2026-11", "2026-12")
 # Past every month above, so each may close; reversals land in 2027-01, which never closes here.
-NOW = datetime(2027, 1, 10, 2, tzinfo=timezone.utc)
+NOW = datetime(2027, 1, 10, 2, tzinfo=UTC)
 # (source, kind, category, force_pending): scans post at once, visits and proxy check-ins await audit.
-WRITES = {"scan": ("checkin", "return_day", None, False), "proxy": ("checkin", "service", None, True),
-          "visit": ("visit", None, "hardship", False), "routine": ("visit", None, "routine", False)}
+WRITES = {
+    "scan": ("checkin", "return_day", None, False),
+    "proxy": ("checkin", "service", None, True),
+    "visit": ("visit", None, "hardship", False),
+    "routine": ("visit", None, "routine", False),
+}
 
 members = st.integers(0, 2)
 picks = st.integers(0, 50)
 appends = st.tuples(st.just("append"), members, st.sampled_from(MONTHS), st.sampled_from(sorted(WRITES)))
 decisions = st.tuples(st.just("decide"), picks, st.sampled_from(["approve", "reject"]))
 # Appends and decisions are drawn more often than closes, so histories have something to close.
-histories = st.lists(st.one_of(
-    appends, appends, decisions, decisions,
-    st.tuples(st.just("reverse"), picks),
-    st.tuples(st.just("close"), st.sampled_from(MONTHS)),
-), max_size=30)
+histories = st.lists(
+    st.one_of(
+        appends,
+        appends,
+        decisions,
+        decisions,
+        st.tuples(st.just("reverse"), picks),
+        st.tuples(st.just("close"), st.sampled_from(MONTHS)),
+    ),
+    max_size=30,
+)
 
 
 class History:
@@ -63,8 +75,10 @@ class History:
 
     def snapshot(self):
         with self.app.app_context():
-            return [db.session.execute(select(*model.__table__.c).order_by(*model.__table__.primary_key)).all()
-                    for model in (LedgerRecord, EntryStatus, Balance, Period)]
+            return [
+                db.session.execute(select(*model.__table__.c).order_by(*model.__table__.primary_key)).all()
+                for model in (LedgerRecord, EntryStatus, Balance, Period)
+            ]
 
     def target(self, pick):
         statuses = self.statuses()
@@ -88,8 +102,11 @@ class History:
         if status is None:
             return False
         if op[0] == "decide":
-            return "illegal_transition" if (status.state, op[2]) in {("posted", "reject"),
-                                                                     ("rejected", "approve")} else None
+            return (
+                "illegal_transition"
+                if (status.state, op[2]) in {("posted", "reject"), ("rejected", "approve")}
+                else None
+            )
         if status.state != "posted" or status.source == "manual":  # only reversals are written as manual here
             return "not_reversible"
         return "already_reversed" if status.reversed_by is not None else None
@@ -99,8 +116,16 @@ class History:
             member = self.members[op[1]]
             source, kind, category, force_pending = WRITES[op[3]]
             with self.app.app_context(), transaction():
-                operations.append_entry(member.id, natural_period=op[2], source=source, source_id=None, now=now,
-                                        kind=kind, category=category, force_pending=force_pending)
+                operations.append_entry(
+                    member.id,
+                    natural_period=op[2],
+                    source=source,
+                    source_id=None,
+                    now=now,
+                    kind=kind,
+                    category=category,
+                    force_pending=force_pending,
+                )
         elif op[0] == "close":
             with self.app.app_context():
                 close_month(op[1], None, now)
@@ -111,8 +136,11 @@ class History:
 
     def balances_of(self, period):
         with self.app.app_context():
-            return db.session.execute(select(Balance.member_id, Balance.posted, Balance.pending)
-                                      .where(Balance.period == period).order_by(Balance.member_id)).all()
+            return db.session.execute(
+                select(Balance.member_id, Balance.posted, Balance.pending)
+                .where(Balance.period == period)
+                .order_by(Balance.member_id)
+            ).all()
 
 
 @pytest.fixture
@@ -141,7 +169,8 @@ def tampered(key, value):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(histories, st.data())
 def test_any_history_of_real_operations_replays_to_its_projections_verifies_and_names_a_changed_field(
-        app, history, ops, data):
+    app, history, ops, data
+):
     history.reset()  # the database is the test's; each example starts with an empty ledger
     frozen = {}
     for i, op in enumerate(ops):
@@ -166,13 +195,20 @@ def test_any_history_of_real_operations_replays_to_its_projections_verifies_and_
     entries, rebuilt = {}, {}
     for chain, group in groupby((record(row) for row in rows), key=lambda r: r["chain"]):
         replayed = replay(list(group))
-        entries.update({(chain, seq): (e.state.value, e.period, e.points, e.reversed_by) for seq, e in replayed.items()})
+        entries.update(
+            {(chain, seq): (e.state.value, e.period, e.points, e.reversed_by) for seq, e in replayed.items()}
+        )
         rebuilt.update({(chain, period): b for period, b in balances(replayed.values()).items()})
     with app.app_context():
-        assert {(s.member_id, s.seq): (s.state, s.period, s.points, s.reversed_by)
-                for s in db.session.scalars(select(EntryStatus))} == entries
-        assert {(b.member_id, b.period): Tally(b.posted, b.pending, b.posted_entries)
-                for b in db.session.scalars(select(Balance)) if b.posted or b.pending or b.posted_entries} == rebuilt
+        assert {
+            (s.member_id, s.seq): (s.state, s.period, s.points, s.reversed_by)
+            for s in db.session.scalars(select(EntryStatus))
+        } == entries
+        assert {
+            (b.member_id, b.period): Tally(b.posted, b.pending, b.posted_entries)
+            for b in db.session.scalars(select(Balance))
+            if b.posted or b.pending or b.posted_entries
+        } == rebuilt
         # (b) the untouched ledger verifies
         assert verify(db.engine)["records"] == len(rows)
     # (c) a closed month's balances never move again
@@ -186,8 +222,9 @@ def test_any_history_of_real_operations_replays_to_its_projections_verifies_and_
     stored = record(row)
     key = data.draw(st.sampled_from(sorted(set(stored) - {"chain", "seq"})), label="column")
     with app.app_context(), transaction():
-        db.session.execute(update(LedgerRecord).where(LedgerRecord.id == row.id)
-                           .values({key: tampered(key, stored[key])}))
+        db.session.execute(
+            update(LedgerRecord).where(LedgerRecord.id == row.id).values({key: tampered(key, stored[key])})
+        )
     with app.app_context(), pytest.raises(LedgerBroken) as caught:
         verify(db.engine)
     assert f"记录 chain={stored['chain']} seq={stored['seq']} id={row.id} " in str(caught.value)

@@ -1,24 +1,26 @@
 """The ledger's write path on a real database: entries, decisions, reversals and carries keep the chain
 and the balances true."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
+from app.auth.models import Account
 from app.db import transaction
+from app.errors import Forbidden
 from app.extensions import db
 from app.points import operations
 from app.points.models import Balance, EntryStatus
-from app.auth.models import Account
-from app.errors import Forbidden
 from ledger.errors import AlreadyReversed, IllegalTransition
 
-NOW = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
 
 
 def _visit_entry(member_id):
     with transaction():
-        row = operations.append_entry(member_id, natural_period="2026-11", source="visit", source_id=1,
-                                      now=NOW, category="hardship")
+        row = operations.append_entry(
+            member_id, natural_period="2026-11", source="visit", source_id=1, now=NOW, category="hardship"
+        )
     return row.id
 
 

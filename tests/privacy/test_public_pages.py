@@ -1,6 +1,7 @@
 """DOMAIN rule 6: residents' private details never reach a public page. Every public response of the demo
 county is read whole and searched for household addresses, residents' names, private flags, visit notes,
 and members' phones and home addresses."""
+
 import json
 
 import pytest

@@ -1,4 +1,5 @@
 """Every test here reads the rankings straight from the database, unless it asks for the cache."""
+
 import pytest
 
 

@@ -1,14 +1,16 @@
 """/board: the public ranking as a page, the same rows as the API, and nothing private."""
+
 import re
 
-from tests.factories import AFTER_OCTOBER, earn, ten_eight_eight_five
-
 from app.periods.operations import close_month
+from tests.factories import AFTER_OCTOBER, earn, ten_eight_eight_five
 
 
 def _rows(html: str) -> list[tuple[int, str]]:
-    return [(int(rank), name) for rank, name in
-            re.findall(r'<tr data-rank="(\d+)"><td>\d+</td><td class="name">([^<]*)</td>', html)]
+    return [
+        (int(rank), name)
+        for rank, name in re.findall(r'<tr data-rank="(\d+)"><td>\d+</td><td class="name">([^<]*)</td>', html)
+    ]
 
 
 def test_the_board_shows_every_row_of_the_api_ranking_in_order(app, make, client):

@@ -1,11 +1,11 @@
 """The public monthly ranking (实时通报): who is on it, in what order, and what it never shows."""
+
 import json
 
 import pytest
 
-from tests.factories import AFTER_OCTOBER, claim_visit, earn, ten_eight_eight_five
-
 from app.periods.operations import close_month
+from tests.factories import AFTER_OCTOBER, claim_visit, earn, ten_eight_eight_five
 
 
 def _ranking(client, **query):
@@ -54,7 +54,11 @@ def test_only_members_with_a_posted_entry_are_ranked_but_every_unit_and_communit
     assert [r["name"] for r in _ranking(client)["rows"]] == [earner.name]
     ranked_units = _ranking(client, by="unit")["rows"]
     communities = _ranking(client, by="community")["rows"]
-    assert [(r["rank"], r["name"], r["points"]) for r in ranked_units] == [(1, "单位甲", 3), (2, "单位乙", 0), (2, "单位丙", 0)]
+    assert [(r["rank"], r["name"], r["points"]) for r in ranked_units] == [
+        (1, "单位甲", 3),
+        (2, "单位乙", 0),
+        (2, "单位丙", 0),
+    ]
     assert [(r["rank"], r["points"]) for r in communities] == [(1, 3), (2, 0), (2, 0)]
     assert all(r["community"] is None and r["unit"] == r["name"] and r["members"] == 1 for r in ranked_units)
     assert all(r["unit"] is None and r["community"] == r["name"] for r in communities)
@@ -71,8 +75,16 @@ def test_units_rank_by_total_points_or_by_points_per_active_member(app, make, cl
     make.member(community, empty)
     total = _ranking(client, by="unit")["rows"]
     per_member = _ranking(client, by="unit", metric="per_member")["rows"]
-    assert [(r["name"], r["points"], r["members"]) for r in total] == [("大单位", 23, 3), ("小单位", 15, 2), ("空单位", 0, 1)]
-    assert [(r["rank"], r["name"], r["points"]) for r in per_member] == [(1, "大单位", 7.67), (2, "小单位", 7.5), (3, "空单位", 0.0)]
+    assert [(r["name"], r["points"], r["members"]) for r in total] == [
+        ("大单位", 23, 3),
+        ("小单位", 15, 2),
+        ("空单位", 0, 1),
+    ]
+    assert [(r["rank"], r["name"], r["points"]) for r in per_member] == [
+        (1, "大单位", 7.67),
+        (2, "小单位", 7.5),
+        (3, "空单位", 0.0),
+    ]
     communities = _ranking(client, by="community", metric="per_member")["rows"]
     assert communities[0]["points"] == round(38 / 6, 2) and isinstance(communities[0]["points"], float)
 
@@ -99,21 +111,24 @@ def test_rankings_filter_by_community_and_unit(app, make, client):
     assert [r["points"] for r in _ranking(client, by="unit", unit_id=unit.id)["rows"]] == [31]
 
 
-@pytest.mark.parametrize("query, code", [
-    ({"period": "2026-13"}, "invalid_period"),
-    ({"period": "2026-Q4"}, "invalid_period"),
-    ({"period": "十月"}, "invalid_period"),
-    ({"by": "grid"}, "invalid_by"),
-    ({"metric": "median"}, "invalid_metric"),
-    ({"metric": "per_member"}, "invalid_metric"),
-    ({"by": "community", "unit_id": 1}, "invalid_scope"),
-    ({"limit": 0}, "invalid_page"),
-    ({"limit": 501}, "invalid_page"),
-    ({"offset": -1}, "invalid_page"),
-    ({"offset": 10**20}, "invalid_page"),
-    ({"community_id": 10**20}, "invalid_request"),
-    ({"limit": "many"}, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ({"period": "2026-13"}, "invalid_period"),
+        ({"period": "2026-Q4"}, "invalid_period"),
+        ({"period": "十月"}, "invalid_period"),
+        ({"by": "grid"}, "invalid_by"),
+        ({"metric": "median"}, "invalid_metric"),
+        ({"metric": "per_member"}, "invalid_metric"),
+        ({"by": "community", "unit_id": 1}, "invalid_scope"),
+        ({"limit": 0}, "invalid_page"),
+        ({"limit": 501}, "invalid_page"),
+        ({"offset": -1}, "invalid_page"),
+        ({"offset": 10**20}, "invalid_page"),
+        ({"community_id": 10**20}, "invalid_request"),
+        ({"limit": "many"}, "invalid_request"),
+    ],
+)
 def test_a_bad_query_is_refused_with_400(client, query, code):
     response = client.get("/api/v1/rankings", query_string={"period": "2026-10", **query})
     assert response.status_code == 400

@@ -1,4 +1,5 @@
 """The monthly leaderboard report: a workbook and an A4 PDF that add up as the API does, in Chinese."""
+
 import subprocess
 from io import BytesIO
 
@@ -11,7 +12,9 @@ SHEETS = ["党员排名", "单位排名", "社区排名", "季度报到", "结�
 
 
 def _api_total(client, by, **query):
-    rows = client.get("/api/v1/rankings", query_string={"period": "2026-10", "by": by, "limit": 500, **query}).get_json()["rows"]
+    rows = client.get(
+        "/api/v1/rankings", query_string={"period": "2026-10", "by": by, "limit": 500, **query}
+    ).get_json()["rows"]
     return len(rows), sum(r["points"] for r in rows)
 
 
@@ -39,13 +42,17 @@ def test_the_report_command_writes_a_workbook_and_an_a4_pdf(app, county, runner,
     [pdf] = (tmp_path / "out").glob("*.pdf")
     book = load_workbook(xlsx)
     assert book.sheetnames == SHEETS
-    for title, by, count_column, points_column in (("党员排名", "member", None, 4), ("单位排名", "unit", 2, 3),
-                                                    ("社区排名", "community", 2, 3)):
+    for title, by, count_column, points_column in (
+        ("党员排名", "member", None, 4),
+        ("单位排名", "unit", 2, 3),
+        ("社区排名", "community", 2, 3),
+    ):
         header, rows, total = _sheet_rows(book, title)
         assert header[0] == "名次" and book[title].freeze_panes == "A2"
         assert (len(rows), total[points_column]) == _api_total(client, by)
-        assert [r[0] for r in rows] == [r["rank"] for r in client.get(
-            f"/api/v1/rankings?period=2026-10&by={by}&limit=500").get_json()["rows"]]
+        assert [r[0] for r in rows] == [
+            r["rank"] for r in client.get(f"/api/v1/rankings?period=2026-10&by={by}&limit=500").get_json()["rows"]
+        ]
     assert _sheet_rows(book, "党员排名")[1][0] == (1, county[3][0].name, "县财政局", "桃城社区", 10)
     header, rows, total = _sheet_rows(book, "季度报到")
     assert header[3] == "2026-Q4 报到服务" and len(rows) == 6 and total[0] == "报到率"
@@ -58,9 +65,19 @@ def test_the_report_command_writes_a_workbook_and_an_a4_pdf(app, county, runner,
     data = pdf.read_bytes()
     assert b"/FontFile2" in data and b"WenQuanYiZenHei" in data
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
-    for words in ("永春县", "2026年10月在职党员回社区报到积分通报", "党员积分前 20 名", "单位积分前 20 名",
-                  "社区积分前 20 名", "党员积分分布", "各社区本月报到率", "近六个月入账积分合计", "县财政局", "桃城社区",
-                  county[3][0].name):
+    for words in (
+        "永春县",
+        "2026年10月在职党员回社区报到积分通报",
+        "党员积分前 20 名",
+        "单位积分前 20 名",
+        "社区积分前 20 名",
+        "党员积分分布",
+        "各社区本月报到率",
+        "近六个月入账积分合计",
+        "县财政局",
+        "桃城社区",
+        county[3][0].name,
+    ):
         assert words in text, words
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
     assert "(A4)" in info
@@ -90,10 +107,12 @@ def test_admins_download_the_county_report_and_secretaries_only_their_own(make, 
     assert (len(rows), total[4]) == _api_total(client, "member", community_id=home.id) == (4, 31)
     unit_secretary = auth(make.secretary(unit=unit))
     assert client.get(f"/api/v1/reports/2026-10.pdf?unit_id={unit.id}", headers=unit_secretary).status_code == 200
-    for url, headers in ((f"/api/v1/reports/2026-10.xlsx?community_id={other.id}", secretary),
-                         ("/api/v1/reports/2026-10.pdf", secretary),
-                         (f"/api/v1/reports/2026-10.xlsx?unit_id={unit.id}", secretary),
-                         ("/api/v1/reports/2026-10.xlsx", auth(make.member()))):
+    for url, headers in (
+        (f"/api/v1/reports/2026-10.xlsx?community_id={other.id}", secretary),
+        ("/api/v1/reports/2026-10.pdf", secretary),
+        (f"/api/v1/reports/2026-10.xlsx?unit_id={unit.id}", secretary),
+        ("/api/v1/reports/2026-10.xlsx", auth(make.member())),
+    ):
         assert client.get(url, headers=headers).status_code == 403, url
     assert client.get("/api/v1/reports/2026-10.xlsx").status_code == 401
     bad = client.get("/api/v1/reports/2026-13.pdf", headers=admin)

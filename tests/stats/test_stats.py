@@ -1,6 +1,7 @@
 """The county's figures (报到率、群众覆盖率、四必访): right on a small county, and the parts add up to the
 whole: grids to their community, communities and work units to the county."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
@@ -17,7 +18,7 @@ from app.visits.operations import log_visit
 from tests.factories import check_in, into_grid, local, pairing_target
 from tests.reports.workbooks import HOSTILE_TEXTS, assert_held_as_text
 
-NOW = datetime(2026, 11, 18, 4, tzinfo=timezone.utc)  # within 31 days of the oldest visit (too_old)
+NOW = datetime(2026, 11, 18, 4, tzinfo=UTC)  # within 31 days of the oldest visit (too_old)
 SUMMED = ("members", "reported", "paired_households", "coverage_base", "below_target")
 
 
@@ -35,9 +36,15 @@ def county(app, make):
     a, b, c = make.member(east, one), make.member(east, two), make.member(east, one)
     d, e, f, g = make.member(west, two), make.member(west, one), make.member(west, two), make.member(west, one)
     into_grid(app, 1, c, e, f, g)
-    h = {"e1a": make.household(east, member=a), "e1b": make.household(east), "e2a": make.household(east, member=c),
-         "w1a": make.household(west, member=d), "w1b": make.household(west, member=d),
-         "w2a": make.household(west), "w2b": make.household(west, member=e)}
+    h = {
+        "e1a": make.household(east, member=a),
+        "e1b": make.household(east),
+        "e2a": make.household(east, member=c),
+        "w1a": make.household(west, member=d),
+        "w1b": make.household(west, member=d),
+        "w2a": make.household(west),
+        "w2b": make.household(west, member=e),
+    }
     into_grid(app, 1, h["e2a"], h["w2a"], h["w2b"])
     east_secretary, west_secretary = make.secretary(east), make.secretary(west)
     with app.app_context():
@@ -52,7 +59,8 @@ def county(app, make):
     check_in(app, f, make.event(west, starts_at=local(2026, 11, 20, 9)))
     with app.app_context():
         visit = lambda member, household, category, day: log_visit(
-            member.id, h[household].id, category, date(2026, *day), None, None, NOW)[0]["entry_id"]
+            member.id, h[household].id, category, date(2026, *day), None, None, NOW
+        )[0]["entry_id"]
         visit(a, "e1a", "hardship", (11, 3))
         rejected = visit(a, "e1a", "routine", (11, 4))
         visit(c, "e2a", "sickness", (10, 20))
@@ -106,7 +114,8 @@ def test_grids_add_up_to_their_community_and_communities_to_the_county(app, coun
         mine = [g for g in grids if g["community_id"] == community["id"]]
         assert len(mine) == 2 and _sum(mine) == {k: community[k] for k in (*SUMMED, "visits")}
         assert _figures(app, period, community_id=community["id"]) == {
-            k: v for k, v in community.items() if k not in ("id", "name")}
+            k: v for k, v in community.items() if k not in ("id", "name")
+        }
     county_body = _figures(app, period)
     assert _sum(communities) == {k: county_body[k] for k in (*SUMMED, "visits")}
 
@@ -135,8 +144,16 @@ def test_a_units_coverage_is_capped_at_one(app, make):
 def test_an_empty_scope_has_rates_of_zero(app, make):
     home = make.community()
     assert _figures(app, "2026-11", community_id=home.id) | {"visits": None} == {
-        "period": "2026-11", "members": 0, "reported": 0, "reporting_rate": 0.0, "paired_households": 0,
-        "coverage_base": 0, "coverage_rate": 0.0, "below_target": 0, "visits": None}
+        "period": "2026-11",
+        "members": 0,
+        "reported": 0,
+        "reporting_rate": 0.0,
+        "paired_households": 0,
+        "coverage_base": 0,
+        "coverage_rate": 0.0,
+        "below_target": 0,
+        "visits": None,
+    }
 
 
 def test_a_secretary_reads_their_community_and_its_grids(client, app, make, auth, county):
@@ -148,24 +165,31 @@ def test_a_secretary_reads_their_community_and_its_grids(client, app, make, auth
     grid = next(g for g in _by(app, "2026-11", "grid") if g["community_id"] == east.id)
     assert client.get(f"/api/v1/stats?period=2026-Q4&grid_id={grid['id']}", headers=headers).status_code == 200
     unit = county["one"]
-    unit_body = client.get(f"/api/v1/stats?period=2026-11&unit_id={unit.id}",
-                           headers=auth(make.secretary(unit=unit))).get_json()
+    unit_body = client.get(
+        f"/api/v1/stats?period=2026-11&unit_id={unit.id}", headers=auth(make.secretary(unit=unit))
+    ).get_json()
     assert unit_body["members"] == 3
 
 
-@pytest.mark.parametrize("who, query, status", [
-    ("east secretary", "community_id={west}", 403),
-    ("east secretary", "grid_id={west_grid}", 403),
-    ("east secretary", "", 403),
-    ("member", "community_id={east}", 403),
-    ("admin", "", 200),
-    ("admin", "community_id=999999", 404),
-    ("admin", "grid_id=999999", 404),
-])
+@pytest.mark.parametrize(
+    "who, query, status",
+    [
+        ("east secretary", "community_id={west}", 403),
+        ("east secretary", "grid_id={west_grid}", 403),
+        ("east secretary", "", 403),
+        ("member", "community_id={east}", 403),
+        ("admin", "", 200),
+        ("admin", "community_id=999999", 404),
+        ("admin", "grid_id=999999", 404),
+    ],
+)
 def test_the_figures_are_refused_out_of_scope(client, make, auth, who, query, status):
     east, west = make.community(), make.community()
-    account = {"east secretary": lambda: make.secretary(east), "admin": make.admin,
-               "member": lambda: make.member(east).account}[who]()
+    account = {
+        "east secretary": lambda: make.secretary(east),
+        "admin": make.admin,
+        "member": lambda: make.member(east).account,
+    }[who]()
     path = f"/api/v1/stats?period=2026-11&{query.format(west=west.id, east=east.id, west_grid=make.grid(west).id)}"
     assert client.get(path, headers=auth(account)).status_code == status
 
@@ -196,8 +220,7 @@ def test_the_workbook_has_a_sheet_per_community_grid_and_unit_with_a_total(clien
 
 def test_a_community_secretarys_workbook_holds_their_community_only(client, auth, county):
     headers = auth(county["east secretary"])
-    sheets = _sheets(client.get(f"/api/v1/stats.xlsx?period=2026-11&community_id={county['east'].id}",
-                                headers=headers))
+    sheets = _sheets(client.get(f"/api/v1/stats.xlsx?period=2026-11&community_id={county['east'].id}", headers=headers))
     assert [row[0] for row in sheets["按社区"][1:]] == ["东街社区", "合计"]
     assert [row[1] for row in sheets["按网格"][1:]] == ["东街社区", "东街社区", None]
     assert [(row[0], row[1]) for row in sheets["按单位"][1:]] == [("县教育局", 2), ("县医院", 1), ("合计", 3)]

@@ -1,6 +1,7 @@
 """Visits to paired households (入户走访, 四必访): once per member, household and day, each with a pending
 ledger entry priced by the rules, refused for a household not paired with the member."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -29,15 +30,21 @@ def paired(make, auth):
 
 
 def _visit(client, headers, household, category="hardship", visited_on=None, **extra):
-    body = {"household_id": household.id, "category": category,
-            "visited_on": (visited_on or _today()).isoformat(), **extra}
+    body = {
+        "household_id": household.id,
+        "category": category,
+        "visited_on": (visited_on or _today()).isoformat(),
+        **extra,
+    }
     return client.post("/api/v1/visits", json=body, headers=headers)
 
 
 def _entries(app):
     with app.app_context():
-        return [(e.entry_id, e.state, e.points, e.rule, e.source, e.source_id, e.period)
-                for e in db.session.query(EntryStatus).order_by(EntryStatus.entry_id)]
+        return [
+            (e.entry_id, e.state, e.points, e.rule, e.source, e.source_id, e.period)
+            for e in db.session.query(EntryStatus).order_by(EntryStatus.entry_id)
+        ]
 
 
 def test_a_new_visit_is_201_with_a_pending_entry_priced_by_the_rule(client, app, paired):
@@ -46,8 +53,9 @@ def test_a_new_visit_is_201_with_a_pending_entry_priced_by_the_rule(client, app,
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) == {"visit_id", "entry_id"}
-    assert _entries(app) == [(body["entry_id"], "pending", 3, "visit.hardship", "visit", body["visit_id"],
-                              periods.month_of_date(_today()))]
+    assert _entries(app) == [
+        (body["entry_id"], "pending", 3, "visit.hardship", "visit", body["visit_id"], periods.month_of_date(_today()))
+    ]
 
 
 def test_a_routine_visit_earns_the_routine_rule(client, app, paired):
@@ -77,7 +85,8 @@ def test_an_idempotency_key_replays_the_first_answer_for_the_same_household_and_
 
 
 def test_an_idempotency_key_sent_again_for_another_day_or_household_is_422_and_changes_nothing(
-        client, app, make, paired, ledger_verifies):
+    client, app, make, paired, ledger_verifies
+):
     member, household, headers = paired
     neighbour = make.household(make.community(), member=member)
     keyed = {**headers, "Idempotency-Key": "visit-abc-1"}
@@ -129,8 +138,11 @@ def test_an_unknown_category_is_a_400(client, app, paired, category):
 @pytest.mark.parametrize("visited_on", ["2026-13-01", "2026/11/01", "yesterday", "2026-11-01T10:00:00", "", 20261101])
 def test_a_malformed_date_is_a_400(client, app, paired, visited_on):
     _, household, headers = paired
-    response = client.post("/api/v1/visits", headers=headers,
-                           json={"household_id": household.id, "category": "hardship", "visited_on": visited_on})
+    response = client.post(
+        "/api/v1/visits",
+        headers=headers,
+        json={"household_id": household.id, "category": "hardship", "visited_on": visited_on},
+    )
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_request"
     assert _entries(app) == []
 
@@ -149,7 +161,7 @@ def test_today_is_read_on_the_china_clock(app, make):
     member = make.member(home)
     household = make.household(home, member=member)
     # 17:30 UTC on 30 November is already 1 December in Yongchun.
-    now = datetime(2026, 11, 30, 17, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)
     with app.app_context():
         answer, created = log_visit(member.id, household.id, "routine", date(2026, 12, 1), None, None, now)
         assert created and db.session.get(EntryStatus, answer["entry_id"]).period == "2026-12"
@@ -162,7 +174,7 @@ def test_a_visit_in_a_closed_month_lands_in_the_next_open_one(app, make):
     home = make.community()
     member = make.member(home)
     household = make.household(home, member=member)
-    now = datetime(2026, 11, 10, 2, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 10, 2, tzinfo=UTC)
     with app.app_context():
         db.session.add(Period(period="2026-10", closed_at=now, seal="0" * 64, prev_seal=""))
         db.session.commit()
@@ -216,13 +228,15 @@ def test_the_total_cannot_be_raised_through_a_past_months_unused_cap(app, make, 
     home = make.community()
     member = make.member(home)
     households = [make.household(home, member=member, hardship=True) for _ in range(3)]
-    now = datetime(2026, 12, 10, 2, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 10, 2, tzinfo=UTC)
     with app.app_context():
         db.session.add(CountySettings(month_cap=3))  # one hardship visit fills a month
         db.session.commit()
         close_month("2026-11", None, now)
-        answers = [log_visit(member.id, household.id, "hardship", visited_on, None, None, now)[0]
-                   for household, visited_on in zip(households, (date(2026, 12, 9), date(2026, 11, 20)))]
+        answers = [
+            log_visit(member.id, household.id, "hardship", visited_on, None, None, now)[0]
+            for household, visited_on in zip(households, (date(2026, 12, 9), date(2026, 11, 20)))
+        ]
         late = [db.session.get(EntryStatus, a["entry_id"]) for a in answers]
         # November is closed: its visit lands in December and meets December's cap, not a fresh one.
         assert [(e.period, e.points) for e in late] == [("2026-12", 3), ("2026-12", 0)]
@@ -254,7 +268,8 @@ def test_the_visit_operation_holds_the_note_limit_for_every_caller(app, paired):
 
 
 def test_a_visit_past_the_cap_is_kept_as_a_record_at_0_points_and_out_of_the_audit_queue(
-        client, app, make, auth, ledger_verifies):
+    client, app, make, auth, ledger_verifies
+):
     home = make.community()
     member = make.member(home)
     first, second = make.household(home, member=member, sickness=True), make.household(home, member=member)
@@ -265,8 +280,11 @@ def test_a_visit_past_the_cap_is_kept_as_a_record_at_0_points_and_out_of_the_aud
     earning = _visit(client, headers, first, category="sickness").get_json()
     past_cap = _visit(client, headers, second, category="routine", note="陪老人聊天")
     assert past_cap.status_code == 201
-    entry = next(e for e in client.get("/api/v1/ledger/entries", headers=headers).get_json()["entries"]
-                 if e["id"] == past_cap.get_json()["entry_id"])
+    entry = next(
+        e
+        for e in client.get("/api/v1/ledger/entries", headers=headers).get_json()["entries"]
+        if e["id"] == past_cap.get_json()["entry_id"]
+    )
     assert (entry["points"], entry["state"]) == (0, "posted") and "已达上限" in entry["explanation"]
     queue = client.get("/api/v1/audit/queue", headers=secretary).get_json()["entries"]
     assert [e["id"] for e in queue] == [earning["entry_id"]]
