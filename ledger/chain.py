@@ -60,7 +60,7 @@ def _text_of(record: Mapping) -> str:
     if not names:
         return "{}"
     parts = []
-    for name, prefix in zip(names, prefixes):
+    for name, prefix in zip(names, prefixes, strict=True):
         value = record[name]
         kind = type(value)
         if kind is str:

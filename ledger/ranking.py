@@ -31,4 +31,4 @@ def rank_rows(rows: Iterable[Row], key: Callable[[Row], Any] | Hashable) -> list
     get = key if callable(key) else itemgetter(key)
     # sorted() is stable even with reverse=True, which is the tiebreak promised above.
     ordered = sorted(rows, key=get, reverse=True)
-    return list(zip(competition_ranks([get(r) for r in ordered]), ordered))
+    return list(zip(competition_ranks([get(r) for r in ordered]), ordered, strict=True))

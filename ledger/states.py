@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from .errors import IllegalTransition
 
 
-class State(str, Enum):
+class State(StrEnum):
     PENDING = "pending"
     POSTED = "posted"
     REJECTED = "rejected"
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     # A pending entry moved to the next open month when its own month closes.

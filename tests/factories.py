@@ -247,7 +247,9 @@ def ten_eight_eight_five(app, make, community=None, unit=None):
     """Four members on 10, 8, 8 and 5 points in October: ranks 1, 2, 2, 4."""
     members = [make.member(community, unit) for _ in range(4)]
     for member, kinds in zip(
-        members, (("return_day", "return_day"), ("return_day", "service"), ("service", "return_day"), ("return_day",))
+        members,
+        (("return_day", "return_day"), ("return_day", "service"), ("service", "return_day"), ("return_day",)),
+        strict=True,
     ):
         earn(app, member, *kinds)
     return members

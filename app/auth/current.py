@@ -1,5 +1,7 @@
 """Who is asking, and from where: the bearer token on /api/v1, the session cookie on pages."""
 
+from contextlib import suppress
+
 from flask import g, request, session
 
 from app.auth import operations, tokens
@@ -22,10 +24,8 @@ def _identify() -> None:
     call that needs an account refuses it itself."""
     if request.endpoint is None or request.endpoint in _NOBODY_NEEDED:
         return
-    try:
+    with suppress(Unauthenticated):
         optional_actor()
-    except Unauthenticated:
-        pass
 
 
 def client_address() -> str:

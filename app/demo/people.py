@@ -87,10 +87,10 @@ def add_members(county: County, indices: list[int], password_hash: str, now: dat
                 "member_id": member_id,
                 "created_at": now,
             }
-            for row, member_id in zip(rows, ids)
+            for row, member_id in zip(rows, ids, strict=True)
         ],
     )
-    for newcomer, member_id in zip(newcomers, ids):
+    for newcomer, member_id in zip(newcomers, ids, strict=True):
         newcomer.id = member_id
     return newcomers
 
@@ -122,11 +122,11 @@ def _households(newcomers: list[Newcomer], now: datetime) -> dict[int, list[tupl
         insert(Pairing),
         [
             {"member_id": member_id, "household_id": household_id, "started_at": now}
-            for (member_id, _), household_id in zip(owners, ids)
+            for (member_id, _), household_id in zip(owners, ids, strict=True)
         ],
     )
     paired: dict[int, list[tuple[int, str]]] = {}
-    for (member_id, category), household_id in zip(owners, ids):
+    for (member_id, category), household_id in zip(owners, ids, strict=True):
         paired.setdefault(member_id, []).append((household_id, category))
     return paired
 

@@ -286,7 +286,7 @@ def write_template(path: Path) -> None:
     sheet = workbook.active
     sheet.title = SHEET_TITLE
     sheet.append(list(COLUMNS))
-    for letter, width in zip("ABCDEFG", (10, 15, 26, 14, 10, 40, 14)):
+    for letter, width in zip("ABCDEFG", (10, 15, 26, 14, 10, 40, 14), strict=True):
         sheet.column_dimensions[letter].width = width
         sheet[f"{letter}1"].font = Font(bold=True)
     for row in range(2, 2001):

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from contextlib import nullcontext
 
 import click
 from flask.cli import AppGroup
@@ -48,11 +49,9 @@ def export(period, out):
             periods.parse_month(period)
         except InvalidPeriod as error:
             raise click.BadParameter(error.message, param_hint="--period") from None
-    stream = open(out, "w", encoding="utf-8", newline="\n") if out else sys.stdout
-    try:
-        with reading(db.engine) as conn:
-            written = export_records(conn, stream, period)
-    finally:
-        if out:
-            stream.close()
+    with (
+        open(out, "w", encoding="utf-8", newline="\n") if out else nullcontext(sys.stdout) as stream,
+        reading(db.engine) as conn,
+    ):
+        written = export_records(conn, stream, period)
     click.echo(f"ledger export: {written} records", err=True)

@@ -28,8 +28,8 @@ def records_query():
 def record(row) -> dict:
     """The record as it was hashed: exactly its kind's keys, straight from the columns."""
     if row[_KIND_AT] == "audit":
-        return dict(zip(AUDIT_KEYS, _AUDIT_AT(row)))
-    return dict(zip(ENTRY_KEYS, _ENTRY_AT(row)))
+        return dict(zip(AUDIT_KEYS, _AUDIT_AT(row), strict=True))
+    return dict(zip(ENTRY_KEYS, _ENTRY_AT(row), strict=True))
 
 
 @contextmanager

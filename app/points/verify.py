@@ -56,7 +56,7 @@ class _Chain:
             raise LedgerBroken(f"{_name_record(conn, self.chain, broken.seq)}: {broken.reason}") from None
 
     def check_statuses(self, entries: dict[int, Entry]) -> None:
-        for record, (record_id, status) in zip(self.records, self.rows):
+        for record, (record_id, status) in zip(self.records, self.rows, strict=True):
             if record["kind"] != "entry":
                 if status[0] is not None:
                     raise LedgerBroken(
@@ -82,7 +82,9 @@ class _Chain:
                 entry.reversed_by,
             )
             if status != expected:
-                name, stored, wanted = next(d for d in zip(_STATUS_COLUMNS, status, expected) if d[1] != d[2])
+                name, stored, wanted = next(
+                    d for d in zip(_STATUS_COLUMNS, status, expected, strict=True) if d[1] != d[2]
+                )
                 raise LedgerBroken(
                     f"积分状态 entry_id={record_id}（chain={self.chain} seq={record['seq']}）: "
                     f"存储的 {name}={stored!r}，按记录应为 {wanted!r}"
@@ -197,7 +199,7 @@ def _shares(conn, workers: int) -> list[tuple]:
         return [(None, None)]
     step = (high - low + 1) / workers
     cuts = [low + round(step * i) for i in range(1, workers)]
-    return list(zip([None, *cuts], [*cuts, None]))
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
 
 
 def _check_seals(conn, hashes: dict) -> int:

@@ -77,7 +77,7 @@ def load(dsn: str, *, members: int, entries: int, communities: int, units: int, 
                 cur,
                 "balances",
                 "member_id, period, posted, pending, posted_entries",
-                ((m, period, n * rng.choice((3, 5)), 0, n) for m, n in zip(earners, counts) if n),
+                ((m, period, n * rng.choice((3, 5)), 0, n) for m, n in zip(earners, counts, strict=True) if n),
             )
         for table in ("communities", "units", "members"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")

@@ -140,9 +140,7 @@ def test_the_pages_script_gets_the_same_result_as_a_small_json_body(app, phone, 
 
 
 def test_a_scan_kept_offline_by_the_page_counts_at_its_own_time(app, make, phone, hall, printed):
-    ended = make.event(
-        hall.community, kind="service", starts_at=datetime.now(UTC) - timedelta(hours=1), hours=0.5
-    )
+    ended = make.event(hall.community, kind="service", starts_at=datetime.now(UTC) - timedelta(hours=1), hours=0.5)
     path = f"/c/{printed(ended)}"
     _log_in(phone, hall.member.account, path)
     html = phone.get(path).get_data(as_text=True)

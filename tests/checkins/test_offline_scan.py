@@ -45,9 +45,7 @@ def test_a_scan_time_later_than_now_is_outside_the_window(app, hall, printed, sc
 
 
 def test_a_scan_kept_more_than_2_hours_is_outside_the_window_even_within_the_events(app, make, hall, printed, scan):
-    long_day = make.event(
-        hall.community, kind="service", starts_at=datetime.now(UTC) - timedelta(hours=3), hours=5
-    )
+    long_day = make.event(hall.community, kind="service", starts_at=datetime.now(UTC) - timedelta(hours=3), hours=5)
     assert _refused(scan(hall.member.account, printed(long_day), scanned_at=_at(-121))) == (409, "outside_window")
     assert scan(hall.member.account, printed(long_day), scanned_at=_at(-119)).status_code == 201
 

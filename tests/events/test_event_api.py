@@ -137,9 +137,7 @@ def test_events_are_listed_by_community_kind_and_local_month_oldest_first(make, 
         community, kind="service", title="十二月义诊", starts_at=datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
     )
     day = make.event(community, title="回家日", starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=UTC))
-    early = make.event(
-        community, kind="service", title="政策宣讲", starts_at=datetime(2026, 11, 1, 1, 0, tzinfo=UTC)
-    )
+    early = make.event(community, kind="service", title="政策宣讲", starts_at=datetime(2026, 11, 1, 1, 0, tzinfo=UTC))
     make.event(make.community(), title="别的社区", starts_at=datetime(2026, 11, 29, 1, 0, tzinfo=UTC))
 
     def ids(account, query):

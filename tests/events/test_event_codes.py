@@ -62,8 +62,6 @@ def test_the_poster_gives_the_time_in_china_standard_time():
     starts = datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
     assert time_words(starts, datetime(2026, 11, 29, 3, 30, tzinfo=UTC)) == "2026年11月29日 09:00–11:30"
     assert (
-        time_words(
-            datetime(2026, 11, 29, 15, 0, tzinfo=UTC), datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
-        )
+        time_words(datetime(2026, 11, 29, 15, 0, tzinfo=UTC), datetime(2026, 11, 29, 17, 0, tzinfo=UTC))
         == "2026年11月29日 23:00 – 2026年11月30日 01:00"
     )

@@ -56,9 +56,7 @@ def test_an_account_that_is_not_a_member_cannot_sign_up(client, auth, make, clin
 
 
 def test_concurrent_sign_ups_never_exceed_the_capacity(app, auth, make):
-    event = make.event(
-        make.community(), kind="service", capacity=5, starts_at=datetime.now(UTC) + timedelta(days=1)
-    )
+    event = make.event(make.community(), kind="service", capacity=5, starts_at=datetime.now(UTC) + timedelta(days=1))
     crowd = [auth(make.member().account) for _ in range(14)]
     answers, start = [], threading.Barrier(len(crowd))
 

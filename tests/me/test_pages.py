@@ -174,9 +174,7 @@ def test_the_events_page_lists_what_a_member_may_join_and_signs_up_and_cancels(c
     elsewhere = make.community(name="别的社区")
     clinic = make.event(elsewhere, kind="service", title="义诊", capacity=1, starts_at=soon)
     their_day = make.event(elsewhere, title="别人的回家日", starts_at=soon)
-    make.event(
-        town["community"], kind="service", title="上月服务", starts_at=datetime.now(UTC) - timedelta(days=30)
-    )
+    make.event(town["community"], kind="service", title="上月服务", starts_at=datetime.now(UTC) - timedelta(days=30))
     log_in(client, town["member"].account)
     html = client.get("/events").text
     assert f'data-event-id="{own.id}"' in html and f'data-event-id="{clinic.id}"' in html

@@ -134,7 +134,7 @@ def test_auto_pairing_fills_members_up_to_the_target_same_grid_first(client, app
 
 def test_auto_pairing_takes_other_grids_when_the_members_own_runs_out(client, app, make, home, secretary):
     pairing_target(app, 3)
-    member = make.member(home)
+    make.member(home)
     households = [make.household(home) for _ in range(2)]
     into_grid(app, 1, households[1])
     other_community = make.household(make.community())

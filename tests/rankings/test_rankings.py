@@ -27,7 +27,7 @@ def test_ties_share_a_rank_and_the_next_rank_skips_across_page_boundaries(app, m
 
 def test_the_whole_list_is_one_page_by_default_and_pages_split_it_in_order(app, make, client):
     members = [make.member() for _ in range(3)]
-    for member, kinds in zip(members, (("service",), ("return_day", "return_day"), ("return_day",))):
+    for member, kinds in zip(members, (("service",), ("return_day", "return_day"), ("return_day",)), strict=True):
         earn(app, member, *kinds)
     whole = _ranking(client)["rows"]
     assert [r["name"] for r in whole] == [members[1].name, members[2].name, members[0].name]

@@ -42,7 +42,7 @@ def test_the_report_command_writes_a_workbook_and_an_a4_pdf(app, county, runner,
     [pdf] = (tmp_path / "out").glob("*.pdf")
     book = load_workbook(xlsx)
     assert book.sheetnames == SHEETS
-    for title, by, count_column, points_column in (
+    for title, by, _count_column, points_column in (
         ("党员排名", "member", None, 4),
         ("单位排名", "unit", 2, 3),
         ("社区排名", "community", 2, 3),

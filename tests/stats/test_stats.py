@@ -50,7 +50,10 @@ def county(app, make):
     with app.app_context():
         db.session.get(Member, g.id).active = False
         db.session.commit()
-    november = lambda community: make.event(community, starts_at=local(2026, 11, 1, 9))
+
+    def november(community):
+        return make.event(community, starts_at=local(2026, 11, 1, 9))
+
     check_in(app, a, november(east))
     check_in(app, b, november(west))
     check_in(app, c, make.event(east, starts_at=local(2026, 11, 8, 9)), decision="pending")
@@ -58,9 +61,10 @@ def county(app, make):
     check_in(app, e, make.event(west, starts_at=local(2026, 11, 15, 9)), decision="reject", secretary=west_secretary)
     check_in(app, f, make.event(west, starts_at=local(2026, 11, 20, 9)))
     with app.app_context():
-        visit = lambda member, household, category, day: log_visit(
-            member.id, h[household].id, category, date(2026, *day), None, None, NOW
-        )[0]["entry_id"]
+
+        def visit(member, household, category, day):
+            return log_visit(member.id, h[household].id, category, date(2026, *day), None, None, NOW)[0]["entry_id"]
+
         visit(a, "e1a", "hardship", (11, 3))
         rejected = visit(a, "e1a", "routine", (11, 4))
         visit(c, "e2a", "sickness", (10, 20))
