@@ -13,7 +13,9 @@ _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 def visible(text: str | None) -> bool:
     """Whether `text` has at least one character one can see: "\\u200b" or spaces alone are no reason, no title."""
-    return bool(text) and any(ch not in _BLANK and unicodedata.category(ch) not in _BLANK_CATEGORIES for ch in text)
+    return text is not None and any(
+        ch not in _BLANK and unicodedata.category(ch) not in _BLANK_CATEGORIES for ch in text
+    )
 
 
 def person_text(value: str | None, words: str, max_length: int, *, required: bool = True) -> str | None:
