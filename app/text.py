@@ -1,6 +1,7 @@
 """Text a person wrote (a title, a reason): whether it holds anything a reader can see, and its limits."""
 
 import unicodedata
+from typing import Literal, overload
 
 from app.errors import Refusal
 
@@ -18,6 +19,10 @@ def visible(text: str | None) -> bool:
     )
 
 
+@overload
+def person_text(value: str | None, words: str, max_length: int, *, required: Literal[True] = True) -> str: ...
+@overload
+def person_text(value: str | None, words: str, max_length: int, *, required: bool) -> str | None: ...
 def person_text(value: str | None, words: str, max_length: int, *, required: bool = True) -> str | None:
     """The text trimmed; refused (400) when required and nothing visible is left, or when too long."""
     text = (value or "").strip()
