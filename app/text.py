@@ -1,7 +1,7 @@
 """Text a person wrote (a title, a reason): whether it holds anything a reader can see, and its limits."""
 
 import unicodedata
-from typing import Literal, overload
+from typing import Literal, TypeGuard, overload
 
 from app.errors import Refusal
 
@@ -12,7 +12,7 @@ _BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "
 _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
-def visible(text: str | None) -> bool:
+def visible(text: str | None) -> TypeGuard[str]:
     """Whether `text` has at least one character one can see: "\\u200b" or spaces alone are no reason, no title."""
     return text is not None and any(
         ch not in _BLANK and unicodedata.category(ch) not in _BLANK_CATEGORIES for ch in text
