@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 import config as settings
 
@@ -12,6 +13,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.Config.load(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    # Flask declares `app.json` as the JSONProvider base; the one it makes is the default, which has the flag.
+    assert isinstance(app.json, DefaultJSONProvider)
     app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Alembic lists every plugin it loads at INFO: noise on every command.

@@ -1,5 +1,7 @@
 """The Flask extensions, created unbound here and bound to an app in `create_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -23,6 +25,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. At run time it is `db.Model` itself (so `db.create_all()` and
+# Alembic see every table); Flask-SQLAlchemy types `db.Model` as a plain attribute, which
+# mypy cannot use as a base class, so the checker is told it is `Base`, which it subclasses.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 api = Api()

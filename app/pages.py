@@ -85,6 +85,8 @@ def _csrf_lost(error: CSRFError):
 
 def _static_digest(filename: str) -> str | None:
     """A short hash of a static file's content, computed once per process and file version."""
+    if current_app.static_folder is None:
+        return None
     path = Path(current_app.static_folder) / filename
     try:
         stat = path.stat()

@@ -76,7 +76,7 @@ class Text(fields.String):
     a reason, a name) needs a character a reader can see, so spaces or "\u200b" alone are a 400."""
 
     def __init__(self, *, max: int, required_visible: bool = False, **kwargs):
-        checks = [
+        checks: list[validate.Validator] = [
             validate.Length(
                 min=1 if required_visible else None,
                 max=max,

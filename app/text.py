@@ -1,6 +1,7 @@
 """Text a person wrote (a title, a reason): whether it holds anything a reader can see, and its limits."""
 
 import unicodedata
+from typing import Literal, TypeGuard, overload
 
 from app.errors import Refusal
 
@@ -11,11 +12,17 @@ _BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "
 _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
-def visible(text: str | None) -> bool:
+def visible(text: str | None) -> TypeGuard[str]:
     """Whether `text` has at least one character one can see: "\\u200b" or spaces alone are no reason, no title."""
-    return bool(text) and any(ch not in _BLANK and unicodedata.category(ch) not in _BLANK_CATEGORIES for ch in text)
+    return text is not None and any(
+        ch not in _BLANK and unicodedata.category(ch) not in _BLANK_CATEGORIES for ch in text
+    )
 
 
+@overload
+def person_text(value: str | None, words: str, max_length: int, *, required: Literal[True] = True) -> str: ...
+@overload
+def person_text(value: str | None, words: str, max_length: int, *, required: bool) -> str | None: ...
 def person_text(value: str | None, words: str, max_length: int, *, required: bool = True) -> str | None:
     """The text trimmed; refused (400) when required and nothing visible is left, or when too long."""
     text = (value or "").strip()

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeAlias
 
 from .periods import parse_month
 from .states import Decision, State
@@ -37,10 +38,14 @@ AUDIT_KEYS = frozenset(
 _generic = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 _string = json.encoder.encode_basestring  # the C escaper json uses when ensure_ascii=False
 _sha256 = hashlib.sha256
-_plans: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+# A ledger record as read or written: JSON-shaped (str, int and None values), keyed by field name.
+# Its values' types depend on the key, which a Mapping cannot say, hence Any.
+Record: TypeAlias = Mapping[str, Any]
+
+_plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _text_of(record: Mapping) -> str:
+def _text_of(record: Record) -> str:
     """json.dumps(record minus "hash", sort_keys=True, separators=(",", ":"), ensure_ascii=False).
 
     Records hold only str, int and None, so they are written by hand from a per-key-set plan:
@@ -83,11 +88,11 @@ def timestamp(dt: datetime) -> str:
     return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
 
 
-def canonical(record: Mapping) -> bytes:
+def canonical(record: Record) -> bytes:
     return _text_of(record).encode("utf-8")
 
 
-def digest(record: Mapping) -> str:
+def digest(record: Record) -> str:
     return _sha256(canonical(record)).hexdigest()
 
 
@@ -114,7 +119,7 @@ def _text(value: object, name: str, *, optional: bool = False) -> None:
         raise TypeError(f"{name} must be a str{' or None' if optional else ''}")
 
 
-def _seal_record(record: dict) -> dict:
+def _seal_record(record: dict[str, Any]) -> dict[str, Any]:
     record["hash"] = digest(record)
     return record
 
@@ -131,7 +136,7 @@ def entry_record(
     now: datetime,
     reverses_seq: int | None = None,
     reason: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The next entry of `head`'s chain, complete and hashed; `state` is its initial state."""
     parse_month(period)
     _int(points, "points")
@@ -173,7 +178,7 @@ def audit_record(
     reason: str | None,
     period: str,
     now: datetime,
-) -> dict:
+) -> dict[str, Any]:
     """The next audit record: `period` is where the entry counts after this decision."""
     parse_month(period)
     _int(entry_seq, "entry_seq")
@@ -197,7 +202,7 @@ def audit_record(
     )
 
 
-def advance(head: Head, record: Mapping) -> Head:
+def advance(head: Head, record: Record) -> Head:
     """The head after appending `record`, which must be the chain's next one."""
     if record["chain"] != head.chain or record["seq"] != head.seq + 1 or record["prev_hash"] != head.hash:
         raise ValueError(f"record {record.get('chain')}/{record.get('seq')} does not follow head {head}")
@@ -256,7 +261,7 @@ class ChainVerifier:
         self.failure = Failure(chain, seq, kind, reason, self.records)
         return self.failure
 
-    def feed(self, record: Mapping) -> Failure | None:
+    def feed(self, record: Record) -> Failure | None:
         if self.failure is not None:
             return self.failure
         self.records += 1
@@ -344,8 +349,13 @@ class ChainVerifier:
         return self.failure
 
 
-def verify(records: Iterable[Mapping], **options) -> Failure | None:
-    verifier = ChainVerifier(**options)
+def verify(
+    records: Iterable[Record],
+    *,
+    start: Mapping[int, Head] | Iterable[Head] | None = None,
+    partial: bool = False,
+) -> Failure | None:
+    verifier = ChainVerifier(start, partial=partial)
     for record in records:
         failure = verifier.feed(record)
         if failure is not None:
@@ -353,7 +363,7 @@ def verify(records: Iterable[Mapping], **options) -> Failure | None:
     return verifier.finish()
 
 
-def _seal_heads(heads: Iterable[Head]) -> list[list]:
+def _seal_heads(heads: Iterable[Head]) -> list[list[int | str]]:
     rows: dict[int, Head] = {}
     for h in heads:
         if h.chain in rows:
@@ -377,7 +387,7 @@ def check_seal(
     period: str,
     prev_seal: str,
     heads: Iterable[Head],
-    records: Iterable[Mapping] | Mapping[tuple[int, int], str],
+    records: Iterable[Record] | Mapping[tuple[int, int], str],
 ) -> Failure | None:
     """Is every head sealed at close still in the ledger, with the same hash?
 

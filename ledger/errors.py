@@ -55,12 +55,17 @@ class InvalidPeriod(LedgerError):
         self.expected = expected
 
 
-_TRANSITION_MESSAGES = {
+_TRANSITION_MESSAGES: dict[tuple[object, object], str] = {
     ("posted", "reject"): "已入账的积分不能驳回，请使用冲正",
     ("posted", "carry"): "已入账的积分不能结转",
     ("rejected", "approve"): "已驳回的积分不能再通过，请重新提交",
     ("rejected", "carry"): "已驳回的积分不能结转",
 }
+
+
+def _word(words: dict[str, str], code: object) -> object:
+    """The Chinese name of `code`, or `code` itself when it has none."""
+    return words.get(code, code) if isinstance(code, str) else code
 
 
 class IllegalTransition(LedgerError):
@@ -71,7 +76,7 @@ class IllegalTransition(LedgerError):
         decision = getattr(decision, "value", decision)
         message = _TRANSITION_MESSAGES.get(
             (state, decision),
-            f"{STATES.get(state, state)}的积分不能{DECISIONS.get(decision, decision)}",
+            f"{_word(STATES, state)}的积分不能{_word(DECISIONS, decision)}",
         )
         super().__init__(message, state=state, decision=decision)
         self.state = state

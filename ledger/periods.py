@@ -53,9 +53,9 @@ def _check_year(year: int, value: str, expected: str) -> None:
         raise InvalidPeriod(value, expected, f"「{value}」的年份超出范围（{MIN_YEAR}–{MAX_YEAR}）")
 
 
-def _parse(s: object, pattern: re.Pattern, expected: str) -> tuple[int, int]:
+def _parse(s: object, pattern: re.Pattern[str], expected: str) -> tuple[int, int]:
     m = pattern.fullmatch(s) if isinstance(s, str) else None
-    if m is None:
+    if m is None or not isinstance(s, str):
         raise InvalidPeriod(s, expected)
     year = int(m.group(1))
     _check_year(year, s, expected)
@@ -127,7 +127,7 @@ def sealed(period: str, last_closed: str | None) -> bool:
 def landing_month(natural: str, last_closed: str | None) -> str:
     """Where an entry of month `natural` counts: there while it is open, else the first month after the
     last closed one (DOMAIN rule 5), so nothing ever lands behind a seal."""
-    return next_month(last_closed) if sealed(natural, last_closed) else natural
+    return next_month(last_closed) if last_closed is not None and sealed(natural, last_closed) else natural
 
 
 def check_close_order(period: str, *, last_closed: str | None, first_open_with_entries: str | None) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 Row = TypeVar("Row")
+KeyedRow = TypeVar("KeyedRow", bound=Mapping[Any, Any])
 
 
 def competition_ranks(values: Sequence[float]) -> list[int]:
@@ -23,12 +24,16 @@ def competition_ranks(values: Sequence[float]) -> list[int]:
     return ranks
 
 
-def rank_rows(rows: Iterable[Row], key: Callable[[Row], Any] | Hashable) -> list[tuple[int, Row]]:
+@overload
+def rank_rows(rows: Iterable[Row], key: Callable[[Row], float]) -> list[tuple[int, Row]]: ...
+@overload
+def rank_rows(rows: Iterable[KeyedRow], key: str) -> list[tuple[int, KeyedRow]]: ...
+def rank_rows(rows: Iterable[Any], key: Callable[[Any], float] | Hashable) -> list[tuple[int, Any]]:
     """Rows sorted by `key` descending, with their ranks; ties keep the order they came in.
 
     `key` is a function of a row, or the name of a mapping key.
     """
-    get = key if callable(key) else itemgetter(key)
+    get: Callable[[Any], float] = key if callable(key) else itemgetter(key)
     # sorted() is stable even with reverse=True, which is the tiebreak promised above.
     ordered = sorted(rows, key=get, reverse=True)
     return list(zip(competition_ranks([get(r) for r in ordered]), ordered, strict=True))

@@ -6,13 +6,13 @@ from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.members.models import Member
 
 ROLES = ("admin", "secretary", "member")
 
 
-class Account(db.Model):
+class Account(Model):
     """A login. A secretary's scope is a community or a work unit; an admin's is the county."""
 
     __tablename__ = "accounts"
@@ -33,7 +33,7 @@ class Account(db.Model):
     member: Mapped[Member | None] = relationship()
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One browser's login. The session cookie carries a random token whose digest is kept here, so that
     logout, a password change or a reset ends it on the server: the old cookie then logs nobody in."""
 
@@ -46,7 +46,7 @@ class LoginSession(db.Model):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """Wrong passwords for one phone from one client address, in the database so that every worker and
     host counts together. Known and unknown phones alike: the key is a digest of the phone and address."""
 

@@ -79,7 +79,8 @@ def _count_failure(key: str, now: datetime) -> None:
             index_elements=[LoginFailure.key], set_={"failures": LoginFailure.failures + 1, "last_failed_at": now}
         )
     )
-    row = db.session.get(LoginFailure, key, populate_existing=True)
+    # The statement above has just written the row.
+    row = db.session.get_one(LoginFailure, key, populate_existing=True)
     if row.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
         row.locked_until = now + window
         log.warning("login locked out for a phone from one address after %s wrong passwords", row.failures)
@@ -101,14 +102,14 @@ def _verify(phone: str, password: str, address: str, now: datetime) -> Account:
         raise LockedOut(locked_until, now)
     # An unknown phone costs the same hash check as a known one: the time tells nothing either.
     matches = check_password(password_hash or dummy_hash(), password or "") and password_hash is not None
-    if matches and not had_failures:
+    if matches and account is not None and not had_failures:
         return account
     with transaction():
         if matches:
             db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
         else:
             _count_failure(key, now)
-    if not matches:
+    if not matches or account is None:
         raise BadCredentials()
     return account
 

@@ -91,7 +91,9 @@ def sees_community(account: Account, community_id: int | None) -> bool:
 
 def may_check_in(account: Account) -> bool:
     """活动打卡 is an in-service member's own act; any community's event, so long as the account is active."""
-    return account.member_id is not None and not account.suspended and account.member.active
+    return (
+        account.member_id is not None and not account.suspended and account.member is not None and account.member.active
+    )
 
 
 def may_close_month(account: Account) -> bool:

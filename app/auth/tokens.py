@@ -13,8 +13,10 @@ def issue(account) -> tuple[str, int]:
     return _serializer().dumps({"a": account.id, "v": account.token_version}), seconds
 
 
-def read(token: str) -> tuple[int, int] | None:
-    """(account id, token version), or None for a token that is forged, malformed or expired."""
+def read(token: str) -> tuple[int, int | None] | None:
+    """(account id, token version), or None for a token that is forged, malformed or expired.
+
+    The version is None when the token carries none; no account matches it then."""
     try:
         data = _serializer().loads(token, max_age=current_app.config["API_TOKEN_SECONDS"])
     except (BadSignature, SignatureExpired):

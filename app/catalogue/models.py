@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime
-from app.extensions import db
+from app.extensions import Model
 
 
-class ServiceCategory(db.Model):
+class ServiceCategory(Model):
     """A service category, e.g. 政策宣传 (Yongchun has 8 categories with 45 sub-items)."""
 
     __tablename__ = "service_categories"
@@ -19,7 +19,7 @@ class ServiceCategory(db.Model):
     items: Mapped[list["ServiceItem"]] = relationship(order_by="ServiceItem.position")
 
 
-class ServiceItem(db.Model):
+class ServiceItem(Model):
     __tablename__ = "service_items"
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("service_categories.id"), index=True)
@@ -28,7 +28,7 @@ class ServiceItem(db.Model):
     __table_args__ = (UniqueConstraint("category_id", "name"),)
 
 
-class PointsRule(db.Model):
+class PointsRule(Model):
     """A points rule as data (ledger.rules.Rule). A change is a new row from a date; the past keeps its rule."""
 
     __tablename__ = "points_rules"

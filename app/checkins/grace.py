@@ -50,7 +50,10 @@ def offer(
         claim = codes.read(codes.signing_key(), token)
     except Refusal:
         return None
-    if claim.type != codes.SCREEN or seen >= claim.expires_at:
+    if claim.type != codes.SCREEN:
+        return None
+    assert claim.expires_at is not None  # every screen code has one
+    if seen >= claim.expires_at:
         return None
     holder = f"a{account.id}" if account is not None else f"p{phone}"
     return _serializer().dumps({"t": token, "h": holder, "s": int(seen.timestamp())})

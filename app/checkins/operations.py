@@ -112,6 +112,7 @@ def _record(event: Event, member_id: int, now: datetime, *, for_audit: bool, **v
         # taken meanwhile by a scan of another event.
         existing = _existing(event.id, member_id)
         require_same_target(existing is not None)
+        assert existing is not None  # refused just above otherwise
         return _outcome(existing, new=False)
     entry = append_entry(
         member_id,
@@ -145,6 +146,7 @@ def check_code(
 
 
 def _screen_code_valid(claim: codes.Claim, at: datetime, code_seen_at: datetime | None) -> bool:
+    assert claim.expires_at is not None  # every screen code has one
     if at < claim.expires_at:
         return True
     return code_seen_at is not None and code_seen_at < claim.expires_at and at - code_seen_at <= LOGIN_GRACE
@@ -166,6 +168,7 @@ def _check_place(event: Event, latitude: float | None, longitude: float | None) 
         return
     if latitude is None or longitude is None:
         raise Refusal("out_of_area", "本活动须在现场签到，请允许获取位置后重试", status=422)
+    assert event.latitude is not None and event.longitude is not None  # a geofence is set whole (GEOFENCE)
     if distance_m(latitude, longitude, event.latitude, event.longitude) > event.radius_m:
         raise Refusal("out_of_area", "您不在活动现场范围内，请到现场签到", status=422)
 

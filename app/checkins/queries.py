@@ -75,4 +75,4 @@ def checkin_entry(event_id: int, member_id: int) -> EntryStatus | None:
 
 
 def entry(entry_id: int) -> EntryStatus:
-    return db.session.get(EntryStatus, entry_id)
+    return db.session.get_one(EntryStatus, entry_id)

@@ -2,12 +2,16 @@
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import with_appcontext
 
 from app.db import utcnow
 from app.demo import loader
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar() returns
 
 
 @click.command("demo")
@@ -24,7 +28,7 @@ from app.demo import loader
 @with_appcontext
 def demo(members: int, password: str, as_json: bool):
     """载入演示县（永春县）：组织架构、单位、社区网格、党员与结对户、积分规则、本月回家日及前三个月的历史。"""
-    bars = []
+    bars: list[ProgressBar[int]] = []
 
     def progress(added: int, missing: int):
         if not bars:

@@ -35,7 +35,7 @@ def load(
     password_hash = hash_password(password)
     with transaction():
         county = structure.build(members, password_hash, now)
-        admin = db.session.get(Account, county.admin_id)
+        admin = db.session.get_one(Account, county.admin_id)
         if not check_password(admin.password_hash, password):
             structure.set_password(
                 structure.staff_phones(county) + [structure.member_phone(i) for i in range(members)], password_hash

@@ -6,6 +6,7 @@ exactly the members still missing. Points are written through app.points.operati
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import exists, insert, select
 
@@ -158,7 +159,7 @@ def _plan(m: Newcomer, households: list[tuple[int, str]], now: datetime):
 def _insert_ids(model, rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    return db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows).all()
+    return list(db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))
 
 
 def fill(county: County, newcomers: list[Newcomer], now: datetime) -> int:
@@ -193,17 +194,21 @@ def fill(county: County, newcomers: list[Newcomer], now: datetime) -> int:
             ],
         )
     )
-    admin = db.session.get(Account, county.admin_id)
+    admin = db.session.get_one(Account, county.admin_id)
     written = 0
     for m in newcomers:
         checkins, visits = plans[m.id]
         # Chronological, so each chain reads in the order things happened.
-        steps = [(at, "checkin", next(checkin_ids), (kind, category)) for at, _, _, kind, category in checkins]
+        # (time, source, source id, detail): a check-in's detail is (kind, category), a visit's
+        # (category, decision, decided at).
+        steps: list[tuple[datetime, str, int, tuple[Any, ...]]] = [
+            (at, "checkin", next(checkin_ids), (kind, category)) for at, _, _, kind, category in checkins
+        ]
         steps += [
             (at, "visit", next(visit_ids), (category, decision, decided_at))
             for at, _, category, _, decision, decided_at in visits
         ]
-        secretary = db.session.get(Account, m.place.secretary_id)
+        secretary = db.session.get_one(Account, m.place.secretary_id)
         # A secretary who is a member runs every event of the community they live in: as the check-in
         # operation does (runs_event), their scans wait for audit, and the county audits them, as it does
         # their visits (nobody audits their own points).

@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime
-from app.extensions import db
+from app.extensions import Model
 
 
-class QuarterOutcome(db.Model):
+class QuarterOutcome(Model):
     __tablename__ = "quarter_outcomes"
     quarter: Mapped[str] = mapped_column(String(7), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)

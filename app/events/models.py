@@ -6,13 +6,13 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.org.models import Community
 
 EVENT_KINDS = ("return_day", "service")
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
@@ -47,7 +47,7 @@ class Event(db.Model):
     )
 
 
-class Signup(db.Model):
+class Signup(Model):
     __tablename__ = "signups"
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))

@@ -130,7 +130,9 @@ def sign_up(account, event_id: int, now: datetime) -> tuple[int, bool]:
         if existing is not None:
             return existing.id, False
         if event.capacity is not None:
-            taken = db.session.scalar(select(func.count()).select_from(Signup).where(Signup.event_id == event.id))
+            taken = db.session.execute(
+                select(func.count()).select_from(Signup).where(Signup.event_id == event.id)
+            ).scalar_one()
             if taken >= event.capacity:
                 raise Refusal("event_full", "名额已满", status=409)
         signup = Signup(event_id=event.id, member_id=account.member_id, created_at=now)

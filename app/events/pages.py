@@ -24,6 +24,7 @@ REFRESH_SECONDS = 20
 def _screen_code(event_id: int) -> dict:
     code = queries.screen_code(optional_actor(), event_id, utcnow(), signing_key())
     url = qr.checkin_url(code.token)
+    assert code.expires_at is not None  # a screen code always has its end
     return {
         "token": code.token,
         "url": url,

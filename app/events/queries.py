@@ -94,7 +94,9 @@ def upcoming_for_member(account, now: datetime) -> list[dict]:
         dict(
             db.session.execute(
                 select(Signup.event_id, func.count()).where(Signup.event_id.in_(ids)).group_by(Signup.event_id)
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         if ids
         else {}
@@ -112,7 +114,9 @@ def upcoming_for_member(account, now: datetime) -> list[dict]:
         dict(
             db.session.execute(
                 select(Community.id, Community.name).where(Community.id.in_({e.community_id for e in events}))
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         if ids
         else {}

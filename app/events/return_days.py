@@ -2,7 +2,7 @@
 
 from datetime import datetime, time
 
-from sqlalchemy import select, text
+from sqlalchemy import CursorResult, select, text
 
 from app.catalogue.models import ServiceCategory
 from app.db import insert, transaction
@@ -51,4 +51,6 @@ def ensure_return_days(period: str, now: datetime) -> int:
         .values(rows)
         .on_conflict_do_nothing(index_elements=["community_id", "starts_at"], index_where=text("kind = 'return_day'"))
     )
-    return db.session.execute(stmt).rowcount
+    result = db.session.execute(stmt)
+    assert isinstance(result, CursorResult)  # an INSERT's result; Session.execute is typed for any statement
+    return result.rowcount

@@ -6,14 +6,14 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime
-from app.extensions import db
+from app.extensions import Model
 
 REASON_MAX = 200
 # pending -> approved | refused, or -> cancelled by the member; a cancelled request may be asked again.
 LEAVE_STATES = ("pending", "approved", "refused", "cancelled")
 
 
-class LeaveRequest(db.Model):
+class LeaveRequest(Model):
     """One member's leave from one event: at most one per member and event."""
 
     __tablename__ = "leave_requests"

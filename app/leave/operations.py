@@ -54,6 +54,7 @@ def request_leave(account, event_id: int, reason: str | None, now: datetime) -> 
             .returning(LeaveRequest.id)
         )
         leave = _leave_of(event_id, account.member_id)
+        assert leave is not None  # inserted just now, or there already
         new = inserted is not None
         if leave.state == "cancelled":
             leave = lock(LeaveRequest, leave.id)

@@ -105,7 +105,7 @@ def home():
     ), status
 
 
-def _leave(account, form: LeaveForm) -> tuple[Outcome, str]:
+def _leave(account, form: LeaveForm) -> tuple[Outcome, str | None]:
     """请假 or 撤回 from the home page: the outcome, and its word for data-leave-status."""
     if not form.validate() or form.action.data not in ("ask", "cancel"):
         outcome = _form_refusal(form)

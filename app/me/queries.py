@@ -20,14 +20,16 @@ def member_summary(member, now) -> dict:
     """This month's and all-time posted points, and this month's rank in the county (None with no points)."""
     month = periods.month_of(now)
     mine = db.session.get(Balance, (member.id, month))
-    total = db.session.scalar(select(func.coalesce(func.sum(Balance.posted), 0)).where(Balance.member_id == member.id))
+    total = db.session.execute(
+        select(func.coalesce(func.sum(Balance.posted), 0)).where(Balance.member_id == member.id)
+    ).scalar_one()
     rank = None
     if mine is not None and mine.posted_entries > 0:
-        above = db.session.scalar(
+        above = db.session.execute(
             select(func.count())
             .select_from(Balance)
             .where(Balance.period == month, Balance.posted_entries > 0, Balance.posted > mine.posted)
-        )
+        ).scalar_one()
         rank = above + 1
     return {
         "member_id": member.id,

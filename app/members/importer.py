@@ -92,7 +92,8 @@ def _open_workbook(file: BinaryIO, name: str):
     try:
         with zipfile.ZipFile(file) as archive:
             _refuse_if_overfull(archive)
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        # openpyxl reads any binary file object; its stubs name only BufferedReader and BytesIO.
+        workbook = load_workbook(file, read_only=True, data_only=True)  # type: ignore[arg-type]
     except Refusal:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
@@ -234,9 +235,10 @@ def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int]) -> 
     elif ILLEGAL_CHARACTERS_RE.search(address):
         problem(ADDRESS, UNWRITABLE)
     raw_date = row.get(REPORTED_ON)
-    reported_on = None if _text(raw_date) is None else _date(_text(raw_date) if isinstance(raw_date, str) else raw_date)
-    if _text(raw_date) is not None and reported_on is None:
-        problem(REPORTED_ON, f"「{_shown(_text(raw_date))}」不是有效日期（如 2024-03-01）")
+    date_text = _text(raw_date)
+    reported_on = None if date_text is None else _date(date_text if isinstance(raw_date, str) else raw_date)
+    if date_text is not None and reported_on is None:
+        problem(REPORTED_ON, f"「{_shown(date_text)}」不是有效日期（如 2024-03-01）")
     return {
         "name": name,
         "phone": phone,
@@ -256,7 +258,10 @@ def read(path: Path) -> list[dict]:
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise ImportRejected([Problem(1, c, "表头缺少此列") for c in missing])
-        lookups, seen, records, listed = _Lookups(), {}, [], []
+        lookups = _Lookups()
+        seen: dict[str, int] = {}
+        records: list[dict] = []
+        listed: list[Problem] = []
         bad_rows = problems = 0
         for number, cells in enumerate(rows, start=2):
             if number > MAX_SHEET_ROWS:

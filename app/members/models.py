@@ -6,11 +6,11 @@ from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.org.models import Community, Grid, Unit
 
 
-class Member(db.Model):
+class Member(Model):
     """An in-service Party member: employed by a work unit, reporting to the community where they live."""
 
     __tablename__ = "members"

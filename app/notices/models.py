@@ -9,14 +9,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime
-from app.extensions import db
+from app.extensions import Model
 
 TITLE_MAX = 100
 BODY_MAX = 2000
 INBOX_KINDS = ("notice",)
 
 
-class Notice(db.Model):
+class Notice(Model):
     """What was sent, by whom, to the members of one community or of one work unit (maybe about an event)."""
 
     __tablename__ = "notices"
@@ -33,7 +33,7 @@ class Notice(db.Model):
     __table_args__ = (CheckConstraint("(community_id IS NULL) != (unit_id IS NULL)", name="one_scope"),)
 
 
-class InboxItem(db.Model):
+class InboxItem(Model):
     """One message in one member's inbox: unread until `read_at`."""
 
     __tablename__ = "inbox_items"

@@ -51,6 +51,6 @@ def my_notice(member_id: int, notice_id: int) -> dict:
 
 
 def unread_count(member_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(InboxItem).where(InboxItem.member_id == member_id, InboxItem.read_at.is_(None))
-    )
+    ).scalar_one()

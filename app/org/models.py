@@ -3,10 +3,10 @@
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class Region(db.Model):
+class Region(Model):
     """县 county (the root) and its 街道 streets / 乡镇 townships."""
 
     __tablename__ = "regions"
@@ -17,7 +17,7 @@ class Region(db.Model):
     __table_args__ = (UniqueConstraint("parent_id", "name"),)
 
 
-class Community(db.Model):
+class Community(Model):
     """社区 (社区党委): where in-service members report, and whose events they attend."""
 
     __tablename__ = "communities"
@@ -29,7 +29,7 @@ class Community(db.Model):
     grids: Mapped[list["Grid"]] = relationship(back_populates="community", order_by="Grid.id")
 
 
-class Grid(db.Model):
+class Grid(Model):
     """网格 (网格党支部) inside a community."""
 
     __tablename__ = "grids"
@@ -40,7 +40,7 @@ class Grid(db.Model):
     __table_args__ = (UniqueConstraint("community_id", "name"),)
 
 
-class Building(db.Model):
+class Building(Model):
     """楼栋 (楼栋党小组) inside a grid."""
 
     __tablename__ = "buildings"
@@ -50,7 +50,7 @@ class Building(db.Model):
     __table_args__ = (UniqueConstraint("grid_id", "name"),)
 
 
-class Unit(db.Model):
+class Unit(Model):
     """单位: an organ, enterprise or institution (机关企事业单位) employing members, with its Party organisation."""
 
     __tablename__ = "units"
@@ -62,7 +62,7 @@ class Unit(db.Model):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
 
 
-class CountySettings(db.Model):
+class CountySettings(Model):
     """The county's own numbers, set by the organisation department (one row)."""
 
     __tablename__ = "county_settings"

@@ -6,12 +6,12 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.members.models import Member
 from app.org.models import Grid
 
 
-class Household(db.Model):
+class Household(Model):
     """A household (群众) in a community; its flags and note are private (DOMAIN rule 6)."""
 
     __tablename__ = "households"
@@ -34,7 +34,7 @@ class Household(db.Model):
         return [f for f in self.FLAGS if getattr(self, f)]
 
 
-class Pairing(db.Model):
+class Pairing(Model):
     """1+10 帮联: a member linked with a household; ended, never deleted, when the member moves."""
 
     __tablename__ = "pairings"

@@ -84,7 +84,7 @@ def pair(actor, member_id: int, household_id: int, now: datetime) -> tuple[dict,
         if current is not None and current.member_id != member.id:
             raise AlreadyPaired()
         created = current is None
-        pairing = _start(member.id, household.id, now) if created else current
+        pairing = _start(member.id, household.id, now) if current is None else current
         body = _pairing_body(pairing)
     if created:
         log.info("pairing %s: member %s with household %s", body["pairing_id"], member_id, household_id)
@@ -146,11 +146,13 @@ def auto_pair(actor, community_id: int, now: datetime) -> dict:
             )
         )
         paired = select(Pairing.household_id).where(Pairing.ended_at.is_(None))
-        free = db.session.scalars(
-            select(Household)
-            .where(Household.community_id == community_id, Household.id.not_in(paired))
-            .order_by(Household.id)
-        ).all()
+        free = list(
+            db.session.scalars(
+                select(Household)
+                .where(Household.community_id == community_id, Household.id.not_in(paired))
+                .order_by(Household.id)
+            )
+        )
         created, served, below = 0, 0, 0
         for member in members:
             need = max(target - held[member.id], 0)

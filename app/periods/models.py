@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime
-from app.extensions import db
+from app.extensions import Model
 
 
-class Period(db.Model):
+class Period(Model):
     """A month (YYYY-MM) that has been closed. An open month has no row."""
 
     __tablename__ = "periods"
@@ -20,7 +20,7 @@ class Period(db.Model):
     prev_seal: Mapped[str] = mapped_column(String(64))
 
 
-class SealHead(db.Model):
+class SealHead(Model):
     """One chain head as it stood when its month was sealed."""
 
     __tablename__ = "seal_heads"

@@ -53,7 +53,7 @@ def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
         for status in pending:
             carry(status, to_period, now)
         heads = _heads()
-        prev_seal = db.session.get(Period, last).seal if last is not None else ""
+        prev_seal = db.session.get_one(Period, last).seal if last is not None else ""
         seal = chain.seal(period, heads, prev_seal)
         db.session.add(Period(period=period, closed_at=now, closed_by=actor_id, seal=seal, prev_seal=prev_seal))
         db.session.flush()

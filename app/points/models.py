@@ -7,10 +7,10 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime
-from app.extensions import db
+from app.extensions import Model
 
 
-class LedgerRecord(db.Model):
+class LedgerRecord(Model):
     """One link of a member's chain: an entry (积分条目) or an audit decision (审核记录). Never updated.
 
     The columns are exactly the fields of ledger.chain's records, so the export rebuilds the hashed
@@ -44,7 +44,7 @@ class LedgerRecord(db.Model):
     )
 
 
-class EntryStatus(db.Model):
+class EntryStatus(Model):
     """Where each entry stands now (state, the month it counts in): derived from the records, kept for queries."""
 
     __tablename__ = "entry_status"
@@ -69,7 +69,7 @@ class EntryStatus(db.Model):
     )
 
 
-class Balance(db.Model):
+class Balance(Model):
     """A member's points in one month, kept with every record so reads never sum the ledger."""
 
     __tablename__ = "balances"

@@ -8,7 +8,7 @@ transactions; the helpers the other domains call (append_entry, carry, lock_memb
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Insert, bindparam, case, func, select
 from sqlalchemy import insert as sql_insert
 
 from app.auth import scope
@@ -103,7 +103,7 @@ _USED = select(
 )
 _APPEND = sql_insert(LedgerRecord).returning(LedgerRecord.id)
 _NEW_STATUS = sql_insert(EntryStatus)
-_BALANCE_UPSERT = {}
+_BALANCE_UPSERT: dict[str, Insert] = {}  # by dialect name
 
 
 def _run(statement, params):
@@ -233,7 +233,7 @@ def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
     status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= ID_MAX else None
     if status is None:
         raise NotFound("积分条目")
-    member = db.session.get(Member, status.member_id)
+    member = db.session.get_one(Member, status.member_id)
     if actor.member_id == member.id:
         raise Forbidden("不能审核本人的积分", code="own_entry")
     if not scope.may_audit(actor, member):
@@ -293,7 +293,7 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
     if not visible(reason):
         raise Refusal("reason_required", "冲正须填写原因")
     reason = reason.strip()
-    original = db.session.get(LedgerRecord, entry_id)
+    original = db.session.get_one(LedgerRecord, entry_id)  # every entry status has its record
     if status.state != State.POSTED.value or original.reverses_seq is not None:
         raise NotReversible(status.seq, status.state, is_reversal=original.reverses_seq is not None)
     if status.reversed_by is not None:
@@ -331,7 +331,7 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
     )
     status.reversed_by = record["seq"]
     status.updated_at = now
-    return db.session.get(EntryStatus, entry_id)
+    return db.session.get_one(EntryStatus, entry_id)
 
 
 def carry(status: EntryStatus, to_period: str, now: datetime) -> None:

@@ -188,13 +188,13 @@ def _render(rows, reader) -> list[dict]:
     return out
 
 
-def _sources(statuses) -> dict[tuple[str, int], _Source]:
+def _sources(statuses) -> dict[tuple[str, int | None], _Source]:
     """(source, source_id) -> where the entry came from."""
-    ids = {"checkin": set(), "visit": set()}
+    ids: dict[str, set[int]] = {"checkin": set(), "visit": set()}
     for s in statuses:
         if s.source in ids and s.source_id is not None:
             ids[s.source].add(s.source_id)
-    found = {}
+    found: dict[tuple[str, int | None], _Source] = {}
     if ids["checkin"]:
         for checkin_id, title, starts_at in db.session.execute(
             select(Checkin.id, Event.title, Event.starts_at)

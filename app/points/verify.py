@@ -232,16 +232,18 @@ def verify(engine, workers: int = 1) -> dict:
     with reading(engine) as conn:
         shares = _shares(conn, workers)
         if len(shares) == 1:
-            parts = [_verify_share(conn, None, None)]
+            parts: list[dict | str] = [_verify_share(conn, None, None)]
         else:
             _engine = engine
             with ProcessPoolExecutor(len(shares), mp_context=get_context("fork"), initializer=_worker_start) as pool:
                 parts = list(pool.map(_worker, shares))
+        counts: list[dict] = []
         for part in parts:
             if isinstance(part, str):
                 raise LedgerBroken(part)
-        hashes = {key: digest for part in parts for key, digest in part.pop("hashes").items()}
-        summary = {key: sum(part[key] for part in parts) for key in parts[0]}
+            counts.append(part)
+        hashes = {key: digest for part in counts for key, digest in part.pop("hashes").items()}
+        summary: dict[str, float] = {key: sum(part[key] for part in counts) for key in counts[0]}
         summary["seals"] = _check_seals(conn, hashes)
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary

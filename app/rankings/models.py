@@ -3,10 +3,10 @@
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class RankingRow(db.Model):
+class RankingRow(Model):
     """A closed month's ranking, as published. `subject` is a member, unit or community id per `by`."""
 
     __tablename__ = "ranking_rows"

@@ -122,16 +122,20 @@ def _member_source(period: str, closed: bool, community_id, unit_id):
             RankingRow.unit,
             RankingRow.community,
         ).where(RankingRow.period == period, RankingRow.by == "member")
-        columns = RankingRow
-    else:
-        query = select(Balance.member_id.label("member_id"), Balance.posted.label("points")).where(
-            Balance.period == period, Balance.posted_entries > 0
+        return in_scope(
+            query,
+            community_id=community_id,
+            unit_id=unit_id,
+            community=RankingRow.community_id,
+            unit=RankingRow.unit_id,
         )
-        columns = Member
-        if community_id is not None or unit_id is not None:
-            query = query.join(Member, Member.id == Balance.member_id)
+    open_query = select(Balance.member_id.label("member_id"), Balance.posted.label("points")).where(
+        Balance.period == period, Balance.posted_entries > 0
+    )
+    if community_id is not None or unit_id is not None:
+        open_query = open_query.join(Member, Member.id == Balance.member_id)
     return in_scope(
-        query, community_id=community_id, unit_id=unit_id, community=columns.community_id, unit=columns.unit_id
+        open_query, community_id=community_id, unit_id=unit_id, community=Member.community_id, unit=Member.unit_id
     )
 
 
@@ -202,9 +206,13 @@ def _open_group_rows(period: str, by: str, community_id=None, unit_id=None) -> l
             .join(Member, Member.id == Balance.member_id)
             .where(Balance.period == period)
             .group_by(key)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
-    members = dict(db.session.execute(select(key, func.count()).where(Member.active.is_(True)).group_by(key)).all())
+    members = dict(
+        db.session.execute(select(key, func.count()).where(Member.active.is_(True)).group_by(key)).tuples().all()
+    )
     if by == "unit":
         query = select(Unit.id, Unit.name, Unit.community_id, Community.name.label("community")).outerjoin(
             Community, Community.id == Unit.community_id

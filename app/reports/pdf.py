@@ -1,6 +1,7 @@
 """The month's leaderboard report as an A4 PDF: a title page, the top lists and three charts, in Chinese
 with the CJK font embedded (app.printing.fonts), so a county office prints it the same anywhere."""
 
+from collections.abc import Sequence
 from io import BytesIO
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -49,7 +50,7 @@ def _chart_title(drawing: Drawing, font: str, text: str) -> None:
     drawing.add(String(CHART_WIDTH / 2, CHART_HEIGHT - 12, text, fontName=font, fontSize=12, textAnchor="middle"))
 
 
-def _bar_chart(font: str, title: str, labels: list[str], values: list[float], *, percent: bool = False) -> Drawing:
+def _bar_chart(font: str, title: str, labels: list[str], values: Sequence[float], *, percent: bool = False) -> Drawing:
     drawing = Drawing(CHART_WIDTH, CHART_HEIGHT)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 40, 45, CHART_WIDTH - 60, CHART_HEIGHT - 75

@@ -4,6 +4,7 @@ Rankings come from app.rankings (so the report adds up as the API does); duty, c
 from app.duty and app.stats. Both the workbook and the PDF are drawn from `month_report`."""
 
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import select
 
@@ -23,14 +24,23 @@ def _county_name() -> str:
     return db.session.scalars(select(Region.name).where(Region.kind == "county").limit(1)).first() or "本县"
 
 
+class _Scope(TypedDict):
+    community_id: int | None
+    unit_id: int | None
+
+
 def _scope_name(community_id, unit_id) -> str | None:
     """The community's or unit's name, or None for the county; 404 for an unknown one."""
-    for model, value, what in ((Community, community_id, "社区"), (Unit, unit_id, "单位")):
-        if value is not None:
-            row = db.session.get(model, value)
-            if row is None:
-                raise NotFound(what)
-            return row.name
+    if community_id is not None:
+        community = db.session.get(Community, community_id)
+        if community is None:
+            raise NotFound("社区")
+        return community.name
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None:
+            raise NotFound("单位")
+        return unit.name
     return None
 
 
@@ -42,7 +52,7 @@ def month_report(
     if account is not None:
         scope.require_scope(account, community_id=community_id, unit_id=unit_id)
     name = _scope_name(community_id, unit_id)
-    where = {"community_id": community_id, "unit_id": unit_id}
+    where: _Scope = {"community_id": community_id, "unit_id": unit_id}
     members = full_ranking(period, "member", **where)
     quarter = periods.quarter_of_month(period)
     duty = quarter_duty(quarter, **where)

@@ -2,6 +2,7 @@
 duty, pairing coverage and visits, with Chinese headers and a frozen header row."""
 
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from app.spreadsheets import Workbook
 from ledger.words import VISIT_CATEGORIES, month_words
@@ -39,7 +40,7 @@ def _sheet(
             cell.number_format = PERCENT
     sheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
+        letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = min(max(_width(v) for v in column) + 2, 40)
 
 
@@ -101,5 +102,5 @@ def month_workbook(report: dict) -> bytes:
         [[c["name"], *(c["visits"][k] for k in VISIT_CATEGORIES), sum(c["visits"].values())] for c in coverage],
         total=["合计", *(totals["visits"][k] for k in VISIT_CATEGORIES), sum(totals["visits"].values())],
     )
-    book.properties.title = f"{report['county']}{month_words(report['period'])}在职党员积分通报"
+    book.properties.title = f"{report['county']}{month_words(report['period'])}在职党员积分通报"  # type: ignore[attr-defined]  # openpyxl-stubs omits Workbook.properties
     return book.to_bytes()

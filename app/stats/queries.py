@@ -69,7 +69,7 @@ def _tally(period: str, by: str | None, *, community_id=None, unit_id=None, grid
     start, end = periods.bounds(period)
     first, stop = periods.local(start).date(), periods.local(end).date()
     target = county_settings().pairing_target
-    key = _MEMBER_KEY.get(by)
+    key = _MEMBER_KEY.get(by) if by is not None else None
     named = [(Member.community_id, community_id), (Member.grid_id, grid_id), (Member.unit_id, unit_id)]
     in_scope = [column == value for column, value in named if value is not None]
     counts = pairing_counts()
@@ -104,7 +104,7 @@ def _tally(period: str, by: str | None, *, community_id=None, unit_id=None, grid
     if not by_members:
         for k in tally.values():
             k.update(paired_households=0, coverage_base=0)
-        hkey = _HOUSEHOLD_KEY.get(by)
+        hkey = _HOUSEHOLD_KEY.get(by) if by is not None else None
         held = select(Pairing.household_id).where(Pairing.ended_at.is_(None))
         where = [
             column == value
@@ -211,7 +211,9 @@ def _require(actor, *, community_id, unit_id, grid_id) -> None:
         if value is not None and db.session.get(model, value) is None:
             raise NotFound(what)
     if grid_id is not None and community_id is None:
-        community_id = db.session.get(Grid, grid_id).community_id
+        grid = db.session.get(Grid, grid_id)
+        assert grid is not None  # found just above
+        community_id = grid.community_id
     scope.require_scope(actor, community_id=community_id, unit_id=unit_id)
 
 

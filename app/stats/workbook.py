@@ -58,5 +58,5 @@ def stats_workbook(actor, period: str, *, community_id=None, unit_id=None, grid_
     book.remove(book.active)
     for by, title, noun in SHEETS:
         _sheet(book, by, title, noun, rows_by[by], unit_id)
-    book.properties.title = f"{period} 在职党员报到统计"
+    book.properties.title = f"{period} 在职党员报到统计"  # type: ignore[attr-defined]  # openpyxl-stubs omits Workbook.properties
     return book.to_bytes()

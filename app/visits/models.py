@@ -6,12 +6,12 @@ from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 NOTE_MAX = 500  # characters: a note says what was found, it is no file store
 
 
-class Visit(db.Model):
+class Visit(Model):
     __tablename__ = "visits"
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)

@@ -94,11 +94,12 @@ def log_visit(
             .returning(Visit.id)
         )
         if visit_id is None:
-            same_day = db.session.scalar(
+            # The insert met the same day's visit, so it is there.
+            same_day = db.session.execute(
                 select(Visit.id).where(
                     Visit.member_id == member_id, Visit.household_id == household_id, Visit.visited_on == visited_on
                 )
-            )
+            ).scalar_one()
             return _answer(same_day), False
         entry = append_entry(
             member_id,
