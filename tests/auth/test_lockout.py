@@ -1,7 +1,6 @@
 """Wrong passwords lock a phone out only for the address that sent them, and an unknown phone looks exactly
 like a known one with a wrong password (issue 14, finding 5)."""
 
-import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -46,9 +45,11 @@ def test_an_unknown_phone_takes_as_long_to_refuse_as_a_wrong_password(app, clien
         return time.perf_counter() - started
 
     seconds("13999999999", "10.0.1.0")  # the first unknown phone makes the dummy hash once
-    known = statistics.median(seconds(member.phone, f"10.0.0.{i}") for i in range(3))
-    unknown = statistics.median(seconds("13999999999", f"10.0.1.{i}") for i in range(1, 4))
-    assert unknown > known / 2, (known, unknown)
+    # Interleaved, and the fastest of each kept: a busy machine only ever adds time. Without the dummy hash
+    # an unknown phone answered 27 times faster; a factor of 4 leaves room for the noise of a shared host.
+    pairs = [(seconds(member.phone, f"10.0.0.{i}"), seconds("13999999999", f"10.0.1.{i}")) for i in range(1, 5)]
+    known, unknown = min(k for k, _ in pairs), min(u for _, u in pairs)
+    assert unknown > known / 4, (known, unknown)
 
 
 def test_the_login_page_locks_out_the_same_way(app, browser, make):
