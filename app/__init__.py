@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     current.init_app(app)
     limits.init_app(app)
     csrf.init_app(app)
+    api.pages = pages
     api.init_app(app)
 
     from app.blueprints import register

@@ -1,6 +1,7 @@
 """flask-smorest's Api with the project's error shape, for /api/ paths only (pages keep HTML errors)."""
 
 import logging
+from typing import Any, Protocol
 
 import flask_smorest
 from flask import request
@@ -33,16 +34,25 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = _Parser()
 
 
+class PageErrors(Protocol):
+    """How a page (not /api/) shows an error: app.pages, handed over by create_app, because this plumbing
+    stands below the pages and must not import them."""
+
+    def error_page(self, status: int, message: str | None = None) -> Any: ...
+
+    def refusal_page(self, refusal: Any, template: str | None = None, **context: Any) -> Any: ...
+
+
 class Api(flask_smorest.Api):
     # The OpenAPI document describes the errors this API really sends (flask-smorest's own has an integer code).
     ERROR_SCHEMA = Error
+    pages: PageErrors
 
     def handle_http_exception(self, error: HTTPException):
         from app.errors import http_error_response
-        from app.pages import error_page
 
         if not is_api_request():
-            return error_page(error.code or 500)
+            return self.pages.error_page(error.code or 500)
         data = getattr(error, "data", None) or {}
         messages = data.get("messages")
         if (
@@ -56,12 +66,14 @@ class Api(flask_smorest.Api):
 
     def _register_error_handlers(self):
         from app.errors import Refusal, http_error_response, refusal_response
-        from app.pages import error_page, refusal_page
 
+        pages = self.pages
         app = self._app
         app.register_error_handler(HTTPException, self.handle_http_exception)
         # A refusal raised on a page (out of scope, not found) is a Chinese page; on the API, the JSON shape.
-        app.register_error_handler(Refusal, lambda e: refusal_response(e) if is_api_request() else refusal_page(e))
+        app.register_error_handler(
+            Refusal, lambda e: refusal_response(e) if is_api_request() else pages.refusal_page(e)
+        )
 
         @app.errorhandler(Exception)
         def unexpected(error):
@@ -71,4 +83,4 @@ class Api(flask_smorest.Api):
                 return self.handle_http_exception(error)
             if is_api_request():
                 return http_error_response(500)
-            return error_page(500)
+            return pages.error_page(500)

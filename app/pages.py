@@ -74,11 +74,6 @@ def attempt(operation, *args, **kwargs) -> Outcome:
 
 def _csrf_lost(error: CSRFError):
     log.info("page form refused on %s %s: %s", request.method, request.path, error.description)
-    if request.endpoint == "auth_pages.login":
-        from app.auth.pages import login_page
-
-        # Already on /login: the form again, with its fresh token and the reason.
-        return login_page("页面已过期，请重新输入手机号和密码登录", 400)
     # A form's page is where the person was: the path it was posted to shows it again on GET.
     return login_first("页面已过期或登录已失效，请重新登录后再操作", next_path=request.path)
 

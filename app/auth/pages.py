@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Regexp
 
@@ -88,3 +89,10 @@ def home():
     if account is not None and home_path(account) != request.path:
         return redirect(home_path(account))
     return render_template("home.html")
+
+
+@bp.errorhandler(CSRFError)
+def lost_csrf(_error: CSRFError):
+    """Already on /login (the app-wide handler sends every other page here): the form again, with a fresh
+    token and the reason."""
+    return login_page("页面已过期，请重新输入手机号和密码登录", 400)
