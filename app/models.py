@@ -1,5 +1,6 @@
 """Every model, imported in one place so that Alembic and `create_all` see the whole schema."""
 
+from app.action_log.models import ActionLogEntry  # noqa: F401
 from app.auth.models import Account, LoginFailure, LoginSession  # noqa: F401
 from app.catalogue.models import PointsRule, ServiceCategory, ServiceItem  # noqa: F401
 from app.checkins.models import Checkin  # noqa: F401
