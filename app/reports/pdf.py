@@ -1,12 +1,8 @@
 """The month's leaderboard report as an A4 PDF: a title page, the top lists and three charts, in Chinese
 with the CJK font embedded (app.printing.fonts), so a county office prints it the same anywhere."""
 
-from collections.abc import Sequence
 from io import BytesIO
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -14,11 +10,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.printing.fonts import cjk_font
+from app.reports.charts import RED, bar_chart, histogram, line_chart
 from ledger.words import month_words
 
 TOP = 20
-RED = colors.HexColor("#b71c1c")
-CHART_WIDTH, CHART_HEIGHT = 160 * mm, 70 * mm
 
 
 def _styles(font: str) -> dict:
@@ -44,62 +39,6 @@ def _table(font: str, headers: list[str], rows: list[list], widths: list[float])
         )
     )
     return table
-
-
-def _chart_title(drawing: Drawing, font: str, text: str) -> None:
-    drawing.add(String(CHART_WIDTH / 2, CHART_HEIGHT - 12, text, fontName=font, fontSize=12, textAnchor="middle"))
-
-
-def _bar_chart(font: str, title: str, labels: list[str], values: Sequence[float], *, percent: bool = False) -> Drawing:
-    drawing = Drawing(CHART_WIDTH, CHART_HEIGHT)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 45, CHART_WIDTH - 60, CHART_HEIGHT - 75
-    chart.data = [values or [0]]
-    chart.categoryAxis.categoryNames = labels or ["—"]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.angle = 30 if len(labels) > 8 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
-    chart.valueAxis.valueMin = 0
-    if percent:
-        chart.valueAxis.valueMax = 1
-        chart.valueAxis.valueStep = 0.25
-        chart.valueAxis.labelTextFormat = lambda v: f"{v:.0%}"
-    chart.bars[0].fillColor = RED
-    drawing.add(chart)
-    _chart_title(drawing, font, title)
-    return drawing
-
-
-def _line_chart(font: str, title: str, history: list[tuple[str, int]]) -> Drawing:
-    drawing = Drawing(CHART_WIDTH, CHART_HEIGHT)
-    chart = HorizontalLineChart()
-    chart.x, chart.y, chart.width, chart.height = 50, 30, CHART_WIDTH - 70, CHART_HEIGHT - 60
-    chart.data = [[points for _, points in history]]
-    chart.categoryAxis.categoryNames = [month for month, _ in history]
-    chart.categoryAxis.labels.fontName = font
-    chart.valueAxis.valueMin = min(0, *(points for _, points in history))
-    chart.lines[0].strokeColor = RED
-    chart.lines[0].strokeWidth = 2
-    drawing.add(chart)
-    _chart_title(drawing, font, title)
-    return drawing
-
-
-def histogram(points: list[int], bins: int = 8) -> tuple[list[str], list[int]]:
-    """Members per band of points, in equal bands from the lowest score to the highest."""
-    if not points:
-        return [], []
-    low, high = min(points), max(points)
-    width = max((high - low + bins) // bins, 1)
-    counts = [0] * bins
-    for p in points:
-        counts[min((p - low) // width, bins - 1)] += 1
-    labels = [
-        f"{low + i * width}" if width == 1 else f"{low + i * width}–{low + (i + 1) * width - 1}" for i in range(bins)
-    ]
-    used = max(i for i, n in enumerate(counts) if n) + 1
-    return labels[:used], counts[:used]
 
 
 def month_pdf(report: dict) -> bytes:
@@ -146,9 +85,9 @@ def month_pdf(report: dict) -> bytes:
     story += [
         PageBreak(),
         Paragraph("图表", style["h2"]),
-        _bar_chart(font, "党员积分分布（人数）", labels, counts),
+        bar_chart(font, "党员积分分布（人数）", labels, counts),
         Spacer(1, 6 * mm),
-        _bar_chart(
+        bar_chart(
             font,
             "各社区本月报到率",
             [c["name"] for c in report["coverage"]],
@@ -156,7 +95,7 @@ def month_pdf(report: dict) -> bytes:
             percent=True,
         ),
         Spacer(1, 6 * mm),
-        _line_chart(font, "近六个月入账积分合计", report["history"]),
+        line_chart(font, "近六个月入账积分合计", report["history"]),
     ]
     out = BytesIO()
     doc = SimpleDocTemplate(
