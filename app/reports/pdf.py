@@ -41,27 +41,84 @@ def _table(font: str, headers: list[str], rows: list[list], widths: list[float])
     return table
 
 
+def _figure_cell(font: str, label: str, value: str) -> list[Paragraph]:
+    return [
+        Paragraph(value, ParagraphStyle("figure", fontName=font, fontSize=30, leading=38, alignment=1, textColor=RED)),
+        Paragraph(label, ParagraphStyle("label", fontName=font, fontSize=13, leading=20, alignment=1)),
+    ]
+
+
+def _cover(font: str, report: dict, month: str, state: str) -> list:
+    """The first page as an official reads it from across the desk: who, which month, for whom, and the
+    headline figures in large type, filling the page (the red band and the footer are drawn on it)."""
+    style = _styles(font)
+    members, totals = report["members"], report["totals"]
+    figures = [
+        ("上榜党员（人）", f"{len(members)}"),
+        ("入账积分合计（分）", f"{sum(r['points'] for r in members)}"),
+        ("在册党员（人）", f"{totals['members']}"),
+        (f"{report['quarter']} 季度报到率", f"{report['duty_rate']:.1%}"),
+        ("群众覆盖率", f"{totals['coverage_rate']:.1%}"),
+        ("走访群众（次）", f"{sum(totals['visits'].values())}"),
+    ]
+    cells = [_figure_cell(font, label, value) for label, value in figures]
+    grid = Table([cells[0:2], cells[2:4], cells[4:6]], colWidths=[85 * mm, 85 * mm], rowHeights=[34 * mm] * 3)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, RED),
+                ("INNERGRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#e0b4b4")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    big = ParagraphStyle("cover-title", fontName=font, fontSize=34, leading=46, alignment=1, textColor=RED)
+    return [
+        Spacer(1, 38 * mm),
+        Paragraph(report["county"], style["subtitle"]),
+        Spacer(1, 4 * mm),
+        Paragraph(f"{month}", big),
+        Paragraph("在职党员回社区报到积分通报", big),
+        Spacer(1, 6 * mm),
+        Paragraph(f"范围：{report['scope']}", style["subtitle"]),
+        Paragraph(f"状态：{state}", style["subtitle"]),
+        Spacer(1, 12 * mm),
+        grid,
+    ]
+
+
+def _cover_page(county: str, made_on):
+    """Draws what frames the cover: a red band across the top and the issuer and date at the foot."""
+
+    def draw(canvas, doc):
+        width, height = A4
+        font = cjk_font()
+        canvas.saveState()
+        canvas.setFillColor(RED)
+        canvas.rect(0, height - 28 * mm, width, 28 * mm, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(font, 20)
+        canvas.drawCentredString(width / 2, height - 18 * mm, "在职党员回社区报到积分台账")
+        canvas.setFillColor(colors.black)
+        canvas.setFont(font, 14)
+        canvas.drawCentredString(width / 2, 30 * mm, f"{county}委组织部")
+        canvas.drawCentredString(width / 2, 22 * mm, f"{made_on.year}年{made_on.month}月{made_on.day}日")
+        canvas.setStrokeColor(RED)
+        canvas.setLineWidth(2)
+        canvas.line(20 * mm, 40 * mm, width - 20 * mm, 40 * mm)
+        canvas.restoreState()
+
+    return draw
+
+
 def month_pdf(report: dict) -> bytes:
     font = cjk_font()
     style = _styles(font)
     month = month_words(report["period"])
     state = "已结账（最终排名）" if report["closed"] else "未结账（实时排名，仍会变动）"
-    members, totals = report["members"], report["totals"]
+    members = report["members"]
     story = [
-        Spacer(1, 60 * mm),
-        Paragraph(report["county"], style["title"]),
-        Paragraph(f"{month}在职党员回社区报到积分通报", style["subtitle"]),
-        Paragraph(f"范围：{report['scope']}　状态：{state}", style["subtitle"]),
-        Spacer(1, 20 * mm),
-        Paragraph(
-            f"上榜党员 {len(members)} 人，入账积分合计 {sum(r['points'] for r in members)} 分；"
-            f"在册党员 {totals['members']} 人，{report['quarter']} 季度报到率 {report['duty_rate']:.1%}，"
-            f"群众覆盖率 {totals['coverage_rate']:.1%}。",
-            style["body"],
-        ),
-        Paragraph(
-            f"制表日期：{report['made_on'].year}年{report['made_on'].month}月{report['made_on'].day}日", style["body"]
-        ),
+        *_cover(font, report, month, state),
         PageBreak(),
         Paragraph(f"党员积分前 {TOP} 名", style["h2"]),
         _table(
@@ -108,5 +165,5 @@ def month_pdf(report: dict) -> bytes:
         topMargin=15 * mm,
         bottomMargin=15 * mm,
     )
-    doc.build(story)
+    doc.build(story, onFirstPage=_cover_page(report["county"], report["made_on"]))
     return out.getvalue()

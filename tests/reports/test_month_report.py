@@ -67,7 +67,8 @@ def test_the_report_command_writes_a_workbook_and_an_a4_pdf(app, county, runner,
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
     for words in (
         "永春县",
-        "2026年10月在职党员回社区报到积分通报",
+        "2026年10月",
+        "在职党员回社区报到积分通报",
         "党员积分前 20 名",
         "单位积分前 20 名",
         "社区积分前 20 名",
@@ -79,6 +80,19 @@ def test_the_report_command_writes_a_workbook_and_an_a4_pdf(app, county, runner,
         county[3][0].name,
     ):
         assert words in text, words
+    cover = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout.split()
+    # The cover alone carries the headline figures an official reads first: a row of figures, then their labels.
+    members = client.get("/api/v1/rankings?period=2026-10&limit=500").get_json()["rows"]
+    first_row = cover.index("上榜党员（人）")
+    assert cover[first_row - 2 : first_row + 2] == [
+        str(len(members)),
+        str(sum(r["points"] for r in members)),
+        "上榜党员（人）",
+        "入账积分合计（分）",
+    ]
+    assert "范围：全县" in cover and "永春县委组织部" in cover
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
     assert "(A4)" in info
     subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
