@@ -1,17 +1,28 @@
-"""/board: the public ranking as a page, for phones and, with ?screen=1, the community's big screen."""
+"""/board: the public ranking as a page, for phones and, with ?screen=1, the community hall's big screen.
+
+The big screen pages through every row by itself: each page of `rows` rows stays `every` seconds, then a
+plain `<meta refresh>` (no script, so an old hall PC runs it) opens the next, and after the last the first
+again, which also brings the standings up to date."""
 
 from flask import Blueprint, render_template, request
 
+from app.db import utcnow
 from app.errors import Refusal
+from app.org.queries import community_choices
 from app.pages import refusal_page
 from app.rankings import queries
 from app.rankings.api import ranking_args
 from app.schemas import ID_MAX
+from ledger import periods
 from ledger.words import month_words
 
 bp = Blueprint("board", __name__)
 
 BY_WORDS = {"member": "党员", "unit": "单位", "community": "社区"}
+METRIC_WORDS = {"total": "总积分", "per_member": "人均积分"}
+PICKER_MONTHS = 13
+SCREEN_ROWS = (10, 5, 30)  # default, fewest, most rows on one screen page
+SCREEN_SECONDS = (10, 2, 120)  # default, shortest, longest stay of one screen page
 
 
 def _int(name: str) -> int | None:
@@ -19,6 +30,12 @@ def _int(name: str) -> int | None:
     value = request.args.get(name, "")
     # isdecimal, not isdigit: "²" is a digit that int() refuses; and int() refuses a few thousand digits.
     return int(value) if value.isdecimal() and len(value) <= 10 and 0 < int(value) <= ID_MAX else None
+
+
+def _bounded(name: str, bounds: tuple[int, int, int]) -> int:
+    default, low, high = bounds
+    value = _int(name)
+    return default if value is None else min(max(value, low), high)
 
 
 @bp.get("/board")
@@ -34,19 +51,29 @@ def board():
         }
     )
     screen = request.args.get("screen") == "1"
+    per_page = _bounded("rows", SCREEN_ROWS) if screen else queries.MAX_LIMIT
     try:
-        # The default view holds every row the API gives at its full limit; further pages go on from there.
-        ranking = queries.ranking(**args, limit=queries.MAX_LIMIT, offset=(page - 1) * queries.MAX_LIMIT)
+        ranking = queries.ranking(**args, limit=per_page, offset=(page - 1) * per_page)
     except Refusal as refusal:
         return refusal_page(refusal, "board/error.html")
-    pages = max((ranking["total"] + queries.MAX_LIMIT - 1) // queries.MAX_LIMIT, 1)
+    pages = max((ranking["total"] + per_page - 1) // per_page, 1)
+    if page > pages:
+        # A screen left on a page the ranking no longer has (rows went away) starts over.
+        page = 1
+        ranking = queries.ranking(**args, limit=per_page, offset=0)
+    this_month = periods.month_of(utcnow())
     return render_template(
         "board/board.html",
         ranking=ranking,
         args=args,
         by_words=BY_WORDS,
+        metric_words=METRIC_WORDS,
         page=page,
         pages=pages,
         screen=screen,
+        screen_rows=per_page,
+        every=_bounded("every", SCREEN_SECONDS),
         month=month_words(args["period"]),
+        months=[(m, month_words(m)) for m in reversed(periods.months_up_to(this_month, PICKER_MONTHS))],
+        communities=community_choices(),
     )

@@ -41,9 +41,34 @@ def test_a_closed_month_is_marked_final_on_the_board(app, make, client):
     assert "已结账" in html and 'data-closed="true"' in html
 
 
-def test_the_big_screen_refreshes_itself_every_minute(client):
-    assert 'http-equiv="refresh" content="60"' in client.get("/board?screen=1").get_data(as_text=True)
+def _next_screen(html: str) -> str:
+    return re.search(r'data-next-screen="([^"]+)"', html).group(1).replace("&amp;", "&")
+
+
+def test_the_big_screen_pages_through_every_row_and_starts_over(app, make, client):
+    ten_eight_eight_five(app, make)
+    for _ in range(3):
+        earn(app, make.member(), "service")  # seven ranked members: two screens of five
+    url, seen = "/board?period=2026-10&screen=1&rows=5&every=3", []
+    for _ in range(3):
+        html = client.get(url).get_data(as_text=True)
+        seen.append(_rows(html))
+        url = _next_screen(html)
+    api = [(r["rank"], r["name"]) for r in client.get("/api/v1/rankings?period=2026-10&limit=500").get_json()["rows"]]
+    assert len(api) == 7 and seen[0] + seen[1] == api and seen[2] == seen[0]
+    assert "every=3" in url and "rows=5" in url
+    # Without a script, a plain refresh turns the page all the same.
+    assert '<noscript><meta http-equiv="refresh" content="3;url=' in html
     assert "refresh" not in client.get("/board").get_data(as_text=True)
+
+
+def test_a_big_screen_can_be_kept_to_one_community(app, make, client):
+    home, other = make.community("桃城社区"), make.community("石鼓社区")
+    earn(app, make.member(home, name="甲党员"), "return_day")
+    earn(app, make.member(other, name="乙党员"), "return_day")
+    html = client.get(f"/board?period=2026-10&screen=1&community_id={home.id}").get_data(as_text=True)
+    assert [name for _, name in _rows(html)] == ["甲党员"]
+    assert f"community_id={home.id}" in _next_screen(html)
 
 
 def test_a_bad_board_query_is_a_400_page(client):

@@ -1,0 +1,11 @@
+"""Reading the organisation tree: the public names a picker offers."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.org.models import Community
+
+
+def community_choices() -> list[tuple[int, str]]:
+    """Every community as (id, name), by name: public, as on the board."""
+    return list(db.session.execute(select(Community.id, Community.name).order_by(Community.name)).tuples())
