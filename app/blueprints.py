@@ -16,6 +16,8 @@ from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
 from app.notices.api import blp as notices_api
+from app.office.log import bp as office_log
+from app.office.reports import bp as office_reports
 from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
 from app.periods.cli import period_cli
@@ -45,7 +47,7 @@ API = (
     leave_api,
     notices_api,
 )
-PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages)
+PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages, office_reports, office_log)
 COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
 
 

@@ -175,6 +175,15 @@ def bearer(client, account, password=PASSWORD):
     return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
 
+def log_in(client, account, next_path=None, password=PASSWORD):
+    """Log a test client in through the /login form (the session cookie pages and downloads use)."""
+    response = client.post(
+        "/login" + (f"?next={next_path}" if next_path else ""), data={"phone": account.phone, "password": password}
+    )
+    assert response.status_code == 302, response.text
+    return response
+
+
 def check_in(app, member, event, *, decision: str | None = None, secretary=None) -> int:
     """Checks the member in at the event; `decision` None leaves the entry as the rules price it (a
     return day posts at once), "pending" holds it, "reject" has `secretary` reject it. Returns the entry id."""

@@ -8,8 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.points.export import export as export_records
-from app.points.records import reading
+from app.points.export import export_file
 from app.points.verify import LedgerBroken
 from app.points.verify import verify as verify_records
 from ledger import periods
@@ -49,9 +48,6 @@ def export(period, out):
             periods.parse_month(period)
         except InvalidPeriod as error:
             raise click.BadParameter(error.message, param_hint="--period") from None
-    with (
-        open(out, "w", encoding="utf-8", newline="\n") if out else nullcontext(sys.stdout) as stream,
-        reading(db.engine) as conn,
-    ):
-        written = export_records(conn, stream, period)
+    with open(out, "w", encoding="utf-8", newline="\n") if out else nullcontext(sys.stdout) as stream:
+        written = export_file(stream, period)
     click.echo(f"ledger export: {written} records", err=True)

@@ -6,7 +6,7 @@ import pytest
 
 from app.db import utcnow
 from ledger import periods
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, log_in
 from tests.points.conftest import Ledger
 
 
@@ -19,14 +19,6 @@ def ledger(app, make):
 def town(make):
     community = make.community()
     return {"community": community, "secretary": make.secretary(community), "member": make.member(community)}
-
-
-def log_in(client, account, next_path=None):
-    response = client.post(
-        "/login" + (f"?next={next_path}" if next_path else ""), data={"phone": account.phone, "password": PASSWORD}
-    )
-    assert response.status_code == 302, response.text
-    return response
 
 
 def hook(html: str, name: str) -> str:

@@ -1,0 +1,65 @@
+"""/office/reports: the month's bulletin (xlsx, PDF) for the county, a community or a work unit, and the
+ledger export for an outside auditor (a zip with its standalone checker and guide), all with the session."""
+
+from io import BytesIO
+
+from flask import Blueprint, render_template, request, send_file
+
+from app.db import utcnow
+from app.office.access import office_actor
+from app.org.queries import community_choices, unit_choices
+from app.points.export import auditor_package
+from app.reports.files import MIMETYPES, month_files
+from ledger import periods
+from ledger.words import month_words
+
+bp = Blueprint("office_reports", __name__)
+
+PICKER_MONTHS = 13
+
+
+def _scope(value: str) -> dict:
+    """ "community:3" / "unit:5" / "" (the county) as the report's filters; anything else is the county."""
+    kind, _, number = value.partition(":")
+    if kind in ("community", "unit") and number.isdecimal() and len(number) <= 10:
+        return {f"{kind}_id": int(number)}
+    return {}
+
+
+def _months() -> list[tuple[str, str]]:
+    return [(m, month_words(m)) for m in reversed(periods.months_up_to(periods.month_of(utcnow()), PICKER_MONTHS))]
+
+
+@bp.get("/office/reports")
+def reports():
+    office_actor()
+    months = _months()
+    period = request.args.get("period") or months[1][0]  # last month: the one a bulletin is usually for
+    if period not in dict(months):
+        period = months[1][0]
+    scope = request.args.get("scope", "")
+    return render_template(
+        "office/reports.html",
+        months=months,
+        period=period,
+        scope=scope,
+        filters=_scope(scope),
+        communities=community_choices(),
+        units=unit_choices(),
+    )
+
+
+@bp.get("/office/reports/<period>.<any(xlsx, pdf):kind>")
+def month_report(period, kind):
+    actor = office_actor()
+    filters = {k: v for k, v in request.args.items() if k in ("community_id", "unit_id") and v.isdecimal()}
+    [(name, data)] = month_files(actor, period, kind, now=utcnow(), **{k: int(v) for k, v in filters.items()}).items()
+    return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
+
+
+@bp.get("/office/reports/ledger.zip")
+def ledger_export():
+    office_actor()
+    period = request.args.get("period") or None
+    name, package, _ = auditor_package(period)
+    return send_file(package, mimetype="application/zip", as_attachment=True, download_name=name)
