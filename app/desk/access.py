@@ -17,7 +17,6 @@ def desk_actor():
     return account
 
 
-
 def desk_scope(account) -> dict:
     """The community or work unit a desk page is cut to: the one asked for (`?community_id=`, which the
     page's query checks is the caller's), else the secretary's own; an admin asking none sees the county."""

@@ -1,6 +1,7 @@
 """What the desk's home and audit pages show, gathered from each domain's own reads (no figure computed
 twice, no query of its own)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from app.duty.queries import duty_report
@@ -34,7 +35,7 @@ def home(actor, where: dict, now: datetime) -> dict:
     }
 
 
-def audit_page(actor, where: dict, filters: dict, *, limit: int, offset: int, decided: list[int] = ()) -> dict:
+def audit_page(actor, where: dict, filters: dict, *, limit: int, offset: int, decided: Sequence[int] = ()) -> dict:
     """积分审核: one page of the queue (the API's query and filters), its size, the events to filter by, and
     the names of the members behind the entries just decided (those the caller may see)."""
     return {

@@ -66,11 +66,12 @@ def list_members(
     if figures_at is not None:
         query = _with_figures(query, figures_at)
     rows = db.session.execute(query.order_by(Member.id).limit(limit).offset(offset))
-    keys = ("member_id", "name", "phone", "community_id", "community", "unit_id", "unit", "grid")
+    keys: tuple[str, ...] = ("member_id", "name", "phone", "community_id", "community", "unit_id", "unit", "grid")
     keys += ("points_month", "duty_met") if figures_at is not None else ()
     members = [dict(zip(keys, r, strict=True)) for r in rows]
-    for m in members:
-        if figures_at is not None:
+    if figures_at is not None:
+        for m in members:
+            # No balance row yet is no points; SQLite answers EXISTS with 0 or 1.
             m["points_month"], m["duty_met"] = int(m["points_month"] or 0), bool(m["duty_met"])
     return {"members": members, "total": total}
 

@@ -84,9 +84,7 @@ def audit_queue(
         query.order_by(EntryStatus.created_at, EntryStatus.entry_id).limit(limit).offset(offset)
     ).all()
     out = _render(rows, actor)
-    members = {
-        m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_({e["member_id"] for e in out})))
-    }
+    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_({e["member_id"] for e in out})))}
     for e in out:
         member = members[e["member_id"]]
         e["member_name"] = member.name
@@ -131,9 +129,9 @@ def names_of_entries(actor, entry_ids) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(
-        select(EntryStatus.entry_id, Member).join(Member, Member.id == EntryStatus.member_id).where(
-            EntryStatus.entry_id.in_(ids)
-        )
+        select(EntryStatus.entry_id, Member)
+        .join(Member, Member.id == EntryStatus.member_id)
+        .where(EntryStatus.entry_id.in_(ids))
     )
     return {entry_id: member.name for entry_id, member in rows if scope.sees_member(actor, member)}
 

@@ -8,8 +8,8 @@ import pytest
 
 from app.auth.models import Account
 from app.extensions import db
-from tests.factories import PASSWORD, check_in, claim_visit
 from ledger import periods
+from tests.factories import PASSWORD, check_in, claim_visit
 
 
 @pytest.fixture

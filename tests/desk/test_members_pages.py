@@ -8,8 +8,8 @@ import openpyxl
 from sqlalchemy import select
 
 from app.action_log.models import ActionLogEntry
-from app.extensions import db
 from app.db import utcnow
+from app.extensions import db
 from ledger import periods
 from tests.desk.conftest import account_of, hook
 from tests.factories import PASSWORD, earn
@@ -45,9 +45,7 @@ def test_search_by_name_or_phone_and_paging(client, town, log_in):
     assert 'data-members-total="3"' in past_the_end and "data-member-id" not in past_the_end
 
 
-def test_a_secretary_of_another_community_gets_a_chinese_403_on_a_member_and_sees_none_in_lists(
-    client, town, log_in
-):
+def test_a_secretary_of_another_community_gets_a_chinese_403_on_a_member_and_sees_none_in_lists(client, town, log_in):
     log_in(town["other"])
     response = client.get(f"/desk/members/{town['zhang'].id}")
     assert response.status_code == 403 and "只能查看本人或本社区、本单位党员的积分" in response.text
@@ -102,7 +100,9 @@ def test_a_password_reset_is_confirmed_shown_once_logged_and_must_be_changed(app
     assert len(password) == 10 and "只显示这一次" in answer.text and "新密码" in answer.text
     assert account_of(app, account_id).must_change_password is True
     with app.app_context():
-        logged = db.session.scalars(select(ActionLogEntry).where(ActionLogEntry.action == "account.password_reset")).all()
+        logged = db.session.scalars(
+            select(ActionLogEntry).where(ActionLogEntry.action == "account.password_reset")
+        ).all()
         assert [(row.account_id, str(account_id) in row.target) for row in logged] == [(town["secretary"].id, True)]
 
     other = app.test_client()
@@ -113,7 +113,9 @@ def test_a_password_reset_is_confirmed_shown_once_logged_and_must_be_changed(app
 
 def test_a_reset_of_an_account_out_of_scope_is_refused_and_not_logged(app, client, town, log_in):
     log_in(town["other"])
-    answer = client.post(f"/desk/members/{town['zhang'].id}/password-reset", data={"account_id": town["zhang"].account.id})
+    answer = client.post(
+        f"/desk/members/{town['zhang'].id}/password-reset", data={"account_id": town["zhang"].account.id}
+    )
     assert answer.status_code == 403 and 'data-reset-status="forbidden"' in answer.text
     with app.app_context():
         assert db.session.scalars(select(ActionLogEntry)).all() == []
