@@ -8,7 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from app.db import utcnow
 from app.desk import queries
 from app.desk.access import desk_actor, desk_scope, id_arg, page_arg
-from app.pages import Outcome, attempt
+from app.pages import Outcome, attempt, form_refusal
 from app.points import operations
 from app.schemas import ID_MAX
 from app.text import visible
@@ -57,8 +57,7 @@ def _decide(account) -> Outcome:
     form = AuditForm()
     ids = _ids(request.form.getlist("ids"))
     if not form.validate():
-        message = "；".join(e for errors in form.errors.values() for e in errors)
-        return Outcome(code="invalid_request", message=message, status=400)
+        return form_refusal(form)
     if ids is None:
         return Outcome(code="invalid_request", message="勾选的条目编号不对，请刷新页面后重试", status=400)
     if not ids:

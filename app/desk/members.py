@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.desk.access import desk_actor, desk_scope, page_arg
 from app.members import queries
 from app.members.workbook import members_workbook
-from app.pages import Outcome, attempt
+from app.pages import attempt, form_refusal
 from app.points import operations as points_operations
 from app.schemas import ID_MAX, ID_PATH
 from app.spreadsheets import XLSX
@@ -35,11 +35,6 @@ class ReverseForm(FlaskForm):
 
 class ResetForm(FlaskForm):
     account_id = IntegerField(validators=ID)
-
-
-def _form_refusal(form: FlaskForm) -> Outcome:
-    message = "；".join(e for errors in form.errors.values() for e in errors) or "请求内容有误"
-    return Outcome(code="invalid_request", message=message, status=400)
 
 
 def _search() -> str | None:
@@ -79,7 +74,7 @@ def member(member_id):
         if form.validate():
             outcome = attempt(points_operations.reverse, account, form.entry_id.data, form.reason.data, utcnow())
         else:
-            outcome = _form_refusal(form)
+            outcome = form_refusal(form)
     card = queries.member_card(account, member_id)
     status = outcome.status if outcome and outcome.refused else 200
     return render_template(
@@ -101,7 +96,7 @@ def password_reset(member_id):
         return _kept_nowhere(make_response(page))
     form = ResetForm()
     outcome = attempt(auth_operations.reset_password, account, form.account_id.data) if form.validate() else None
-    outcome = outcome or _form_refusal(form)
+    outcome = outcome or form_refusal(form)
     page = render_template("desk/password_reset.html", member_id=member_id, card=None, outcome=outcome)
     return _kept_nowhere(make_response(page, outcome.status if outcome.refused else 200))
 
