@@ -5,6 +5,10 @@ from app.auth.pages import bp as auth_pages
 from app.checkins.api import blp as checkins_api
 from app.checkins.pages import bp as checkin_pages
 from app.demo.cli import demo
+from app.desk.audit import bp as desk_audit
+from app.desk.duty import bp as desk_duty
+from app.desk.home import bp as desk_home
+from app.desk.members import bp as desk_members
 from app.duty.api import blp as duty_api
 from app.duty.cli import cli as duty_cli
 from app.events.api import blp as events_api
@@ -47,7 +51,20 @@ API = (
     leave_api,
     notices_api,
 )
-PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages, office_reports, office_log)
+PAGES = (
+    health,
+    auth_pages,
+    me_pages,
+    checkin_pages,
+    event_pages,
+    board_pages,
+    desk_home,
+    desk_audit,
+    desk_members,
+    desk_duty,
+    office_reports,
+    office_log,
+)
 COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
 
 

@@ -16,8 +16,8 @@ from ledger.periods import local
 log = logging.getLogger(__name__)
 
 YEAR = 365 * 24 * 3600
-# The desk and the office are built by later issues; until then their people land on the front page.
-HOMES = {"member": "me_pages.home", "secretary": "auth_pages.home", "admin": "auth_pages.home"}
+# The office is built by a later issue; until then the county's people land on the front page.
+HOMES = {"member": "me_pages.home", "secretary": "desk_home.home", "admin": "auth_pages.home"}
 
 
 def home_path(account) -> str:
@@ -61,6 +61,13 @@ class Outcome:
     @property
     def refused(self) -> bool:
         return self.code is not None
+
+
+def form_refusal(form) -> Outcome:
+    """A form the browser should not have sent (a field missing or malformed): the API's 400, its
+    fields' Chinese messages joined."""
+    message = "；".join(e for errors in form.errors.values() for e in errors) or "请求内容有误"
+    return Outcome(code="invalid_request", message=message, status=400)
 
 
 def attempt(operation, *args, **kwargs) -> Outcome:

@@ -4,6 +4,8 @@ from io import BytesIO
 
 import openpyxl
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # What Excel and LibreOffice take for the start of a formula when a cell is typed in or re-entered.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 

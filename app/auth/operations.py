@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
+from app.action_log import operations as action_log
 from app.auth import scope
 from app.auth.models import Account, LoginFailure, LoginSession
 from app.auth.passwords import check_password, dummy_hash, hash_password
@@ -214,5 +215,6 @@ def reset_password(actor: Account, account_id: int) -> tuple[Account, str]:
         account.password_hash = password_hash
         account.must_change_password = True
         _end_sessions(account)
+        action_log.record(actor, "account.password_reset", f"账号#{account.id} {account.name}（{account.phone}）")
     log.warning("account %s had its password reset by account %s", account.id, actor.id)
     return account, password

@@ -1,7 +1,10 @@
 """Who may sit at the desk: a secretary of a community or a work unit, or an admin (who sees all)."""
 
+from flask import request
+
 from app.auth.current import actor
 from app.errors import Forbidden
+from app.schemas import ID_MAX
 
 DESK_ROLES = ("secretary", "admin")
 
@@ -12,3 +15,27 @@ def desk_actor():
     if account.role not in DESK_ROLES:
         raise Forbidden("该页面只供社区、单位书记和组织部使用", code="not_allowed")
     return account
+
+
+def desk_scope(account) -> dict:
+    """The community or work unit a desk page is cut to: the one asked for (`?community_id=`, which the
+    page's query checks is the caller's), else the secretary's own; an admin asking none sees the county."""
+    community_id = id_arg("community_id")
+    if community_id is not None:
+        return {"community_id": community_id, "unit_id": None}
+    if account.role == "admin":
+        return {"community_id": None, "unit_id": None}
+    return {"community_id": account.community_id, "unit_id": account.unit_id}
+
+
+def id_arg(name: str) -> int | None:
+    """A row id from the query string; anything else (text, 0, a number past the column) names nothing."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= ID_MAX else None
+
+
+def page_arg(size: int, most: int = 10_000) -> tuple[int, int]:
+    """`?page=` (from 1) as (page, offset) for pages of `size` rows."""
+    page = request.args.get("page", 1, type=int)
+    page = min(max(page, 1), most)
+    return page, (page - 1) * size

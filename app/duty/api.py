@@ -19,6 +19,7 @@ class DutyQuery(ScopeQuery):
 class DutyMember(Schema):
     member_id = fields.Integer()
     name = fields.String()
+    phone = fields.String(metadata={"description": "手机号，便于书记打电话提醒"})
     community_id = fields.Integer()
     community = fields.String()
     unit_id = fields.Integer()

@@ -54,6 +54,7 @@ def quarter_duty(quarter: str, *, community_id: int | None = None, unit_id: int 
         select(
             Member.id,
             Member.name,
+            Member.phone,
             Member.community_id,
             Community.name.label("community"),
             Member.unit_id,
@@ -70,6 +71,7 @@ def quarter_duty(quarter: str, *, community_id: int | None = None, unit_id: int 
         {
             "member_id": r.id,
             "name": r.name,
+            "phone": r.phone,
             "community_id": r.community_id,
             "community": r.community,
             "unit_id": r.unit_id,

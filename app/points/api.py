@@ -10,6 +10,7 @@ from app.points import operations, queries
 from app.schemas import CODE_MAX, ID_PATH, MONTH, Id, Limit, Offset, Schema, ScopeQuery, Text
 from app.text import visible
 from ledger.states import Decision, State
+from ledger.words import SOURCES
 
 blp = Blueprint("points", __name__, url_prefix="/api/v1", description="积分台账与积分审核")
 
@@ -26,7 +27,14 @@ class EntryQuery(Page):
 
 
 class QueueQuery(Page, ScopeQuery):
-    """The pending entries a secretary may decide, page by page."""
+    """The pending entries a secretary may decide, page by page, optionally of one event, one source or
+    one month."""
+
+    event_id = Id(strict=False, metadata={"description": "只看该活动的签到积分"})
+    source = fields.String(
+        validate=validate.OneOf(list(SOURCES)), metadata={"description": "只看该来源：checkin、visit、manual、rule"}
+    )
+    month = Text(max=CODE_MAX, metadata={**MONTH, "description": "只看记入该月（YYYY-MM）的积分"})
 
 
 class Entry(Schema):
@@ -45,6 +53,16 @@ class Entry(Schema):
 
 class Entries(Schema):
     entries = fields.List(fields.Nested(Entry))
+
+
+class QueueEntry(Entry):
+    member_name = fields.String()
+    may_decide = fields.Boolean(metadata={"description": "调用者能否审核该条（本人的积分不能自己审核）"})
+    why_not = fields.String(allow_none=True, metadata={"description": "不能审核时的原因"})
+
+
+class QueueEntries(Schema):
+    entries = fields.List(fields.Nested(QueueEntry))
 
 
 class Reason(Schema):
@@ -158,7 +176,7 @@ class BulkDecide(MethodView):
 class AuditQueue(MethodView):
     @blp.doc(operationId="getAuditQueue")
     @blp.arguments(QueueQuery, location="query")
-    @blp.response(200, Entries)
+    @blp.response(200, QueueEntries)
     def get(self, args):
         """待审核: pending entries in scope, oldest first; a secretary naming no scope gets their own."""
         return {"entries": queries.audit_queue(actor(), **args)}

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 
 from app.auth import scope
 from app.checkins.models import Checkin
@@ -58,16 +58,82 @@ def entries(actor, *, member_id=None, period=None, state=None, limit=200, offset
     return _render(db.session.execute(query.order_by(EntryStatus.entry_id).limit(limit).offset(offset)).all(), actor)
 
 
-def audit_queue(actor, *, community_id=None, unit_id=None, limit=200, offset=0) -> list[dict]:
-    """待审核: the pending entries in the caller's scope, oldest first."""
+def _queue(actor, community_id, unit_id, event_id, source, month):
+    """The pending entries in scope, narrowed by the queue's optional filters."""
     filters = scope.audit_queue_scope(actor, community_id, unit_id)
     query = _of_members(_entries_query(), filters).where(EntryStatus.state == "pending")
-    return _render(
-        db.session.execute(
-            query.order_by(EntryStatus.created_at, EntryStatus.entry_id).limit(limit).offset(offset)
-        ).all(),
-        actor,
+    if event_id is not None:
+        checkins = select(Checkin.id).where(Checkin.event_id == event_id)
+        query = query.where(EntryStatus.source == "checkin", EntryStatus.source_id.in_(checkins))
+    if source is not None:
+        query = query.where(EntryStatus.source == source)
+    if month is not None:
+        periods.parse_month(month)
+        query = query.where(EntryStatus.period == month)
+    return query
+
+
+def audit_queue(
+    actor, *, community_id=None, unit_id=None, event_id=None, source=None, month=None, limit=200, offset=0
+) -> list[dict]:
+    """待审核: the pending entries in the caller's scope, oldest first, each with the member's name and
+    whether the caller may decide it (nobody audits their own points; a unit's secretary reads, the
+    community's decides), and why not."""
+    query = _queue(actor, community_id, unit_id, event_id, source, month)
+    rows = db.session.execute(
+        query.order_by(EntryStatus.created_at, EntryStatus.entry_id).limit(limit).offset(offset)
+    ).all()
+    out = _render(rows, actor)
+    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_({e["member_id"] for e in out})))}
+    for e in out:
+        member = members[e["member_id"]]
+        e["member_name"] = member.name
+        e["why_not"] = why_not_audit(actor, member)
+        e["may_decide"] = e["why_not"] is None
+    return out
+
+
+def why_not_audit(actor, member) -> str | None:
+    """Why `actor` may not audit (nor reverse) the member's entries, in words; None when they may. The same
+    rule, in the same order, as the audit operation's refusals."""
+    if actor.member_id == member.id:
+        return "不能审核本人的积分，须由其他书记或组织部审核"
+    if not scope.may_audit(actor, member):
+        return "只能由该党员所在社区的书记或组织部审核"
+    return None
+
+
+def audit_queue_total(actor, *, community_id=None, unit_id=None, event_id=None, source=None, month=None) -> int:
+    """How many entries wait in the caller's audit queue (with the same filters as the queue)."""
+    query = _queue(actor, community_id, unit_id, event_id, source, month)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def queue_events(actor, *, community_id=None, unit_id=None) -> list[dict]:
+    """The events whose check-ins wait in the caller's queue, newest first: the queue's event filter."""
+    pending = _queue(actor, community_id, unit_id, None, "checkin", None).with_only_columns(EntryStatus.source_id)
+    rows = db.session.execute(
+        select(Event.id, Event.title, Event.starts_at)
+        .join(Checkin, Checkin.event_id == Event.id)
+        .where(Checkin.id.in_(pending))
+        .group_by(Event.id, Event.title, Event.starts_at)
+        .order_by(Event.starts_at.desc())
     )
+    return [{"id": r.id, "title": r.title, "starts_at": r.starts_at} for r in rows]
+
+
+def names_of_entries(actor, entry_ids) -> dict[int, str]:
+    """entry id -> the member's name, for the entries whose member the caller may see (a refused id out
+    of scope stays a number)."""
+    ids = [i for i in entry_ids if 0 < i <= ID_MAX]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(EntryStatus.entry_id, Member)
+        .join(Member, Member.id == EntryStatus.member_id)
+        .where(EntryStatus.entry_id.in_(ids))
+    )
+    return {entry_id: member.name for entry_id, member in rows if scope.sees_member(actor, member)}
 
 
 def entry(actor, entry_id: int) -> dict:
@@ -167,6 +233,7 @@ def _render(rows, reader) -> list[dict]:
                 "source_id": status.source_id,
                 "state": status.state,
                 "reverses": original.entry_id if original is not None else None,
+                "reversed": status.reversed_by is not None,
                 "created_at": periods.local(status.created_at).isoformat(),
                 "rejection_reason": rejections.get((status.member_id, status.seq)),
                 "explanation": explain(

@@ -83,6 +83,7 @@ def test_the_duty_is_listed_by_community_or_by_work_unit_with_names(app, make):
     assert row == {
         "member_id": b.id,
         "name": b.name,
+        "phone": b.phone,
         "community_id": west.id,
         "community": "西街社区",
         "unit_id": unit.id,

@@ -26,10 +26,10 @@ def hook(html: str, name: str) -> str:
     return html.split(f'{name}="', 1)[1].split('"', 1)[0]
 
 
-def test_a_member_lands_on_me_a_secretary_and_an_admin_on_the_front_page_for_now(client, make, town):
+def test_a_member_lands_on_me_and_a_secretary_on_the_desk(client, make, town):
     assert log_in(client, town["member"].account).location == "/me"
     client.post("/logout")
-    assert log_in(client, town["secretary"]).location == "/"
+    assert log_in(client, town["secretary"]).location == "/desk"
     assert log_in(client, town["member"].account, next_path="/events").location == "/events"
 
 

@@ -276,11 +276,17 @@ def test_the_audit_queue_lists_pending_entries_in_scope_oldest_first(client, aut
             response.get_json().get("entries") if response.status_code == 200 else response.get_json()
         )
 
-    assert queue(town["secretary"]) == (
-        200,
+    # Each row as in the ledger list, with the member's name and whether the caller may decide it.
+    status, rows = queue(town["secretary"])
+    assert status == 200
+    assert [{k: v for k, v in e.items() if k not in ("member_name", "may_decide", "why_not")} for e in rows] == (
         entries(client, auth(town["admin"]), state="pending", member_id=town["neighbour"].id)
-        + entries(client, auth(town["admin"]), state="pending", member_id=town["member"].id),
+        + entries(client, auth(town["admin"]), state="pending", member_id=town["member"].id)
     )
+    assert [(e["member_name"], e["may_decide"], e["why_not"]) for e in rows] == [
+        (town["neighbour"].name, True, None),
+        (town["member"].name, True, None),
+    ]
     assert [e["id"] for e in queue(town["secretary"])[1]] == [older, newer]
     assert [e["id"] for e in queue(town["secretary"], community_id=community.id, limit=1)[1]] == [older]
     assert [e["id"] for e in queue(town["secretary"], community_id=community.id, offset=1)[1]] == [newer]
