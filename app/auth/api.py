@@ -126,8 +126,7 @@ class SecretaryRequest(Schema):
     community_id = Id(allow_none=True, metadata={"description": "任命为该社区的书记（与 unit_id 二选一）"})
     unit_id = Id(allow_none=True, metadata={"description": "任命为该单位的书记（与 community_id 二选一）"})
     account_id = Id(
-        allow_none=True,
-        metadata={"description": "已有的账号；不填则用 phone 的账号，没有时按 phone、name 新建账号"}
+        allow_none=True, metadata={"description": "已有的账号；不填则用 phone 的账号，没有时按 phone、name 新建账号"}
     )
     phone = fields.String(allow_none=True, validate=validate.Length(max=PHONE_MAX))
     name = fields.String(allow_none=True, validate=validate.Length(max=operations.NAME_MAX))

@@ -17,7 +17,9 @@ def accounts(actor, *, role: str | None = None, q: str | None = None, limit: int
         query = query.where(Account.role == role)
     if q and q.strip():
         text = q.strip()
-        query = query.where(or_(Account.name.contains(text, autoescape=True), Account.phone.contains(text, autoescape=True)))
+        query = query.where(
+            or_(Account.name.contains(text, autoescape=True), Account.phone.contains(text, autoescape=True))
+        )
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     ordered = query.order_by(Account.role != "admin", Account.role != "secretary", Account.id)
     rows = db.session.execute(ordered.limit(limit).offset(offset)).all()

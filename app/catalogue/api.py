@@ -10,11 +10,13 @@ from app.auth.current import actor
 from app.catalogue import operations, queries
 from app.catalogue.operations import CATEGORY_MAX, ITEM_MAX, RULE_NAME_MAX
 from app.db import utcnow
-from app.schemas import ID_PATH, MONTH, Id, LocalDateTime, Schema
+from app.schemas import ID_PATH, MONTH, LocalDateTime, Schema
 
 blp = Blueprint("catalogue", __name__, url_prefix="/api/v1", description="积分规则、县级设置与服务项目")
 
-POSITION = {"validate": validate.Range(min=0, max=10000), "metadata": {"description": "新的位置，0 为第一个"}}
+
+def _position() -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=0, max=10000), metadata={"description": "新的位置，0 为第一个"})
 
 
 def _admin():
@@ -49,7 +51,9 @@ class Rules(Schema):
 
 class RuleChange(Schema):
     from_month = fields.String(
-        required=True, validate=validate.Length(max=7), metadata={**MONTH, "description": "从该月1日起生效（北京时间），须晚于今天"}
+        required=True,
+        validate=validate.Length(max=7),
+        metadata={**MONTH, "description": "从该月1日起生效（北京时间），须晚于今天"},
     )
     points = fields.Integer(required=True, validate=validate.Range(min=-1000, max=1000))
     needs_audit = fields.Boolean()
@@ -71,7 +75,9 @@ class SettingsChange(Schema):
     audit_day = fields.Integer(validate=validate.Range(min=1, max=28))
     visit_max_age_days = fields.Integer(validate=validate.Range(min=1, max=366))
     pairing_target = fields.Integer(validate=validate.Range(min=1, max=100))
-    return_day_start = fields.String(validate=validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$"), metadata={"maxLength": 5})
+    return_day_start = fields.String(
+        validate=validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$"), metadata={"maxLength": 5}
+    )
 
 
 class ItemOut(Schema):
@@ -94,7 +100,7 @@ class CategoryIn(Schema):
 
 class CategoryPatch(Schema):
     name = fields.String(validate=validate.Length(max=CATEGORY_MAX))
-    position = fields.Integer(**POSITION)
+    position = _position()
 
 
 class ItemIn(Schema):
@@ -103,7 +109,7 @@ class ItemIn(Schema):
 
 class ItemPatch(Schema):
     name = fields.String(validate=validate.Length(max=ITEM_MAX))
-    position = fields.Integer(**POSITION)
+    position = _position()
 
 
 def _category(category) -> dict:

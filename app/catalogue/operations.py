@@ -214,7 +214,7 @@ def _items(category_id: int) -> list[ServiceItem]:
 
 
 @transaction()
-def add_category(actor, *, name: str) -> ServiceCategory:
+def add_category(actor, *, name: str | None) -> ServiceCategory:
     _admin(actor)
     name = person_text(name, "类别名称", CATEGORY_MAX)
     _taken(select(ServiceCategory.id).where(ServiceCategory.name == name), "服务类别", name)
@@ -243,12 +243,11 @@ def update_category(actor, category_id: int, *, name: str | None = None, positio
                 name,
             )
             category.name = name
-            events = db.session.execute(update(Event).where(Event.category == before).values(category=name)).rowcount
+            moved = db.session.execute(update(Event).where(Event.category == before).values(category=name))
+            events = moved.rowcount  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
     if position is not None:
         _place(_categories(), category, position)
-    record(
-        actor, "catalogue.category_edit", f"服务类别#{category.id} {category.name}", before=before, events=events
-    )
+    record(actor, "catalogue.category_edit", f"服务类别#{category.id} {category.name}", before=before, events=events)
     return category
 
 
@@ -266,7 +265,7 @@ def delete_category(actor, category_id: int) -> None:
 
 
 @transaction()
-def add_item(actor, *, category_id: int, name: str) -> ServiceItem:
+def add_item(actor, *, category_id: int, name: str | None) -> ServiceItem:
     _admin(actor)
     category = _category(category_id)
     name = person_text(name, "项目名称", ITEM_MAX)

@@ -18,12 +18,10 @@ class BadForm(Exception):
         self.message = message
 
 
-def number(name: str, words: str, *, required: bool = True, low: int = -(10**6), high: int = 10**6) -> int | None:
-    """A whole number from the posted form, within bounds; '' is None unless required."""
+def maybe_number(name: str, words: str, *, low: int = -(10**6), high: int = 10**6) -> int | None:
+    """A whole number from the posted form, within bounds; None when left empty."""
     text = (request.form.get(name) or "").strip()
     if not text:
-        if required:
-            raise BadForm(f"请填写{words}")
         return None
     try:
         value = int(text)
@@ -34,8 +32,19 @@ def number(name: str, words: str, *, required: bool = True, low: int = -(10**6),
     return value
 
 
-def row_id(name: str, words: str, *, required: bool = True) -> int | None:
-    return number(name, words, required=required, low=1, high=ID_MAX)
+def number(name: str, words: str, *, low: int = -(10**6), high: int = 10**6) -> int:
+    value = maybe_number(name, words, low=low, high=high)
+    if value is None:
+        raise BadForm(f"请填写{words}")
+    return value
+
+
+def maybe_row_id(name: str, words: str) -> int | None:
+    return maybe_number(name, words, low=1, high=ID_MAX)
+
+
+def row_id(name: str, words: str) -> int:
+    return number(name, words, low=1, high=ID_MAX)
 
 
 def text(name: str) -> str | None:

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 
 from app.office.access import office_actor
-from app.office.forms import row_id, run, text
+from app.office.forms import maybe_row_id, row_id, run, text
 from app.org import operations, queries
 from app.org.operations import REGION_KINDS, UNIT_KINDS
 
@@ -11,9 +11,6 @@ bp = Blueprint("office_org", __name__)
 
 
 def _actions(actor) -> dict:
-    def community_id(required=True):
-        return row_id("community_id", "社区", required=required)
-
     return {
         "add_region": lambda: operations.add_region(actor, name=text("name"), kind=text("kind")),
         "edit_region": lambda: operations.update_region(actor, row_id("id", "街道或乡镇"), name=text("name")),
@@ -24,12 +21,12 @@ def _actions(actor) -> dict:
             actor,
             row_id("id", "社区"),
             name=text("name"),
-            region_id=row_id("region_id", "街道或乡镇", required=False),
+            region_id=maybe_row_id("region_id", "街道或乡镇"),
             address=text("address"),
         ),
-        "add_grid": lambda: operations.add_grid(actor, community_id=community_id(), name=text("name")),
+        "add_grid": lambda: operations.add_grid(actor, community_id=row_id("community_id", "社区"), name=text("name")),
         "edit_grid": lambda: operations.update_grid(
-            actor, row_id("id", "网格"), name=text("name"), community_id=community_id(required=False)
+            actor, row_id("id", "网格"), name=text("name"), community_id=maybe_row_id("community_id", "社区")
         ),
         "add_building": lambda: operations.add_building(actor, grid_id=row_id("grid_id", "网格"), name=text("name")),
         "edit_building": lambda: operations.update_building(actor, row_id("id", "楼栋"), name=text("name")),
@@ -38,7 +35,7 @@ def _actions(actor) -> dict:
             name=text("name"),
             kind=text("kind") or "organ",
             party_org=text("party_org"),
-            community_id=community_id(required=False),
+            community_id=maybe_row_id("community_id", "社区"),
         ),
         "edit_unit": lambda: operations.update_unit(
             actor,
@@ -46,7 +43,7 @@ def _actions(actor) -> dict:
             name=text("name"),
             kind=text("kind"),
             party_org=text("party_org"),
-            community_id=community_id(required=False),
+            community_id=maybe_row_id("community_id", "社区"),
         ),
     }
 

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from app.catalogue import operations, queries
 from app.db import utcnow
 from app.office.access import office_actor
-from app.office.forms import number, row_id, run, text
+from app.office.forms import maybe_number, number, row_id, run, text
 from ledger import periods
 from ledger.words import month_words
 
@@ -21,16 +21,17 @@ def _actions(actor) -> dict:
             from_month=text("from_month") or "",
             points=number("points", "分值"),
             needs_audit=request.form.get("needs_audit") == "on",
-            cap_month=number("cap_month", "该规则每月上限", required=False, low=0, high=10000),
+            cap_month=maybe_number("cap_month", "该规则每月上限", low=0, high=10000),
             now=utcnow(),
         )
 
     def settings():
-        changes = {
-            key: number(key, words, required=key != "month_cap")
+        changes: dict = {
+            key: number(key, words)
             for key, words in operations.SETTING_WORDS.items()
-            if key != "return_day_start"
+            if key in operations.SETTING_BOUNDS and key != "month_cap"
         }
+        changes["month_cap"] = maybe_number("month_cap", operations.SETTING_WORDS["month_cap"])
         return operations.update_settings(actor, **changes, return_day_start=text("return_day_start") or "")
 
     def move(update, words):
@@ -43,7 +44,9 @@ def _actions(actor) -> dict:
         "rename_category": lambda: operations.update_category(actor, row_id("id", "服务类别"), name=text("name")),
         "move_category": lambda: move(operations.update_category, "服务类别"),
         "delete_category": lambda: operations.delete_category(actor, row_id("id", "服务类别")),
-        "add_item": lambda: operations.add_item(actor, category_id=row_id("category_id", "服务类别"), name=text("name")),
+        "add_item": lambda: operations.add_item(
+            actor, category_id=row_id("category_id", "服务类别"), name=text("name")
+        ),
         "rename_item": lambda: operations.update_item(actor, row_id("id", "服务项目"), name=text("name")),
         "move_item": lambda: move(operations.update_item, "服务项目"),
     }

@@ -51,8 +51,8 @@ def _unique(model, name: str, words: str, *, self_id: int | None = None, **withi
         raise NameTaken(words, name)
 
 
-def _kind(value: str, kinds: dict[str, str], words: str) -> str:
-    if value not in kinds:
+def _kind(value: str | None, kinds: dict[str, str], words: str) -> str:
+    if value is None or value not in kinds:
         raise Refusal("invalid_kind", f"{words}只能是" + "、".join(kinds.values()))
     return value
 
@@ -72,7 +72,7 @@ def _street(region_id: int) -> Region:
 
 
 @transaction()
-def add_region(actor, *, name: str, kind: str) -> Region:
+def add_region(actor, *, name: str | None, kind: str | None) -> Region:
     """A street (街道) or township (乡镇) under the county."""
     _admin(actor)
     kind = _kind(kind, REGION_KINDS, "类型")
@@ -102,7 +102,7 @@ def update_region(actor, region_id: int, *, name: str | None = None, kind: str |
 
 
 @transaction()
-def add_community(actor, *, name: str, region_id: int, address: str | None = None) -> Community:
+def add_community(actor, *, name: str | None, region_id: int, address: str | None = None) -> Community:
     _admin(actor)
     name = _name(name, "社区")
     region = _street(region_id)
@@ -137,7 +137,7 @@ def update_community(
 
 
 @transaction()
-def add_grid(actor, *, community_id: int, name: str) -> Grid:
+def add_grid(actor, *, community_id: int, name: str | None) -> Grid:
     _admin(actor)
     community = _get(Community, community_id, "社区")
     name = _name(name, "网格")
@@ -152,9 +152,7 @@ def add_grid(actor, *, community_id: int, name: str) -> Grid:
 def _grid_in_use(grid_id: int) -> bool:
     return bool(
         db.session.scalar(
-            select(
-                exists().where(Member.grid_id == grid_id) | exists().where(Household.grid_id == grid_id)
-            )
+            select(exists().where(Member.grid_id == grid_id) | exists().where(Household.grid_id == grid_id))
         )
     )
 
@@ -181,7 +179,7 @@ def update_grid(actor, grid_id: int, *, name: str | None = None, community_id: i
 
 
 @transaction()
-def add_building(actor, *, grid_id: int, name: str) -> Building:
+def add_building(actor, *, grid_id: int, name: str | None) -> Building:
     _admin(actor)
     grid = _get(Grid, grid_id, "网格")
     name = _name(name, "楼栋")
@@ -194,7 +192,7 @@ def add_building(actor, *, grid_id: int, name: str) -> Building:
 
 
 @transaction()
-def update_building(actor, building_id: int, *, name: str) -> Building:
+def update_building(actor, building_id: int, *, name: str | None) -> Building:
     _admin(actor)
     building = _get(Building, building_id, "楼栋")
     before = building.name
@@ -211,7 +209,7 @@ def _reporting_community(community_id: int | None) -> int | None:
 
 @transaction()
 def add_unit(
-    actor, *, name: str, kind: str = "organ", party_org: str | None = None, community_id: int | None = None
+    actor, *, name: str | None, kind: str = "organ", party_org: str | None = None, community_id: int | None = None
 ) -> Unit:
     """A work unit (机关企事业单位) with its Party organisation and the community it reports to (双报到)."""
     _admin(actor)
@@ -255,6 +253,6 @@ def update_unit(
     if party_org is not None:
         unit.party_org = person_text(party_org, "党组织名称", PARTY_ORG_MAX, required=False)
     if community_id is not _UNSET:
-        unit.community_id = _reporting_community(community_id)  # type: ignore[arg-type]
+        unit.community_id = _reporting_community(community_id)
     record(actor, "org.unit_edit", f"单位#{unit.id} {unit.name}", before=before, community_id=unit.community_id)
     return unit

@@ -33,9 +33,12 @@ def tree() -> dict:
     """The whole tree in five reads: each street with its communities, each community with its grids (and
     their buildings and member counts) and the units whose organisations report to it; units reporting to
     no community apart."""
-    members = dict(
-        db.session.execute(select(Member.grid_id, func.count()).where(Member.active).group_by(Member.grid_id)).all()
-    )
+    members: dict[int | None, int] = {
+        grid_id: count
+        for grid_id, count in db.session.execute(
+            select(Member.grid_id, func.count()).where(Member.active).group_by(Member.grid_id)
+        ).tuples()
+    }
     by_grid = defaultdict(list)
     for building in buildings():
         by_grid[building.grid_id].append({"id": building.id, "name": building.name})
@@ -70,9 +73,7 @@ def tree() -> dict:
             }
         )
     return {
-        "regions": [
-            {"id": r.id, "name": r.name, "kind": r.kind, "communities": in_region[r.id]} for r in regions()
-        ],
+        "regions": [{"id": r.id, "name": r.name, "kind": r.kind, "communities": in_region[r.id]} for r in regions()],
         "units": unit_rows,
         "unattached_units": units_of[None],
     }

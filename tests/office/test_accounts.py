@@ -53,7 +53,9 @@ def test_a_new_secretary_gets_a_one_time_password_to_change_at_first_login(app, 
 def test_naming_refuses_a_bad_phone_a_missing_scope_and_an_admin(client, auth, county, logged):
     admin = auth(county["admin"])
     bad_phone = client.post(
-        "/api/v1/accounts/secretaries", json={"community_id": county["community"].id, "phone": "12", "name": "王"}, headers=admin
+        "/api/v1/accounts/secretaries",
+        json={"community_id": county["community"].id, "phone": "12", "name": "王"},
+        headers=admin,
     )
     assert bad_phone.status_code == 400 and bad_phone.get_json()["code"] == "invalid_phone"
     no_scope = client.post("/api/v1/accounts/secretaries", json={"phone": county["member"].phone}, headers=admin)
@@ -136,7 +138,12 @@ def test_the_page_lists_accounts_and_names_suspends_and_removes(app, office, cou
     assert f'data-account-id="{county["member"].account.id}"' not in listing.text
     named = office.post(
         "/office/accounts",
-        data={"action": "name_secretary", "scope": f"community:{county['community'].id}", "phone": "13911112222", "name": "陈书记"},
+        data={
+            "action": "name_secretary",
+            "scope": f"community:{county['community'].id}",
+            "phone": "13911112222",
+            "name": "陈书记",
+        },
     )
     assert hook(named.text, "data-office-status") == "done" and hook(named.text, "data-one-time-password")
     suspended = office.post("/office/accounts", data={"action": "suspend", "id": county["member"].account.id})
@@ -161,7 +168,9 @@ def test_nobody_but_an_admin_lists_or_changes_accounts(app, client, auth, county
         refused = client.post(f"/api/v1/accounts/{target.id}/{path}", headers=headers)
         assert refused.status_code == 403 and refused.get_json()["code"] == "not_allowed"
     named = client.post(
-        "/api/v1/accounts/secretaries", json={"community_id": county["community"].id, "account_id": account.id}, headers=headers
+        "/api/v1/accounts/secretaries",
+        json={"community_id": county["community"].id, "account_id": account.id},
+        headers=headers,
     )
     assert named.status_code == 403
     posted = outsiders[who].post("/office/accounts", data={"action": "suspend", "id": target.id})

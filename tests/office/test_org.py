@@ -23,7 +23,9 @@ def test_an_admin_adds_a_street_a_community_a_grid_a_building_and_a_unit_by_the_
     assert community.status_code == 201
     community_id = community.get_json()["id"]
     grid = client.post("/api/v1/org/grids", json={"name": "第一网格", "community_id": community_id}, headers=admin)
-    building = client.post("/api/v1/org/buildings", json={"name": "1号楼", "grid_id": grid.get_json()["id"]}, headers=admin)
+    building = client.post(
+        "/api/v1/org/buildings", json={"name": "1号楼", "grid_id": grid.get_json()["id"]}, headers=admin
+    )
     unit = client.post(
         "/api/v1/org/units",
         json={"name": "县税务局", "kind": "organ", "party_org": "县税务局党委", "community_id": community_id},
@@ -60,7 +62,10 @@ def test_a_name_already_used_where_it_must_be_unique_is_refused_in_chinese(app, 
 def test_two_communities_may_each_have_a_first_grid_but_one_community_not_two(client, auth, county, make):
     admin = auth(county["admin"])
     other = make.community("五里社区", grids=0)
-    assert client.post("/api/v1/org/grids", json={"name": "第1网格", "community_id": other.id}, headers=admin).status_code == 201
+    assert (
+        client.post("/api/v1/org/grids", json={"name": "第1网格", "community_id": other.id}, headers=admin).status_code
+        == 201
+    )
     again = client.post("/api/v1/org/grids", json={"name": "第1网格", "community_id": other.id}, headers=admin)
     assert again.status_code == 409 and again.get_json()["code"] == "name_taken"
 
@@ -85,7 +90,9 @@ def test_a_unit_reports_to_a_community_and_can_stop(client, auth, county):
     admin = auth(county["admin"])
     unit_id = county["unit"].id
     edited = client.patch(
-        f"/api/v1/org/units/{unit_id}", json={"community_id": county["community"].id, "party_org": "县教育局党组"}, headers=admin
+        f"/api/v1/org/units/{unit_id}",
+        json={"community_id": county["community"].id, "party_org": "县教育局党组"},
+        headers=admin,
     )
     assert edited.get_json()["community_id"] == county["community"].id
     assert edited.get_json()["party_org"] == "县教育局党组"

@@ -73,14 +73,20 @@ def test_the_api_changes_a_rule_for_next_month_and_lists_both_versions(client, a
         "/api/v1/rules/visit.routine/versions", json={"from_month": month, "points": 2, "cap_month": 12}, headers=admin
     )
     assert changed.status_code == 201, changed.get_json()
-    assert (changed.get_json()["points"], changed.get_json()["state"], changed.get_json()["needs_audit"]) == (2, "future", True)
+    assert (changed.get_json()["points"], changed.get_json()["state"], changed.get_json()["needs_audit"]) == (
+        2,
+        "future",
+        True,
+    )
     rules = {r["code"]: r for r in client.get("/api/v1/rules", headers=admin).get_json()["rules"]}
     routine = rules["visit.routine"]
     assert routine["current"]["points"] == 1
     assert [v["points"] for v in routine["versions"]] == [1, 2]
     twice = client.post("/api/v1/rules/visit.routine/versions", json={"from_month": month, "points": 3}, headers=admin)
     assert twice.status_code == 409 and twice.get_json()["code"] == "version_exists"
-    past = client.post("/api/v1/rules/visit.routine/versions", json={"from_month": "2020-01", "points": 3}, headers=admin)
+    past = client.post(
+        "/api/v1/rules/visit.routine/versions", json={"from_month": "2020-01", "points": 3}, headers=admin
+    )
     assert past.status_code == 409 and past.get_json()["code"] == "not_in_future"
     unknown = client.post("/api/v1/rules/no.such/versions", json={"from_month": month, "points": 3}, headers=admin)
     assert unknown.status_code == 404
@@ -106,9 +112,15 @@ def test_the_page_changes_a_rule_and_shows_this_months_points_unchanged(app, off
 
 def test_settings_change_within_bounds_and_are_refused_outside(app, client, auth, office, county, logged):
     admin = auth(county["admin"])
-    saved = client.patch("/api/v1/settings", json={"month_cap": 80, "audit_day": 7, "return_day_start": "08:30"}, headers=admin)
+    saved = client.patch(
+        "/api/v1/settings", json={"month_cap": 80, "audit_day": 7, "return_day_start": "08:30"}, headers=admin
+    )
     assert saved.status_code == 200
-    assert (saved.get_json()["month_cap"], saved.get_json()["audit_day"], saved.get_json()["return_day_start"]) == (80, 7, "08:30")
+    assert (saved.get_json()["month_cap"], saved.get_json()["audit_day"], saved.get_json()["return_day_start"]) == (
+        80,
+        7,
+        "08:30",
+    )
     for bad in ({"audit_day": 29}, {"visit_max_age_days": 0}, {"pairing_target": 1000}, {"return_day_start": "25:00"}):
         assert client.patch("/api/v1/settings", json=bad, headers=admin).status_code == 400
     late = client.patch("/api/v1/settings", json={"return_day_start": "12:00"}, headers=admin)
@@ -140,7 +152,9 @@ def test_the_catalogue_adds_renames_and_reorders_and_a_category_in_use_is_rename
     item = client.post(f"/api/v1/catalogue/categories/{first['id']}/items", json={"name": "政策宣讲"}, headers=admin)
     client.post(f"/api/v1/catalogue/categories/{first['id']}/items", json={"name": "理论学习"}, headers=admin)
     assert item.status_code == 201
-    client.patch(f"/api/v1/catalogue/items/{item.get_json()['id']}", json={"position": 1, "name": "政策宣讲会"}, headers=admin)
+    client.patch(
+        f"/api/v1/catalogue/items/{item.get_json()['id']}", json={"position": 1, "name": "政策宣讲会"}, headers=admin
+    )
     client.patch(f"/api/v1/catalogue/categories/{second['id']}", json={"position": 0}, headers=admin)
     catalogue = client.get("/api/v1/catalogue", headers=admin).get_json()["categories"]
     assert [c["name"] for c in catalogue] == ["义诊", "政策宣传"]
@@ -195,7 +209,8 @@ def test_nobody_but_an_admin_reads_or_changes_rules_settings_or_the_catalogue(
     assert client.patch("/api/v1/settings", json={"month_cap": 5}, headers=headers).status_code == 403
     assert client.post("/api/v1/catalogue/categories", json={"name": "x"}, headers=headers).status_code == 403
     page = outsiders[who].post(
-        "/office/rules", data={"action": "change_rule", "code": "checkin.return_day", "from_month": _next_month(), "points": "50"}
+        "/office/rules",
+        data={"action": "change_rule", "code": "checkin.return_day", "from_month": _next_month(), "points": "50"},
     )
     assert page.status_code == 403
     with app.app_context():
