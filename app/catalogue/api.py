@@ -57,7 +57,11 @@ class RuleChange(Schema):
     )
     points = fields.Integer(required=True, validate=validate.Range(min=-1000, max=1000))
     needs_audit = fields.Boolean()
-    cap_month = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=10000))
+    cap_month = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=10000),
+        metadata={"description": "该规则每月上限；null 为不设上限，不填则沿用现行版本"},
+    )
     name = fields.String(validate=validate.Length(max=RULE_NAME_MAX))
 
 

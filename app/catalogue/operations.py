@@ -5,6 +5,7 @@ Caches: the rulebook is read afresh by every transaction (app.db.per_transaction
 outlives a change today. A per-process cache of the rules or the settings must be invalidated by
 `change_rule` and `update_settings` (the only writers of points_rules and county_settings)."""
 
+import enum
 import re
 from datetime import datetime
 
@@ -45,6 +46,14 @@ SETTING_WORDS = {
 RETURN_DAY_START = ("06:00", "20:00")
 
 
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+# A rule change that names no cap keeps the current version's (None would mean "no cap").
+KEEP = _Keep.KEEP
+
+
 def _admin(actor) -> None:
     scope.require(scope.is_admin(actor), "只有县委组织部管理员可以修改积分规则和县级设置", code="not_allowed")
 
@@ -81,14 +90,15 @@ def change_rule(
     from_month: str,
     points: int,
     needs_audit: bool | None = None,
-    cap_month: int | None = None,
+    cap_month: int | None | _Keep = KEEP,
     name: str | None = None,
     now: datetime,
 ) -> PointsRule:
     """A new version of a rule from the first day of a future month (Beijing time); the version in force
     then ends at that instant. An entry already written keeps the points it was priced at: entries name
     their rule's code and hold their points, and each new entry is priced by the version in force at its
-    own time (ledger.rules.RuleBook.find)."""
+    own time (ledger.rules.RuleBook.find). What is not given (`needs_audit`, `cap_month`, `name`) stays as
+    the version in force."""
     _admin(actor)
     try:
         starts = first_instant(from_month)
@@ -97,8 +107,9 @@ def change_rule(
     if starts <= now:
         raise Refusal("not_in_future", "新规则只能从以后某个月的1日起生效（北京时间），不能是今天或过去", status=409)
     _bounded(points, -POINTS_LIMIT, POINTS_LIMIT, "分值")
-    _bounded(cap_month, 0, 10000, "该规则每月上限")
     current = _version_in_force(code, starts)
+    cap = current.cap_month if cap_month is KEEP else cap_month
+    _bounded(cap, 0, 10000, "该规则每月上限")
     if current.valid_from == starts:
         raise Refusal("version_exists", f"该规则已有从{from_month}起生效的版本", status=409)
     later = db.session.scalars(
@@ -113,7 +124,7 @@ def change_rule(
         match=current.match,
         points=points,
         needs_audit=current.needs_audit if needs_audit is None else needs_audit,
-        cap_month=cap_month,
+        cap_month=cap,
         valid_from=starts,
         valid_to=current.valid_to,
     )

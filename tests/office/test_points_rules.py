@@ -88,9 +88,11 @@ def test_the_api_changes_a_rule_for_next_month_and_lists_both_versions(client, a
         "/api/v1/rules/visit.routine/versions", json={"from_month": "2020-01", "points": 3}, headers=admin
     )
     assert past.status_code == 409 and past.get_json()["code"] == "not_in_future"
+    kept = client.post("/api/v1/rules/visit.hardship/versions", json={"from_month": month, "points": 4}, headers=admin)
+    assert (kept.get_json()["cap_month"], kept.get_json()["name"]) == (30, "走访困难群众")  # what is not sent stays
     unknown = client.post("/api/v1/rules/no.such/versions", json={"from_month": month, "points": 3}, headers=admin)
     assert unknown.status_code == 404
-    assert [a for a, _, _ in logged("rules.")] == ["rules.change"]
+    assert [a for a, _, _ in logged("rules.")] == ["rules.change"] * 2
 
 
 def test_the_page_changes_a_rule_and_shows_this_months_points_unchanged(app, office, county):
