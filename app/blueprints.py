@@ -2,6 +2,7 @@
 
 from app.auth.api import blp as auth_api
 from app.auth.pages import bp as auth_pages
+from app.catalogue.api import blp as catalogue_api
 from app.checkins.api import blp as checkins_api
 from app.checkins.pages import bp as checkin_pages
 from app.demo.cli import demo
@@ -20,8 +21,12 @@ from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
 from app.notices.api import blp as notices_api
+from app.office.accounts import bp as office_accounts
 from app.office.log import bp as office_log
+from app.office.org import bp as office_org
 from app.office.reports import bp as office_reports
+from app.office.rules import bp as office_rules
+from app.org.api import blp as org_api
 from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
 from app.periods.cli import period_cli
@@ -50,6 +55,8 @@ API = (
     reports_api,
     leave_api,
     notices_api,
+    org_api,
+    catalogue_api,
 )
 PAGES = (
     health,
@@ -58,6 +65,9 @@ PAGES = (
     checkin_pages,
     event_pages,
     board_pages,
+    office_org,
+    office_accounts,
+    office_rules,
     desk_home,
     desk_audit,
     desk_members,
@@ -65,7 +75,14 @@ PAGES = (
     office_reports,
     office_log,
 )
-COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
+COMMANDS = (
+    demo,
+    members,
+    ledger_cli,
+    duty_cli,
+    period_cli,
+    report_cli,
+)
 
 
 def register(app, api, csrf):

@@ -5,19 +5,23 @@ integrity and abuse"): a stranger guessing the admin's password slows down himse
 
 import hashlib
 import logging
+import re
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
 
-from app.action_log import operations as action_log
+from app.action_log.operations import record
 from app.auth import scope
 from app.auth.models import Account, LoginFailure, LoginSession
 from app.auth.passwords import check_password, dummy_hash, hash_password
-from app.db import insert, lock, transaction
-from app.errors import NotFound, Refusal
+from app.db import insert, lock, transaction, utcnow
+from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
+from app.members.models import Member
+from app.org.models import Community, Unit
+from app.text import person_text
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +119,17 @@ def _verify(phone: str, password: str, address: str, now: datetime) -> Account:
     return account
 
 
+def _active(account: Account) -> Account:
+    # Told only to whoever knows the password: a stranger learns nothing of a suspended account.
+    if account.suspended:
+        raise Forbidden("该账号已停用，请联系县委组织部", code="account_suspended")
+    return account
+
+
 def login(phone: str, password: str, address: str, now: datetime) -> Account:
     """The account for this phone and password, asked from this client address. An unknown phone is
     answered exactly as a wrong password, and counts toward the same lock-out."""
-    return _verify((phone or "").strip(), password, address, now)
+    return _active(_verify((phone or "").strip(), password, address, now))
 
 
 def start_session(account: Account, now: datetime) -> str:
@@ -215,6 +226,128 @@ def reset_password(actor: Account, account_id: int) -> tuple[Account, str]:
         account.password_hash = password_hash
         account.must_change_password = True
         _end_sessions(account)
-        action_log.record(actor, "account.password_reset", f"账号#{account.id} {account.name}（{account.phone}）")
+        record(actor, "account.password_reset", _words(account))
     log.warning("account %s had its password reset by account %s", account.id, actor.id)
     return account, password
+
+
+# 账号管理: the county names and removes secretaries and suspends accounts.
+
+PHONE_PATTERN = r"^1[0-9]{10}$"
+NAME_MAX = 50
+ROLE_WORDS = {"admin": "管理员", "secretary": "书记", "member": "党员"}
+
+
+def _words(account: Account) -> str:
+    return f"{ROLE_WORDS.get(account.role, account.role)}账号#{account.id} {account.name}（{account.phone}）"
+
+
+def _admin(actor: Account) -> None:
+    scope.require(scope.is_admin(actor), "只有县委组织部管理员可以管理账号", code="not_allowed")
+
+
+def _other(actor: Account, account_id: int, words: str) -> Account:
+    account = lock(Account, account_id)
+    if account is None:
+        raise NotFound("账号")
+    if account.id == actor.id:
+        raise Refusal("own_account", f"不能{words}自己的账号，请由另一名管理员操作", status=409)
+    return account
+
+
+def _secretary_scope(community_id: int | None, unit_id: int | None) -> tuple[int | None, int | None, str]:
+    if (community_id is None) == (unit_id is None):
+        raise Refusal("invalid_scope", "请选择一个社区或一个单位（二选一）")
+    if community_id is not None:
+        community = db.session.get(Community, community_id)
+        if community is None:
+            raise NotFound("社区")
+        return community.id, None, f"{community.name}书记"
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("单位")
+    return None, unit.id, f"{unit.name}书记"
+
+
+def _new_account(phone: str | None, name: str | None, now: datetime) -> tuple[Account, str]:
+    """A new account with a one-time password; an in-service member with this phone becomes its member."""
+    phone = (phone or "").strip()
+    if not re.fullmatch(PHONE_PATTERN, phone):
+        raise Refusal("invalid_phone", "手机号应为1开头的11位数字")
+    member = db.session.scalars(select(Member).where(Member.phone == phone)).first()
+    name = person_text(name if member is None or name else member.name, "姓名", NAME_MAX)
+    password = _one_time_password()
+    account = Account(
+        phone=phone,
+        name=name,
+        password_hash=hash_password(password),
+        role="member",
+        member_id=member.id if member is not None else None,
+        must_change_password=True,
+        created_at=now,
+    )
+    db.session.add(account)
+    db.session.flush()
+    return account, password
+
+
+@transaction()
+def name_secretary(
+    actor: Account,
+    *,
+    community_id: int | None = None,
+    unit_id: int | None = None,
+    account_id: int | None = None,
+    phone: str | None = None,
+    name: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Account, str | None]:
+    """任命书记 of a community or a work unit: an existing account (`account_id`, or the account of `phone`;
+    a member keeps their `member_id`, and so their own points) or else a new one (`phone`, `name`) with a
+    one-time password, returned here once. Every session of the account ends, as its scope has changed."""
+    _admin(actor)
+    community_id, unit_id, title = _secretary_scope(community_id, unit_id)
+    password = None
+    if account_id is None and phone:
+        account_id = db.session.scalars(select(Account.id).where(Account.phone == phone.strip())).first()
+    if account_id is not None:
+        account = _other(actor, account_id, "任命")
+        if account.role == "admin":
+            raise Refusal("is_admin", "管理员账号不能任命为书记", status=409)
+    else:
+        account, password = _new_account(phone, name, now or utcnow())
+    account.role = "secretary"
+    account.community_id, account.unit_id = community_id, unit_id
+    _end_sessions(account)
+    record(actor, "account.name_secretary", _words(account), scope=title, new_account=password is not None)
+    return account, password
+
+
+@transaction()
+def remove_secretary(actor: Account, account_id: int) -> Account:
+    """免去书记: back to a member's account, or suspended when the account is no member's."""
+    _admin(actor)
+    account = _other(actor, account_id, "免去")
+    if account.role != "secretary":
+        raise Refusal("not_secretary", "该账号不是书记", status=409)
+    account.community_id = account.unit_id = None
+    if account.member_id is not None:
+        account.role = "member"
+    else:
+        account.suspended = True
+    _end_sessions(account)
+    record(actor, "account.remove_secretary", _words(account), suspended=account.suspended)
+    return account
+
+
+@transaction()
+def set_suspended(actor: Account, account_id: int, suspended: bool) -> Account:
+    """停用 / 恢复 an account. A suspended account cannot log in, and every session and token it had ends."""
+    _admin(actor)
+    account = _other(actor, account_id, "停用" if suspended else "恢复")
+    if account.suspended != suspended:
+        account.suspended = suspended
+        if suspended:
+            _end_sessions(account)
+        record(actor, "account.suspend" if suspended else "account.unsuspend", _words(account))
+    return account

@@ -64,6 +64,8 @@ def import_members(path: Path, initial_password: str | None, now: datetime) -> S
                             password_hash=password_hash,
                             role="member",
                             member_id=member.id,
+                            # The initial password is shared by the whole file: each member sets their own.
+                            must_change_password=True,
                             created_at=now,
                         )
                     )

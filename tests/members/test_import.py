@@ -121,13 +121,17 @@ def test_a_changed_row_updates_the_member_matched_on_phone(app, runner, county, 
     assert members_by_phone(app)["13800001111"] == ("陈建国", "县教育局", "五里街社区", "第2网格", "五里街20号", None)
 
 
-def test_an_initial_password_gives_each_new_member_an_account_that_logs_in(app, runner, client, county, write_xlsx):
+def test_an_initial_password_gives_each_new_member_an_account_that_logs_in_and_must_change_it(
+    app, runner, client, county, write_xlsx
+):
     result = import_file(runner, write_xlsx(GOOD), "--initial-password", "start-123")
     assert result.exit_code == 0 and "新建党员账号 2 个" in result.output
     response = client.post("/api/v1/auth/token", json={"phone": "13900002222", "password": "start-123"})
     assert response.status_code == 200
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {response.get_json()['access_token']}"})
     assert me.get_json()["name"] == "林秀英"
+    first_login = app.test_client().post("/login", data={"phone": "13900002222", "password": "start-123"})
+    assert first_login.location.startswith("/me/password")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,64 @@
+"""The county office's setup pages: an admin, a secretary and a member of one community, and their clients."""
+
+import pytest
+from sqlalchemy import select
+
+from app.action_log.models import ActionLogEntry
+from app.extensions import db
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def county(make):
+    community = make.community("桃东社区")
+    return {
+        "community": community,
+        "unit": make.unit("县教育局"),
+        "admin": make.admin(),
+        "secretary": make.secretary(community),
+        "member": make.member(community),
+    }
+
+
+def log_in(client, account, password=PASSWORD):
+    response = client.post("/login", data={"phone": account.phone, "password": password})
+    assert response.status_code == 302, response.text
+    return client
+
+
+@pytest.fixture
+def office(app, county):
+    """A test client logged in as the admin, on the pages."""
+    return log_in(app.test_client(), county["admin"])
+
+
+@pytest.fixture
+def logged(app):
+    """logged() -> the action log's (action, target) rows, oldest first."""
+
+    def rows(action_prefix=""):
+        with app.app_context():
+            return [
+                (row.action, row.target, row.account_id)
+                for row in db.session.scalars(select(ActionLogEntry).order_by(ActionLogEntry.id))
+                if row.action.startswith(action_prefix)
+            ]
+
+    return rows
+
+
+def hook(html: str, name: str) -> str:
+    """The value of the first data-* attribute of that name on the page."""
+    return html.split(f'{name}="', 1)[1].split('"', 1)[0]
+
+
+OFFICE_PAGES = ("/office/org", "/office/accounts", "/office/rules")
+
+
+@pytest.fixture
+def outsiders(app, county):
+    """The secretary's and the member's page clients and API headers: nobody but an admin gets in."""
+    return {
+        "secretary": log_in(app.test_client(), county["secretary"]),
+        "member": log_in(app.test_client(), county["member"].account),
+    }
