@@ -5,6 +5,8 @@ from app.auth.pages import bp as auth_pages
 from app.checkins.api import blp as checkins_api
 from app.checkins.pages import bp as checkin_pages
 from app.demo.cli import demo
+from app.desk.registrations import bp as desk_registrations
+from app.desk.stats import bp as desk_stats
 from app.duty.api import blp as duty_api
 from app.duty.cli import cli as duty_cli
 from app.events.api import blp as events_api
@@ -23,6 +25,8 @@ from app.points.api import blp as points_api
 from app.points.cli import ledger as ledger_cli
 from app.rankings.api import blp as rankings_api
 from app.rankings.pages import bp as board_pages
+from app.registrations.api import blp as registrations_api
+from app.registrations.pages import bp as registration_pages
 from app.reports.api import blp as reports_api
 from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
@@ -44,8 +48,19 @@ API = (
     reports_api,
     leave_api,
     notices_api,
+    registrations_api,
 )
-PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages)
+PAGES = (
+    health,
+    auth_pages,
+    me_pages,
+    checkin_pages,
+    event_pages,
+    board_pages,
+    registration_pages,
+    desk_registrations,
+    desk_stats,
+)
 COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
 
 
