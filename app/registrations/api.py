@@ -17,7 +17,9 @@ blp = Blueprint("registrations", __name__, url_prefix="/api/v1", description="�
 class RegistrationRequest(Schema):
     # The length and the visible characters are the operation's rules, so the page is held to them too.
     name = fields.String(required=True, metadata={"description": f"姓名，1–{NAME_MAX} 个字", "maxLength": NAME_MAX})
-    phone = fields.String(required=True, validate=validate.Length(max=PHONE_MAX), metadata={"description": "11位手机号"})
+    phone = fields.String(
+        required=True, validate=validate.Length(max=PHONE_MAX), metadata={"description": "11位手机号"}
+    )
     password = fields.String(
         required=True,
         validate=validate.Length(max=PASSWORD_MAX),
@@ -25,7 +27,9 @@ class RegistrationRequest(Schema):
     )
     unit_id = Id(required=True, metadata={"description": "工作单位"})
     community_id = Id(required=True, metadata={"description": "居住社区"})
-    grid_id = Id(allow_none=True, load_default=None, metadata={"description": "所在网格（须属于该社区；社区有网格时必填）"})
+    grid_id = Id(
+        allow_none=True, load_default=None, metadata={"description": "所在网格（须属于该社区；社区有网格时必填）"}
+    )
     address = fields.String(
         required=True, metadata={"description": f"详细地址，1–{ADDRESS_MAX} 个字", "maxLength": ADDRESS_MAX}
     )
@@ -34,7 +38,10 @@ class RegistrationRequest(Schema):
 class RegistrationMade(Schema):
     registration_id = fields.Integer()
     status = fields.String(
-        metadata={"enum": ["active", "waiting"], "description": "active：与党员名单相符，账号已可登录；waiting：待社区书记确认"}
+        metadata={
+            "enum": ["active", "waiting"],
+            "description": "active：与党员名单相符，账号已可登录；waiting：待社区书记确认",
+        }
     )
 
 
@@ -69,7 +76,9 @@ class RegistrationList(Schema):
 
 
 class RefusalReason(Schema):
-    reason = fields.String(required=True, metadata={"description": f"退回的原因，1–{REASON_MAX} 个字", "maxLength": REASON_MAX})
+    reason = fields.String(
+        required=True, metadata={"description": f"退回的原因，1–{REASON_MAX} 个字", "maxLength": REASON_MAX}
+    )
 
 
 @blp.route("/registrations")

@@ -66,20 +66,29 @@ def _place(unit_id: int, community_id: int, grid_id: int | None) -> None:
 
 def _phone_taken(phone: str) -> bool:
     account = db.session.scalar(select(Account.id).where(Account.phone == phone))
-    waiting = db.session.scalar(select(Registration.id).where(Registration.phone == phone, Registration.state == WAITING))
+    waiting = db.session.scalar(
+        select(Registration.id).where(Registration.phone == phone, Registration.state == WAITING)
+    )
     return account is not None or waiting is not None
 
 
 def _roster_member(phone: str) -> Member | None:
     """The imported member with this phone who has no account yet."""
     return db.session.scalars(
-        select(Member).outerjoin(Account, Account.member_id == Member.id).where(Member.phone == phone, Account.id.is_(None))
+        select(Member)
+        .outerjoin(Account, Account.member_id == Member.id)
+        .where(Member.phone == phone, Account.id.is_(None))
     ).first()
 
 
 def _account_for(member: Member, password_hash: str, now: datetime) -> Account:
     account = Account(
-        phone=member.phone, name=member.name, password_hash=password_hash, role="member", member_id=member.id, created_at=now
+        phone=member.phone,
+        name=member.name,
+        password_hash=password_hash,
+        role="member",
+        member_id=member.id,
+        created_at=now,
     )
     db.session.add(account)
     db.session.flush()
@@ -154,7 +163,9 @@ def _decidable(actor, registration_id: int) -> Registration:
 
 def _decided(registration: Registration, state: str) -> NoReturn:
     words = {CONFIRMED: "已确认", REFUSED: "已退回"}[registration.state]
-    raise Refusal("registration_decided", f"该注册申请{words}，不能再改为{'确认' if state == CONFIRMED else '退回'}", status=409)
+    raise Refusal(
+        "registration_decided", f"该注册申请{words}，不能再改为{'确认' if state == CONFIRMED else '退回'}", status=409
+    )
 
 
 def _member_for(actor, registration: Registration, now: datetime) -> Member:

@@ -11,8 +11,8 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from app.auth.api import PASSWORD_MAX, PHONE_MAX
 from app.db import utcnow
-from app.pages import Outcome, attempt
 from app.org.queries import choices
+from app.pages import Outcome, attempt
 from app.registrations import operations
 from app.registrations.models import ADDRESS_MAX, NAME_MAX
 from app.schemas import ID_MAX

@@ -79,4 +79,3 @@ def registrations(actor, *, community_id=None, state=None, limit: int = 500) -> 
 
 def one(registration_id: int) -> dict:
     return _row(*db.session.execute(_listed().where(Registration.id == registration_id)).one())
-

@@ -78,7 +78,13 @@ def test_the_downloads_work_with_the_session_alone_and_are_the_apis_files(client
 
 
 @pytest.mark.parametrize(
-    "path", ["/stats?period={p}&community_id={c}", "/stats.xlsx?period={p}&community_id={c}", "/stats/reports/{p}.pdf?community_id={c}", "/stats/reports/{p}.xlsx?community_id={c}"]
+    "path",
+    [
+        "/stats?period={p}&community_id={c}",
+        "/stats.xlsx?period={p}&community_id={c}",
+        "/stats/reports/{p}.pdf?community_id={c}",
+        "/stats/reports/{p}.xlsx?community_id={c}",
+    ],
 )
 def test_a_secretary_of_another_community_gets_the_chinese_403_on_the_page_and_each_download(client, county, path):
     _log_in(client, county["west_secretary"])

@@ -73,7 +73,9 @@ def test_a_roster_phone_under_another_name_waits_and_on_confirm_becomes_that_mem
 def test_a_refusal_needs_a_reason_is_kept_and_frees_the_phone(app, client, auth, town, form):
     registration_id = _waiting(client, form)
     secretary = auth(town["east_secretary"])
-    blank = client.post(f"/api/v1/registrations/{registration_id}/refuse", json={"reason": " \u200b"}, headers=secretary)
+    blank = client.post(
+        f"/api/v1/registrations/{registration_id}/refuse", json={"reason": " \u200b"}, headers=secretary
+    )
     assert blank.status_code == 400 and blank.get_json()["code"] == "blank_text"
     refused = client.post(
         f"/api/v1/registrations/{registration_id}/refuse", json={"reason": "本社区无此住址"}, headers=secretary
@@ -88,7 +90,9 @@ def test_a_refusal_needs_a_reason_is_kept_and_frees_the_phone(app, client, auth,
 
 
 @pytest.mark.parametrize("holder", ["account", "waiting"])
-def test_a_phone_that_cannot_register_is_refused_in_one_message_that_names_nobody(app, client, make, town, form, holder):
+def test_a_phone_that_cannot_register_is_refused_in_one_message_that_names_nobody(
+    app, client, make, town, form, holder
+):
     if holder == "account":
         make.member(town["west"], name="王德明", phone="13900000002")
     else:
@@ -131,13 +135,17 @@ def test_bad_fields_are_refused_with_their_code(app, client, form, changes, code
 @pytest.mark.parametrize("app_config", [{"RATELIMIT_REGISTER": "3 per hour"}], indirect=True)
 def test_registrations_are_limited_per_address(app, client, form):
     for n in range(3):
-        client.post("/api/v1/registrations", json=form(phone=f"1390000010{n}"), environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        client.post(
+            "/api/v1/registrations", json=form(phone=f"1390000010{n}"), environ_base={"REMOTE_ADDR": "10.0.0.9"}
+        )
     api = client.post("/api/v1/registrations", json=form(phone="13900000199"), environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert api.status_code == 429 and api.get_json()["code"] == "rate_limited" and int(api.headers["Retry-After"]) > 0
     page = client.post("/register", data=form(phone="13900000198"), environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert page.status_code == 429 and "请求过于频繁" in page.text
     assert client.get("/register", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
-    elsewhere = client.post("/api/v1/registrations", json=form(phone="13900000197"), environ_base={"REMOTE_ADDR": "10.0.0.8"})
+    elsewhere = client.post(
+        "/api/v1/registrations", json=form(phone="13900000197"), environ_base={"REMOTE_ADDR": "10.0.0.8"}
+    )
     assert elsewhere.status_code == 201
 
 
@@ -206,7 +214,9 @@ def test_the_desk_lists_the_waiting_and_confirms_and_refuses_on_the_same_operati
     assert hook(confirmed.text, "data-registration-status") == "confirmed"
     blank = client.post("/desk/registrations", data={"registration_id": second, "action": "refuse", "reason": " "})
     assert blank.status_code == 400 and hook(blank.text, "data-registration-status") == "blank_text"
-    refused = client.post("/desk/registrations", data={"registration_id": second, "action": "refuse", "reason": "查无此人"})
+    refused = client.post(
+        "/desk/registrations", data={"registration_id": second, "action": "refuse", "reason": "查无此人"}
+    )
     assert hook(refused.text, "data-registration-status") == "refused" and "查无此人" in refused.text
     assert hook(refused.text, "data-waiting-count") == "0"
     assert log_in(client, "13900000002", CHOSEN).status_code == 200
