@@ -130,7 +130,8 @@ def register(
                 created_at=now,
             )
             member = _roster_member(phone)
-            if member is not None and member.name == name:
+            # A member the county has marked inactive (moved away, left) is not vouched for by the roster.
+            if member is not None and member.name == name and member.active:
                 member = lock(Member, member.id)
                 # The roster is the county's record of where a member lives; the form fills only its gaps.
                 member.grid_id = member.grid_id or (grid_id if member.community_id == community_id else None)
@@ -192,6 +193,7 @@ def _member_for(actor, registration: Registration, now: datetime) -> Member:
     )
     for key, value in details.items():
         setattr(member, key, value)
+    member.active = True  # the secretary has just vouched for them where they live now
     member.reported_on = member.reported_on or periods.local(now).date()
     return member
 

@@ -42,6 +42,21 @@ def test_a_phone_and_name_on_the_roster_without_an_account_are_active_at_once(ap
         assert db.session.get(Member, roster.id).community_id == town["east"].id
 
 
+def test_a_roster_member_marked_inactive_waits_and_is_active_again_once_confirmed(app, client, auth, town, form):
+    roster = town["roster"]
+    with app.app_context():
+        db.session.get(Member, roster.id).active = False
+        db.session.commit()
+    response = client.post("/api/v1/registrations", json=form(name=roster.name, phone=roster.phone))
+    assert response.status_code == 201 and response.get_json()["status"] == "waiting"
+    assert log_in(client, roster.phone, CHOSEN).status_code == 401
+    registration_id = response.get_json()["registration_id"]
+    client.post(f"/api/v1/registrations/{registration_id}/confirm", headers=auth(town["east_secretary"]))
+    with app.app_context():
+        assert db.session.get(Member, roster.id).active
+    assert log_in(client, roster.phone, CHOSEN).status_code == 200
+
+
 def test_anyone_else_waits_and_cannot_log_in_until_their_secretary_confirms(app, client, auth, town, form):
     response = client.post("/register", data=form())
     assert hook(response.text, "data-register-status") == "waiting"
