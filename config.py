@@ -82,6 +82,10 @@ class Config:
     # hall of 500 members logging in at once passes, a guesser is slowed within the minute.
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN") or "600 per minute"
     RATELIMIT_LOGIN_FAILURES = os.environ.get("RATELIMIT_LOGIN_FAILURES") or "20 per minute;200 per hour"
+    # Self-registrations (/register and POST /api/v1/registrations) from one address, every attempt: each
+    # answer tells whether a phone may register, and each success is a secretary's work. A registration
+    # drive in one hall behind one address may raise it for the day.
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER") or "10 per hour"
     # memory:// counts in each worker process by itself; redis://host:port/db shares the counts across
     # workers and hosts. While a Redis store is unreachable each worker counts in memory.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
@@ -120,5 +124,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-key-not-for-production"
     PASSWORD_HASH_FAST = True
     # The fuzzer and the bulk tests send thousands of requests from one address; tests/auth runs the real limits.
-    RATELIMIT_ACCOUNT = RATELIMIT_ANONYMOUS = RATELIMIT_LOGIN = RATELIMIT_LOGIN_FAILURES = "100000 per minute"
+    RATELIMIT_ACCOUNT = RATELIMIT_ANONYMOUS = RATELIMIT_LOGIN = RATELIMIT_LOGIN_FAILURES = RATELIMIT_REGISTER = (
+        "100000 per minute"
+    )
     RATELIMIT_STORAGE_URI = "memory://"

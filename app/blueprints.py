@@ -10,6 +10,8 @@ from app.desk.audit import bp as desk_audit
 from app.desk.duty import bp as desk_duty
 from app.desk.home import bp as desk_home
 from app.desk.members import bp as desk_members
+from app.desk.registrations import bp as desk_registrations
+from app.desk.stats import bp as desk_stats
 from app.duty.api import blp as duty_api
 from app.duty.cli import cli as duty_cli
 from app.events.api import blp as events_api
@@ -34,6 +36,8 @@ from app.points.api import blp as points_api
 from app.points.cli import ledger as ledger_cli
 from app.rankings.api import blp as rankings_api
 from app.rankings.pages import bp as board_pages
+from app.registrations.api import blp as registrations_api
+from app.registrations.pages import bp as registration_pages
 from app.reports.api import blp as reports_api
 from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
@@ -57,6 +61,7 @@ API = (
     notices_api,
     org_api,
     catalogue_api,
+    registrations_api,
 )
 PAGES = (
     health,
@@ -74,6 +79,9 @@ PAGES = (
     desk_duty,
     office_reports,
     office_log,
+    desk_registrations,
+    desk_stats,
+    registration_pages,
 )
 COMMANDS = (
     demo,

@@ -14,4 +14,5 @@ from app.pairing.models import Household, Pairing  # noqa: F401
 from app.periods.models import Period, SealHead  # noqa: F401
 from app.points.models import Balance, EntryStatus, LedgerRecord  # noqa: F401
 from app.rankings.models import RankingRow  # noqa: F401
+from app.registrations.models import Registration  # noqa: F401
 from app.visits.models import Visit  # noqa: F401

@@ -20,12 +20,17 @@ from app.auth.pages import login_page
 log = logging.getLogger(__name__)
 
 LOGIN_ENDPOINTS = {"auth.Token", "auth_pages.login"}
+# Self-registration (线上双报到), by the API or the page: counted per address whoever is logged in, since
+# each answer tells whether a phone may register.
+REGISTER_ENDPOINTS = {"registrations.Registrations", "registration_pages.register"}
 
 
 def _kind() -> str | None:
-    """Which limits a request counts against: `login`, `account` or `anonymous`; None for /healthz."""
+    """Which limits a request counts against: `login`, `register`, `account` or `anonymous`; None for /healthz."""
     if request.endpoint == "health.healthz":
         return None
+    if request.method == "POST" and request.endpoint in REGISTER_ENDPOINTS:
+        return "register"
     if request.method == "POST" and request.endpoint in LOGIN_ENDPOINTS:
         return "login"
     return "account" if g.get("actor") is not None else "anonymous"
@@ -57,7 +62,13 @@ def _limit(setting: str, kind: str, key, scope: str, **options) -> Limit:
 
 def init_app(app) -> Limiter:
     """Bind a limiter of the app's own (tests build many apps, each with its own counts)."""
-    for setting in ("RATELIMIT_LOGIN", "RATELIMIT_LOGIN_FAILURES", "RATELIMIT_ACCOUNT", "RATELIMIT_ANONYMOUS"):
+    for setting in (
+        "RATELIMIT_LOGIN",
+        "RATELIMIT_LOGIN_FAILURES",
+        "RATELIMIT_REGISTER",
+        "RATELIMIT_ACCOUNT",
+        "RATELIMIT_ANONYMOUS",
+    ):
         # A mistyped limit fails here, at start, not on every request.
         parse_many(app.config[setting])
     limiter = Limiter(
@@ -65,6 +76,7 @@ def init_app(app) -> Limiter:
         default_limits=[
             _limit("RATELIMIT_LOGIN", "login", _address_key, "login"),
             _limit("RATELIMIT_LOGIN_FAILURES", "login", _address_key, "login-failures", deduct_when=_failed),
+            _limit("RATELIMIT_REGISTER", "register", _address_key, "register"),
             _limit("RATELIMIT_ACCOUNT", "account", _account_key, "account"),
             _limit("RATELIMIT_ANONYMOUS", "anonymous", _address_key, "anonymous"),
         ],

@@ -227,3 +227,16 @@ def stats_rows(actor, period: str, *, community_id=None, unit_id=None, grid_id=N
     """The rows of the stats workbook, by community, grid and unit, within the caller's scope."""
     _require(actor, community_id=community_id, unit_id=unit_id, grid_id=grid_id)
     return {by: rows(period, by, community_id=community_id, unit_id=unit_id, grid_id=grid_id) for by in BY}
+
+
+def overview(actor, period: str, *, community_id=None, unit_id=None) -> dict:
+    """The /stats page: the scope's figures (those of GET /stats) and its parts in one grouped tally: a
+    community's grids, or the communities of a work unit's members or of the county (whose grids, dozens
+    of them, would make no readable chart)."""
+    _require(actor, community_id=community_id, unit_id=unit_id, grid_id=None)
+    by = "grid" if community_id is not None else "community"
+    return {
+        "figures": figures(period, community_id=community_id, unit_id=unit_id),
+        "by": by,
+        "parts": rows(period, by, community_id=community_id, unit_id=unit_id),
+    }

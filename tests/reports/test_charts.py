@@ -18,3 +18,11 @@ def test_two_charts_on_one_page_keep_their_own_clip_paths():
     one = charts.svg(charts.bar_chart(font, "甲", ["a"], [1]), font, "甲")
     two = charts.svg(charts.bar_chart(font, "乙", ["b"], [2]), font, "乙")
     assert one.split('clipPath id="')[1][:16] != two.split('clipPath id="')[1][:16]
+
+
+def test_a_chart_on_a_page_styles_itself_with_attributes_that_the_pages_csp_lets_through():
+    font = cjk_font()
+    page = charts.svg(charts.bar_chart(font, "各网格报到率", ["一网格"], [0.5], percent=True), font, "各网格报到率")
+    assert " style=" not in page
+    assert 'fill="rgb(71%,10%,10%)"' in page and 'font-size="7px"' in page
+    assert "font-family=\"'Noto Sans CJK SC', 'WenQuanYi Zen Hei'" in page
