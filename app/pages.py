@@ -63,6 +63,12 @@ class Outcome:
         return self.code is not None
 
 
+def form_refusal(form) -> Outcome:
+    """A form the browser should not have sent (a field missing or malformed): the API's 400."""
+    message = "；".join(e for errors in form.errors.values() for e in errors) or "请求内容有误"
+    return Outcome(code="invalid_request", message=message, status=400)
+
+
 def attempt(operation, *args, **kwargs) -> Outcome:
     """Run one operation for a page's form; a refusal comes back to be shown, not raised."""
     try:

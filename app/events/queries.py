@@ -122,9 +122,7 @@ def screen_roll(actor, event_id: int) -> dict:
         .where(Checkin.event_id == event.id, not_(own))
     )
     both = union_all(residents, visitors).subquery()
-    rows = db.session.execute(
-        select(both).order_by(both.c.own_community.desc(), both.c.id)
-    ).all()
+    rows = db.session.execute(select(both).order_by(both.c.own_community.desc(), both.c.id)).all()
     members = [
         {
             "member_id": member_id,

@@ -20,7 +20,7 @@ from app.leave import operations as leave_operations
 from app.me import queries
 from app.notices import operations as notice_operations
 from app.notices import queries as notice_queries
-from app.pages import Outcome, attempt, home_path
+from app.pages import Outcome, attempt, form_refusal, home_path
 from app.pairing.queries import my_households
 from app.points import queries as points_queries
 from app.schemas import ID_MAX
@@ -65,12 +65,6 @@ class PasswordForm(FlaskForm):
     )
 
 
-def _form_refusal(form: FlaskForm) -> Outcome:
-    """A form the browser should not have sent (a field missing or malformed): the API's 400."""
-    message = "；".join(e for errors in form.errors.values() for e in errors) or "请求内容有误"
-    return Outcome(code="invalid_request", message=message, status=400)
-
-
 def _member():
     """The logged-in member's account, or a Chinese 403 for an account that is not an in-service member."""
     account = actor()
@@ -108,7 +102,7 @@ def home():
 def _leave(account, form: LeaveForm) -> tuple[Outcome, str | None]:
     """请假 or 撤回 from the home page: the outcome, and its word for data-leave-status."""
     if not form.validate() or form.action.data not in ("ask", "cancel"):
-        outcome = _form_refusal(form)
+        outcome = form_refusal(form)
     elif form.action.data == "cancel":
         outcome = attempt(leave_operations.cancel_leave, account, form.event_id.data, utcnow())
         if not outcome.refused:
@@ -165,7 +159,7 @@ def households():
                 utcnow(),
             )
         else:
-            outcome = _form_refusal(form)
+            outcome = form_refusal(form)
     visits = member_visits(account.member_id)
     rows = [
         h | {"categories": [*h["flags"], "routine"], "visits": [v for v in visits if v["household_id"] == h["id"]]}
@@ -197,7 +191,7 @@ def events():
     if request.method == "POST":
         form = SignupForm()
         if not form.validate() or form.action.data not in ("signup", "cancel"):
-            outcome = _form_refusal(form)
+            outcome = form_refusal(form)
         elif form.action.data == "cancel":
             outcome = attempt(event_operations.cancel_signup, account, form.event_id.data, utcnow())
             signup_status = "cancelled"
@@ -248,6 +242,6 @@ def password():
                 flash("密码已修改。其他手机和电脑上的登录已退出。")
                 return redirect(safe_next(request.args.get("next")) or home_path(account))
         else:
-            outcome = _form_refusal(form)
+            outcome = form_refusal(form)
     status = outcome.status if outcome and outcome.refused else 200
     return render_template("me/password.html", outcome=outcome, must_change=account.must_change_password), status

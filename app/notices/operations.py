@@ -82,7 +82,9 @@ def publish(
             ).all()
         )
         to = {"community_id": community_id} if community_id is not None else {"unit_id": unit_id}
-        record(actor, "notice.publish", f"通知#{notice.id} {title}", recipients=notice.recipients, event_id=event_id, **to)
+        record(
+            actor, "notice.publish", f"通知#{notice.id} {title}", recipients=notice.recipients, event_id=event_id, **to
+        )
     log.info("notice %s published by account %s to %s members", notice.id, actor.id, notice.recipients)
     return notice
 

@@ -35,9 +35,7 @@ def test_the_screen_lists_every_member_with_who_came_who_is_on_leave_and_the_vis
     assert hook(page, "data-checked-in-count") == "2"
     shown = {
         int(m): (c, leave)
-        for m, c, leave in re.findall(
-            r'data-member-id="(\d+)"\s+data-checked-in="(\w+)" data-on-leave="(\w+)"', page
-        )
+        for m, c, leave in re.findall(r'data-member-id="(\d+)"\s+data-checked-in="(\w+)" data-on-leave="(\w+)"', page)
     }
     assert shown == {
         came.id: ("true", "false"),
@@ -73,9 +71,7 @@ def test_a_refresh_is_answered_304_until_someone_checks_in(app, client, hall, lo
     assert again.status_code == 304 and again.data == b""
 
     check_in(app, hall.members[0], hall.event)
-    changed = client.get(
-        f"/events/{hall.event.id}/screen/roll.json", headers={"If-None-Match": first.headers["ETag"]}
-    )
+    changed = client.get(f"/events/{hall.event.id}/screen/roll.json", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
     assert changed.get_json()["checked_in_count"] == 1
 
