@@ -34,11 +34,11 @@
       .then(function () { say(); codeTimer = setTimeout(refreshCode, failing.code ? RETRY : codeEvery); });
   }
 
-  function mark(text) {
-    var span = document.createElement("span");
-    span.className = "mark";
-    span.textContent = text;
-    return span;
+  function span(kind, text) {
+    var part = document.createElement("span");
+    part.className = kind;
+    part.textContent = text;
+    return part;
   }
 
   function item(m) {
@@ -48,12 +48,10 @@
     li.dataset.checkedIn = m.checked_in ? "true" : "false";
     li.dataset.onLeave = m.on_leave ? "true" : "false";
     if (m.checked_in_at) { li.dataset.checkedInAt = m.checked_in_at; }
-    var name = document.createElement("span");
-    name.className = "name";
-    name.textContent = m.name;
-    li.appendChild(name);
-    if (m.checked_in) { li.appendChild(mark("已到")); } else if (m.on_leave) { li.appendChild(mark("请假")); }
-    if (!m.own_community) { li.appendChild(mark("外社区")); }
+    if (m.checked_in) { li.appendChild(span("tick", "✓")); }
+    li.appendChild(span("name", m.name));
+    if (m.on_leave) { li.appendChild(span("mark", "请假")); }
+    if (!m.own_community) { li.appendChild(span("mark", "外社区")); }
     return li;
   }
 
@@ -99,7 +97,8 @@
   }
 
   function paging() {
-    var step = pageStep(), pages = Math.max(1, Math.ceil((roll.scrollHeight - 2) / step));
+    var step = pageStep();
+    var pages = roll.scrollHeight > roll.clientHeight + 2 ? Math.ceil((roll.scrollHeight - 2) / step) : 1;
     if (roll.scrollTop >= pages * step) { roll.scrollTop = 0; }
     pageOf.textContent = pages > 1 ? "第 " + (Math.round(roll.scrollTop / step) + 1) + "/" + pages + " 页" : "";
   }
