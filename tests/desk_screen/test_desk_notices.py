@@ -119,3 +119,13 @@ def test_a_member_is_shown_the_chinese_403_page(client, hall, log_in):
     log_in(hall.members[0].account)
     for answer in (client.get("/desk/notices"), client.post("/desk/notices", data={"title": "x", "body": "y"})):
         assert answer.status_code == 403 and "没有权限" in answer.text and "返回首页" in answer.text
+
+
+def test_publishing_through_the_api_is_logged_as_on_the_page(app, client, auth, hall):
+    answer = client.post(
+        "/api/v1/notices",
+        json={"title": "停水通知", "body": "周六上午停水", "community_id": hall.community.id},
+        headers=auth(hall.secretary),
+    )
+    assert answer.status_code == 201
+    assert [(action, who) for action, who, _ in _log(app)] == [("notice.publish", hall.secretary.id)]

@@ -98,10 +98,13 @@ def test_only_the_events_secretary_and_the_county_see_the_screen_and_its_list(cl
         log_in(account)
         page = client.get(f"/events/{hall.event.id}/screen")
         assert page.status_code == 403 and "没有权限" in page.text and "十二月回家日" not in page.text
-        refused = _roll(client, hall.event)
-        assert refused.status_code == 403 and refused.get_json()["code"] == "forbidden"
+        for part in ("roll", "code"):
+            refused = client.get(f"/events/{hall.event.id}/screen/{part}.json")
+            assert refused.status_code == 403 and refused.get_json()["code"] == "forbidden"
     log_in(make.admin())
     assert _roll(client, hall.event).get_json()["expected"] == 3
+    unknown = client.get("/events/999999/screen/roll.json")
+    assert unknown.status_code == 404 and unknown.get_json()["code"] == "not_found"
     client.post("/logout")
     assert _roll(client, hall.event).status_code == 401
     assert _roll(client, hall.event).get_json()["code"] == "unauthenticated"

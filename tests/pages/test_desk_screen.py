@@ -18,7 +18,9 @@ HALL = {**DESK, "viewport": {"width": 1920, "height": 1080}}
 
 def _ask_leave(app, member, event) -> int:
     with app.app_context():
-        leave, _ = leave_operations.request_leave(db.session.get(Account, member.account.id), event.id, "外出学习", utcnow())
+        leave, _ = leave_operations.request_leave(
+            db.session.get(Account, member.account.id), event.id, "外出学习", utcnow()
+        )
         return leave.id
 
 
