@@ -9,7 +9,9 @@ from app.demo.cli import demo
 from app.desk.audit import bp as desk_audit
 from app.desk.duty import bp as desk_duty
 from app.desk.home import bp as desk_home
+from app.desk.leave import bp as desk_leave
 from app.desk.members import bp as desk_members
+from app.desk.notices import bp as desk_notices
 from app.desk.registrations import bp as desk_registrations
 from app.desk.stats import bp as desk_stats
 from app.duty.api import blp as duty_api
@@ -82,6 +84,8 @@ PAGES = (
     desk_registrations,
     desk_stats,
     registration_pages,
+    desk_notices,
+    desk_leave,
 )
 COMMANDS = (
     demo,

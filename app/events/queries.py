@@ -1,10 +1,11 @@
-"""Reads on events: the lists a community sees, one event with its counts, and its check-in codes."""
+"""Reads on events: the lists a community sees, one event with its counts, its check-in codes, and the
+hall screen's live list."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, not_, select, true, union_all
 
 from app.auth import scope
 from app.checkins.models import Checkin
@@ -13,6 +14,8 @@ from app.events import codes
 from app.events.models import Event, Signup
 from app.events.operations import managed_event
 from app.extensions import db
+from app.leave.models import LeaveRequest
+from app.members.models import Member
 from app.org.models import Community
 from ledger import periods
 
@@ -83,6 +86,62 @@ def screen_code(actor, event_id: int, now: datetime, signing_key: str) -> Code:
     seconds = current_app.config["ROTATING_TOKEN_SECONDS"]
     expires_at = (now + timedelta(seconds=seconds)).replace(microsecond=0)
     return Code(event, codes.screen(signing_key, event.id, expires_at), expires_at)
+
+
+def screen_roll(actor, event_id: int) -> dict:
+    """签到名单 for the hall's screen (its secretary, an admin): every active member of the event's community,
+    checked in or not, on approved leave or not, then the members of other communities who checked in here
+    (the alliance brings members of many units); each part in a stable order, so names do not jump about
+    on the screen as people arrive. Names only, as on the public board.
+
+    One statement however many members: the screen asks every few seconds, from several screens at once."""
+    event = managed_event(actor, event_id)
+    own = and_(Member.community_id == event.community_id, Member.active)
+    residents = (
+        select(
+            Member.id,
+            Member.name,
+            true().label("own_community"),
+            Checkin.created_at,
+            LeaveRequest.id.is_not(None).label("on_leave"),
+        )
+        .outerjoin(Checkin, and_(Checkin.member_id == Member.id, Checkin.event_id == event.id))
+        .outerjoin(
+            LeaveRequest,
+            and_(
+                LeaveRequest.member_id == Member.id,
+                LeaveRequest.event_id == event.id,
+                LeaveRequest.state == "approved",
+            ),
+        )
+        .where(own)
+    )
+    visitors = (
+        select(Member.id, Member.name, false(), Checkin.created_at, false())
+        .join(Checkin, Checkin.member_id == Member.id)
+        .where(Checkin.event_id == event.id, not_(own))
+    )
+    both = union_all(residents, visitors).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.own_community.desc(), both.c.id)).all()
+    members = [
+        {
+            "member_id": member_id,
+            "name": name,
+            "own_community": bool(own_community),
+            "checked_in": came is not None,
+            "checked_in_at": came,
+            "on_leave": bool(on_leave) and came is None,
+        }
+        for member_id, name, own_community, came, on_leave in rows
+    ]
+    return {
+        "event_id": event.id,
+        "title": event.title,
+        "checked_in_count": sum(m["checked_in"] for m in members),
+        "expected": sum(m["own_community"] for m in members),
+        "on_leave_count": sum(m["on_leave"] for m in members),
+        "members": members,
+    }
 
 
 def upcoming_for_member(account, now: datetime) -> list[dict]:

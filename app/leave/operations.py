@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.action_log.operations import record
 from app.auth import scope
 from app.checkins.models import Checkin
 from app.db import insert, lock, transaction
@@ -102,5 +103,7 @@ def decide(actor, leave_id: int, decision: str, reason: str | None, now: datetim
             words = {"approved": "已批准", "refused": "已不批准", "cancelled": "已被本人撤回"}[leave.state]
             raise Refusal("leave_decided", f"该请假{words}，不能再处理", status=409)
         leave.state, leave.decided_by, leave.decided_at, leave.decision_reason = state, actor.id, now, reason
+        target = f"请假#{leave.id} {leave.member.name} · 活动#{leave.event_id} {leave.event.title}"
+        record(actor, f"leave.{decision}", target, member_id=leave.member_id, event_id=leave.event_id, reason=reason)
     log.info("leave %s %s by account %s", leave_id, state, actor.id)
     return leave

@@ -11,13 +11,15 @@ from app.leave.models import LeaveRequest
 from app.members.models import Member
 
 
-def _row(leave: LeaveRequest, name: str, title: str) -> dict:
+def _row(leave: LeaveRequest, name: str, community_id: int, title: str, starts_at) -> dict:
     return {
         "id": leave.id,
         "event_id": leave.event_id,
         "event": title,
+        "event_starts_at": starts_at,
         "member_id": leave.member_id,
         "name": name,
+        "community_id": community_id,
         "reason": leave.reason,
         "state": leave.state,
         "created_at": leave.created_at,
@@ -29,7 +31,7 @@ def _row(leave: LeaveRequest, name: str, title: str) -> dict:
 
 def _listed():
     return (
-        select(LeaveRequest, Member.name, Event.title)
+        select(LeaveRequest, Member.name, Member.community_id, Event.title, Event.starts_at)
         .join(Member, Member.id == LeaveRequest.member_id)
         .join(Event, Event.id == LeaveRequest.event_id)
     )

@@ -8,7 +8,7 @@ from app.auth.current import actor, member_actor
 from app.db import utcnow
 from app.notices import operations, queries
 from app.notices.models import BODY_MAX, TITLE_MAX
-from app.schemas import ID_PATH, Id, Limit, LocalDateTime, Offset, Schema
+from app.schemas import ID_PATH, Id, Limit, LocalDateTime, Offset, Schema, ScopeQuery
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="通知：书记或组织部发给党员，党员的收件箱")
 
@@ -33,6 +33,17 @@ class NoticeSent(Schema):
     created_at = LocalDateTime()
 
 
+class SentNotice(NoticeSent):
+    sender = fields.String(metadata={"description": "发出人"})
+    to = fields.String(metadata={"description": "收件的社区或单位名称"})
+    event = fields.String(allow_none=True, metadata={"description": "有关活动的名称"})
+    read = fields.Integer(metadata={"description": "已读人数"})
+
+
+class SentNotices(Schema):
+    notices = fields.List(fields.Nested(SentNotice))
+
+
 class MyNotice(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -55,8 +66,28 @@ class Page(Schema):
     offset = Offset()
 
 
+class SentQuery(ScopeQuery, Page):
+    pass
+
+
 @blp.route("/notices")
 class Notices(MethodView):
+    @blp.arguments(SentQuery, location="query")
+    @blp.response(200, SentNotices)
+    @blp.doc(operationId="listSentNotices")
+    def get(self, query):
+        """The notices sent to a secretary's community or unit (naming neither: both of theirs; an admin:
+        all), newest first, each with its recipients and how many have read it."""
+        return {
+            "notices": queries.sent_notices(
+                actor(),
+                community_id=query.get("community_id"),
+                unit_id=query.get("unit_id"),
+                limit=query["limit"],
+                offset=query["offset"],
+            )
+        }
+
     @blp.arguments(NoticeRequest)
     @blp.response(201, NoticeSent)
     @blp.doc(operationId="publishNotice")

@@ -48,4 +48,6 @@ class InboxItem(Model):
         UniqueConstraint("member_id", "notice_id"),
         # The inbox, newest first, and its unread count on every home page.
         Index("ix_inbox_items_member_created", "member_id", "created_at"),
+        # How many have read a notice, on the desk's list of notices sent.
+        Index("ix_inbox_items_notice_read", "notice_id", "read_at"),
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, literal, select, update
 
+from app.action_log.operations import record
 from app.auth import scope
 from app.db import UTCDateTime, transaction
 from app.errors import NotFound, Refusal
@@ -79,6 +80,10 @@ def publish(
                 .from_select(["member_id", "kind", "notice_id", "created_at"], recipients)
                 .returning(InboxItem.id)
             ).all()
+        )
+        to = {"community_id": community_id} if community_id is not None else {"unit_id": unit_id}
+        record(
+            actor, "notice.publish", f"通知#{notice.id} {title}", recipients=notice.recipients, event_id=event_id, **to
         )
     log.info("notice %s published by account %s to %s members", notice.id, actor.id, notice.recipients)
     return notice
