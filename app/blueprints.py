@@ -5,6 +5,7 @@ from app.auth.pages import bp as auth_pages
 from app.checkins.api import blp as checkins_api
 from app.checkins.pages import bp as checkin_pages
 from app.demo.cli import demo
+from app.desk.events import bp as desk_events
 from app.duty.api import blp as duty_api
 from app.duty.cli import cli as duty_cli
 from app.events.api import blp as events_api
@@ -45,7 +46,7 @@ API = (
     leave_api,
     notices_api,
 )
-PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages)
+PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages, desk_events)
 COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
 
 
