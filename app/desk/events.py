@@ -157,8 +157,7 @@ def list_page():
     ), (400 if problem else 200)
 
 
-def _render_form(form: EventForm, event=None, outcome: Outcome | None = None):
-    account = desk_actor()
+def _render_form(account, form: EventForm, event=None, outcome: Outcome | None = None):
     choices = queries.form_choices(account)
     if isinstance(form, NewEventForm):
         form.community_id.choices = _community_choices(choices["communities"])
@@ -180,15 +179,15 @@ def new():
     if request.method == "GET":
         if account.community_id is not None:
             form.community_id.data = account.community_id
-        return _render_form(form)
+        return _render_form(account, form)
     form.community_id.choices = _community_choices(queries.form_choices(account)["communities"])
     if not form.validate():
-        return _render_form(form, outcome=_form_refusal(form))
+        return _render_form(account, form, outcome=_form_refusal(form))
     outcome = attempt(
         operations.create_event, account, {"community_id": form.community_id.data, **form.values()}, utcnow()
     )
     if outcome.refused:
-        return _render_form(form, outcome=outcome)
+        return _render_form(account, form, outcome=outcome)
     flash("活动已发布")
     return redirect(url_for("desk_events.event_page", event_id=outcome.value.id))
 
@@ -203,13 +202,13 @@ def edit(event_id):
         for key, default in operations.default_window(event.starts_at, event.ends_at).items():
             if getattr(event, key) == default:
                 form[key].data = None
-        return _render_form(form, event)
+        return _render_form(account, form, event)
     form = EventForm()
     if not form.validate():
-        return _render_form(form, event, _form_refusal(form))
+        return _render_form(account, form, event, _form_refusal(form))
     outcome = attempt(operations.update_event, account, event_id, form.values(), utcnow())
     if outcome.refused:
-        return _render_form(form, event, outcome)
+        return _render_form(account, form, event, outcome)
     flash("活动已保存")
     return redirect(url_for("desk_events.event_page", event_id=event_id))
 
@@ -244,10 +243,7 @@ def proxy(event_id):
         )
         if outcome.status in (403, 404):
             return _refused_page(outcome)
-    if outcome.refused:
-        status = outcome.code
-    else:
-        status = "created" if outcome.value.new else "already"
+    status = outcome.code if outcome.refused else ("created" if outcome.value.new else "already")
     return _event_page(
         account,
         event_id,

@@ -186,18 +186,21 @@ def desk_list(actor, *, community_id: int | None, now: datetime) -> dict:
         .tuples()
         .all()
     )
-    rows = [
-        {
+
+    def row(e: Event) -> dict:
+        return {
             "event": e,
             "community": names.get(e.community_id),
             "checked_in": checked_in.get(e.id, 0),
             "signups": signups.get(e.id, 0),
         }
-        for e in events
-    ]
+
     month_start = periods.bounds(periods.month_of(now))[0]
-    past = [r for r in rows if r["event"].starts_at < month_start]
-    return {"current": [r for r in rows if r["event"].starts_at >= month_start], "past": past[::-1][:PAST_SHOWN]}
+    past = [e for e in events if e.starts_at < month_start]
+    return {
+        "current": [row(e) for e in events if e.starts_at >= month_start],
+        "past": [row(e) for e in past[::-1][:PAST_SHOWN]],
+    }
 
 
 def event_desk(actor, event_id: int, *, q: str | None = None) -> dict:
