@@ -295,3 +295,18 @@ def test_creating_an_event_through_the_form_leaves_its_log_row(app, client, town
             town["secretary"].id,
             True,
         )
+
+
+def test_the_category_is_a_choice_of_the_countys_catalogue_once_it_has_one(app, client, town):
+    from app.catalogue.models import ServiceCategory
+
+    with app.app_context():
+        db.session.add_all([ServiceCategory(name="政策宣传", position=1), ServiceCategory(name="义诊", position=2)])
+        db.session.commit()
+    log_in(client, town["secretary"])
+    select_ = client.get("/desk/events/new").text.split('<select id="category" name="category"', 1)[1]
+    options = select_.split("</select>", 1)[0]
+    assert options.index("政策宣传") < options.index("义诊")
+    refused = client.post("/desk/events/new", data=form(town["community"], category="随便什么"))
+    assert refused.status_code == 400 and "不在本县服务目录中" in refused.text
+    assert client.post("/desk/events/new", data=form(town["community"])).status_code == 302

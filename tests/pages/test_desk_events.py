@@ -40,12 +40,20 @@ def test_a_secretary_publishes_an_event_prints_voids_and_proxies_a_member(make, 
     desk.fill("input[name=category]", "文明倡导")
     desk.select_option("select[name=kind]", "service")
     desk.fill("input[name=place]", "幸福小区广场")
+    # On the spot, the secretary's phone gives the fence's centre; the radius takes its default.
+    desk.context.grant_permissions(["geolocation"], origin=live_server)
+    desk.context.set_geolocation({"latitude": 25.321, "longitude": 118.294})
+    desk.click("#use-position")
+    desk.wait_for_function("document.getElementById('latitude').value !== ''")
+    assert (desk.input_value("#latitude"), desk.input_value("#longitude")) == ("25.321000", "118.294000")
+    assert desk.input_value("#radius_m") == "300"
     desk.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT%H:%M"))
     desk.fill("input[name=ends_at]", end.strftime("%Y-%m-%dT%H:%M"))
     desk.click("button[type=submit].primary")
     desk.wait_for_url("**/desk/events/*")
     event_id = desk.url.rstrip("/").rsplit("/", 1)[1]
     assert event_id.isdecimal() and "活动已发布" in desk.content()
+    assert "300 米以内" in desk.content()
     _clean(desk, "event")
 
     # The poster link, fetched with nothing but the page's session cookie.
