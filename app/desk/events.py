@@ -26,17 +26,16 @@ from ledger.words import STATES
 
 bp = Blueprint("desk_events", __name__)
 
+DEFAULT_RADIUS_M = 300
+# A form's text goes to PostgreSQL, whose text holds no NUL; no person types one.
+NO_NUL = Regexp(r"^[^\x00]*$", message="含有无效字符")
+SEARCH_MAX = 50
+
 
 @bp.app_template_filter("desk_clock")
 def clock(at: datetime) -> str:
     """The hour and minute on the Beijing clock: an event's end, after its start in full."""
     return f"{local(at):%H:%M}"
-
-
-DEFAULT_RADIUS_M = 300
-# A form's text goes to PostgreSQL, whose text holds no NUL; no person types one.
-NO_NUL = Regexp(r"^[^\x00]*$", message="含有无效字符")
-SEARCH_MAX = 50
 
 
 class BeijingTime(StringField):
@@ -107,7 +106,7 @@ class EventForm(FlaskForm):
 
     def values(self) -> dict:
         return {name: self[name].data or None for name in operations.EDITABLE} | {
-            # 0 is no coordinate a form leaves out by accident: only an empty field is "none".
+            # A coordinate of 0 is a place (the equator, the meridian): only an empty field is none.
             key: self[key].data
             for key in ("latitude", "longitude")
         }
