@@ -8,6 +8,7 @@ from app.checkins.pages import bp as checkin_pages
 from app.demo.cli import demo
 from app.desk.audit import bp as desk_audit
 from app.desk.duty import bp as desk_duty
+from app.desk.events import bp as desk_events
 from app.desk.home import bp as desk_home
 from app.desk.leave import bp as desk_leave
 from app.desk.members import bp as desk_members
@@ -86,6 +87,7 @@ PAGES = (
     registration_pages,
     desk_notices,
     desk_leave,
+    desk_events,
 )
 COMMANDS = (
     demo,

@@ -1,4 +1,5 @@
-"""Reading the county's data for the office: points rules with their versions, settings, the catalogue."""
+"""Reading the county's data: points rules with their versions, settings, the catalogue (for the office), and
+the catalogue's categories (for the forms that offer them)."""
 
 from datetime import datetime
 
@@ -61,3 +62,8 @@ def catalogue() -> list[dict]:
         }
         for c in categories
     ]
+
+
+def category_names() -> list[str]:
+    """The categories in the county's order; empty while the county has loaded no catalogue."""
+    return list(db.session.scalars(select(ServiceCategory.name).order_by(ServiceCategory.position, ServiceCategory.id)))

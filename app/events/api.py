@@ -1,13 +1,12 @@
 """/api/v1/events: publishing and listing events, their check-in codes and poster, and sign-ups."""
 
-from flask import Response
 from flask.views import MethodView
 from marshmallow import fields, validate
 
 from app.api_base import Blueprint
 from app.auth.current import actor, member_actor
 from app.db import utcnow
-from app.events import operations, poster, qr, queries
+from app.events import downloads, operations, qr, queries
 from app.events.codes import signing_key
 from app.events.models import EVENT_KINDS
 from app.schemas import CODE_MAX, ID_PATH, MONTH, Coordinate, Id, LocalDateTime, Schema, Text
@@ -25,7 +24,7 @@ class EventFields(Schema):
     ends_at = LocalDateTime(required=True)
 
 
-class Event(EventFields):
+class EventOptions(Schema):
     place = Text(allow_none=True, max=200)
     checkin_opens_at = LocalDateTime(allow_none=True)
     checkin_closes_at = LocalDateTime(allow_none=True)
@@ -33,6 +32,21 @@ class Event(EventFields):
     longitude = Coordinate(180)
     radius_m = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=100_000))
     capacity = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=100_000))
+
+
+class Event(EventOptions, EventFields):
+    pass
+
+
+class EventChanges(EventOptions):
+    """修改活动: only the fields given change; the community stays. A check-in time sent as null goes back to
+    its default (30 minutes before the start, the end); the geofence is cleared by sending its three as null."""
+
+    title = Text(required_visible=True, max=100)
+    category = Text(required_visible=True, max=50)
+    kind = fields.String(validate=validate.OneOf(EVENT_KINDS))
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
 
 
 class EventDetail(Event):
@@ -88,12 +102,15 @@ class EventOne(MethodView):
     def get(self, event_id):
         return queries.event_detail(actor(), event_id)
 
-
-def _image(body: bytes, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    # The code changes when its key is rotated: never serve an old one from a cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    @blp.doc(
+        operationId="updateEvent",
+        description="修改活动（其书记、管理员）。已有签到时，活动类型、服务项目和日期不能再改，"
+        "签到时间也不能改到让已有签到落在其外（409 event_has_checkins / checkins_outside_window）。",
+    )
+    @blp.arguments(EventChanges)
+    @blp.response(200, Event)
+    def patch(self, changes, event_id):
+        return operations.update_event(actor(), event_id, changes, utcnow())
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/qr.png")
@@ -101,7 +118,7 @@ class QrPng(MethodView):
     @blp.doc(operationId="getEventQrPng")
     @blp.response(200, content_type="image/png", description="打印用签到二维码")
     def get(self, event_id):
-        return _image(qr.png(qr.checkin_url(queries.printed_code(actor(), event_id, signing_key()).token)), "image/png")
+        return downloads.qr_png(actor(), event_id)
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/qr.svg")
@@ -109,9 +126,7 @@ class QrSvg(MethodView):
     @blp.doc(operationId="getEventQrSvg")
     @blp.response(200, content_type="image/svg+xml", description="打印用签到二维码（矢量）")
     def get(self, event_id):
-        return _image(
-            qr.svg(qr.checkin_url(queries.printed_code(actor(), event_id, signing_key()).token)), "image/svg+xml"
-        )
+        return downloads.qr_svg(actor(), event_id)
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/poster.pdf")
@@ -119,10 +134,7 @@ class Poster(MethodView):
     @blp.doc(operationId="getEventPoster")
     @blp.response(200, content_type="application/pdf", description="A4 签到海报")
     def get(self, event_id):
-        code = queries.printed_code(actor(), event_id, signing_key())
-        response = _image(poster.render(code.event, qr.checkin_url(code.token)), "application/pdf")
-        response.headers["Content-Disposition"] = f'inline; filename="event-{event_id}-poster.pdf"'
-        return response
+        return downloads.poster_pdf(actor(), event_id)
 
 
 @blp.route(f"/events/<{ID_PATH}:event_id>/rotating-token")

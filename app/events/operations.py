@@ -1,4 +1,4 @@
-"""Writes on events (活动): publishing one, rotating its printed code, signing up (报名) and cancelling."""
+"""Writes on events (活动): publishing and editing one, rotating its printed code, signing up (报名) and cancelling."""
 
 import logging
 from datetime import datetime, time, timedelta
@@ -6,8 +6,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.action_log.operations import record
 from app.auth import scope
 from app.catalogue.models import ServiceCategory
+from app.checkins.models import Checkin
 from app.db import lock, transaction
 from app.errors import NotFound, Refusal
 from app.events.models import Event, Signup
@@ -47,11 +49,11 @@ def _check_times(values: dict) -> None:
         raise Refusal("invalid_times", "签到截止时间应晚于签到开始时间")
 
 
-def _check_window(values: dict, now: datetime) -> None:
-    """An event happens on one day, today or later, and its scans with it: points cannot be earned into a
-    month already over, nor for years from one printed code."""
+def _check_window(values: dict, now: datetime | None) -> None:
+    """An event happens on one day, today or later (unless `now` is None: its start is not being set), and
+    its scans with it: points cannot be earned into a month already over, nor for years from one printed code."""
     day = periods.local(values["starts_at"]).date()
-    if day < periods.local(now).date():
+    if now is not None and day < periods.local(now).date():
         raise Refusal("invalid_window", "活动开始日期不能早于今天（北京时间）")
     if values["ends_at"] > datetime.combine(day + timedelta(days=1), time(), tzinfo=periods.TZ):
         raise Refusal("invalid_window", "活动须在开始当天结束（北京时间）")
@@ -68,6 +70,40 @@ def _check_geofence(values: dict) -> None:
         raise Refusal("invalid_geofence", "签到范围须同时给出纬度、经度和半径，或都不给")
 
 
+def default_window(starts_at: datetime, ends_at: datetime) -> dict:
+    """The check-in window of an event that names none: from 30 minutes before its start to its end."""
+    return {"checkin_opens_at": starts_at - CHECKIN_OPENS_BEFORE, "checkin_closes_at": ends_at}
+
+
+def _settled(values: dict, now: datetime, *, moved: bool) -> dict:
+    """The event's values as stored: the title trimmed, the check-in window defaulted, every rule held.
+    `moved`: whether the event's start is new (a new event, or an edit that moves it), which must then
+    lie today or later; an edit that leaves a past event's start alone only fixes its words."""
+    values = dict(values)
+    if not visible(values["title"]):
+        raise Refusal("invalid_request", "请填写活动名称")
+    values["title"] = values["title"].strip()
+    for key, default in default_window(values["starts_at"], values["ends_at"]).items():
+        values[key] = values.get(key) or default
+    _check_times(values)
+    _check_window(values, now if moved else None)
+    _check_geofence(values)
+    _check_category(values["category"])
+    return values
+
+
+def _flush_unique() -> None:
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The one unique rule on events: one return day per community per starting time.
+        raise Refusal("event_exists", "该社区在这一时间已有回家日活动", status=409) from None
+
+
+def _target(event: Event) -> str:
+    return f"活动#{event.id} {event.title}"
+
+
 @transaction()
 def create_event(actor, values: dict, now: datetime) -> Event:
     """发布活动: a secretary in their own community, an admin anywhere."""
@@ -75,26 +111,82 @@ def create_event(actor, values: dict, now: datetime) -> Event:
     scope.require(scope.manages_community(actor, community_id), "只能在本社区发布活动")
     if db.session.get(Community, community_id) is None:
         raise NotFound("社区")
-    values = dict(values)
-    if not visible(values["title"]):
-        raise Refusal("invalid_request", "请填写活动名称")
-    values["title"] = values["title"].strip()
-    values.setdefault("checkin_opens_at", None)
-    values.setdefault("checkin_closes_at", None)
-    values["checkin_opens_at"] = values["checkin_opens_at"] or values["starts_at"] - CHECKIN_OPENS_BEFORE
-    values["checkin_closes_at"] = values["checkin_closes_at"] or values["ends_at"]
-    _check_times(values)
-    _check_window(values, now)
-    _check_geofence(values)
-    _check_category(values["category"])
-    event = Event(**values, created_by=actor.id, created_at=now)
+    event = Event(**_settled(values, now, moved=True), created_by=actor.id, created_at=now)
     db.session.add(event)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The one unique rule on events: one return day per community per starting time.
-        raise Refusal("event_exists", "该社区在这一时间已有回家日活动", status=409) from None
+    _flush_unique()
+    record(actor, "event.create", _target(event), community_id=community_id, kind=event.kind)
     log.info("event %s created in community %s by account %s", event.id, community_id, actor.id)
+    return event
+
+
+# What an edit may change: everything but the community, which the event's codes, check-ins and points
+# belong to.
+EDITABLE = (
+    "title",
+    "category",
+    "kind",
+    "place",
+    "starts_at",
+    "ends_at",
+    "checkin_opens_at",
+    "checkin_closes_at",
+    "latitude",
+    "longitude",
+    "radius_m",
+    "capacity",
+)
+# Once members have checked in, their entries were priced by the event's kind and category and dated by its
+# day (the month they count in): those stay as they are.
+FIXED_BY_CHECKINS = {"kind": "活动类型", "category": "服务项目"}
+
+
+def _check_checkins_kept(event: Event, values: dict) -> None:
+    """An edit never strands a check-in already made: the day, kind and category stay, and every check-in
+    stays inside the new window (a 代签到 may come after it closes, within its own grace)."""
+    checkins = select(func.count()).select_from(Checkin).where(Checkin.event_id == event.id)
+    if not db.session.scalar(checkins):
+        return
+    for key, words in FIXED_BY_CHECKINS.items():
+        if values[key] != getattr(event, key):
+            raise Refusal("event_has_checkins", f"已有党员签到，不能再修改{words}", status=409)
+    if periods.local(values["starts_at"]).date() != periods.local(event.starts_at).date():
+        raise Refusal("event_has_checkins", "已有党员签到，不能把活动改到另一天", status=409)
+    stranded = db.session.scalar(
+        checkins.where(
+            (Checkin.created_at < values["checkin_opens_at"])
+            | ((Checkin.method != "proxy") & (Checkin.created_at > values["checkin_closes_at"]))
+        )
+    )
+    if stranded:
+        raise Refusal(
+            "checkins_outside_window",
+            f"有{stranded}人的签到时间会落在新的签到时间之外，请调整签到开始或截止时间",
+            status=409,
+        )
+
+
+@transaction()
+def update_event(actor, event_id: int, changes: dict, now: datetime) -> Event:
+    """修改活动: the given fields over the event's own, held to the rules of a new one (the window within its
+    day); a missing check-in time goes back to its default. Returns the event as it now stands."""
+    event = managed_event(actor, event_id, for_update=True)
+    values = {key: getattr(event, key) for key in EDITABLE}
+    values.update({key: value for key, value in changes.items() if key in EDITABLE})
+    for key, default in default_window(event.starts_at, event.ends_at).items():
+        # A window left as its default follows the event's times when they move.
+        if key not in changes and getattr(event, key) == default:
+            values[key] = None
+    moved = values["starts_at"] != event.starts_at
+    values = _settled(values, now, moved=moved)
+    _check_checkins_kept(event, values)
+    changed = sorted(key for key in EDITABLE if values[key] != getattr(event, key))
+    if not changed:
+        return event
+    for key in changed:
+        setattr(event, key, values[key])
+    _flush_unique()
+    record(actor, "event.update", _target(event), changed=changed)
+    log.info("event %s changed (%s) by account %s", event.id, ", ".join(changed), actor.id)
     return event
 
 
@@ -103,6 +195,7 @@ def rotate_key(actor, event_id: int) -> Event:
     """作废旧码: every code printed before now answers token_revoked; the next print carries the new key."""
     event = managed_event(actor, event_id, for_update=True)
     event.key_version += 1
+    record(actor, "event.rotate_key", _target(event), key_version=event.key_version)
     log.info("event %s printed code rotated to key %s by account %s", event.id, event.key_version, actor.id)
     return event
 

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import and_, false, func, not_, select, true, union_all
 
 from app.auth import scope
+from app.catalogue.queries import category_names
 from app.checkins.models import Checkin
 from app.errors import NotFound
 from app.events import codes
@@ -16,7 +17,9 @@ from app.events.operations import managed_event
 from app.extensions import db
 from app.leave.models import LeaveRequest
 from app.members.models import Member
+from app.members.queries import list_members
 from app.org.models import Community
+from app.points.models import EntryStatus
 from ledger import periods
 
 
@@ -209,3 +212,93 @@ def signed_up(member_id: int, event_id: int) -> bool:
         db.session.scalar(select(Signup.id).where(Signup.event_id == event_id, Signup.member_id == member_id))
         is not None
     )
+
+
+def publishable_communities(actor) -> list[Community]:
+    """The communities an account may publish events in: an admin every one, a secretary their own."""
+    query = select(Community).order_by(Community.name)
+    if not scope.is_admin(actor):
+        query = query.where(Community.id == actor.community_id)
+    return list(db.session.scalars(query))
+
+
+def _counts(column, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column)).tuples().all())
+
+
+PAST_SHOWN = 100
+
+
+def desk_list(actor, *, community_id: int | None, now: datetime) -> dict:
+    """The desk's events: from this month on, soonest first, then the past ones, latest first (the last
+    PAST_SHOWN); each with its check-ins and sign-ups counted and its community named."""
+    events = list_events(actor, community_id=community_id, kind=None, month=None)
+    ids = [e.id for e in events]
+    checked_in, signups = _counts(Checkin.event_id, ids), _counts(Signup.event_id, ids)
+    names = dict(
+        db.session.execute(
+            select(Community.id, Community.name).where(Community.id.in_({e.community_id for e in events}))
+        )
+        .tuples()
+        .all()
+    )
+
+    def row(e: Event) -> dict:
+        return {
+            "event": e,
+            "community": names.get(e.community_id),
+            "checked_in": checked_in.get(e.id, 0),
+            "signups": signups.get(e.id, 0),
+        }
+
+    month_start = periods.bounds(periods.month_of(now))[0]
+    past = [e for e in events if e.starts_at < month_start]
+    return {
+        "current": [row(e) for e in events if e.starts_at >= month_start],
+        "past": [row(e) for e in past[::-1][:PAST_SHOWN]],
+    }
+
+
+def event_desk(actor, event_id: int, *, q: str | None = None) -> dict:
+    """One event as its secretary runs it: its figures, who signed up, who checked in (with how: scanned or
+    by proxy, and where the entry stands), and, searching `q`, the members a proxy check-in may pick
+    (the member register's own search: the event's community for its secretary, the county for an admin)."""
+    managed_event(actor, event_id)
+    detail = event_detail(actor, event_id)
+    signups = db.session.execute(
+        select(Member.id, Member.name, Member.phone, Signup.created_at)
+        .join(Member, Member.id == Signup.member_id)
+        .where(Signup.event_id == event_id)
+        .order_by(Signup.created_at, Signup.id)
+    ).all()
+    checkins = db.session.execute(
+        select(Member.id, Member.name, Checkin.created_at, Checkin.method, Checkin.reason, EntryStatus.state)
+        .join(Member, Member.id == Checkin.member_id)
+        .outerjoin(EntryStatus, (EntryStatus.source == "checkin") & (EntryStatus.source_id == Checkin.id))
+        .where(Checkin.event_id == event_id)
+        .order_by(Checkin.created_at, Checkin.id)
+    ).all()
+    found = None
+    if q is not None and q.strip():
+        community_id = None if scope.is_admin(actor) else detail["community_id"]
+        found = list_members(actor, community_id=community_id, q=q, limit=20)
+    return {
+        "event": detail,
+        "community": db.session.get(Community, detail["community_id"]),
+        "signups": [{"member_id": r[0], "name": r[1], "phone": r[2], "at": r[3]} for r in signups],
+        "checkins": [
+            {"member_id": r[0], "name": r[1], "at": r[2], "proxy": r[3] == "proxy", "reason": r[4], "state": r[5]}
+            for r in checkins
+        ],
+        "found": found,
+    }
+
+
+def form_choices(actor) -> dict:
+    """What the event form offers: the communities the account may publish in, and the catalogue's categories.
+    A work unit's secretary runs no community's events, so has no form to fill."""
+    communities = publishable_communities(actor)
+    scope.require(bool(communities), "只有社区书记和组织部可以发布活动")
+    return {"communities": communities, "categories": category_names()}
