@@ -20,7 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Alembic lists every plugin it loads at INFO: noise on every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app import models, pages, security  # noqa: F401  (models: the whole schema, for migrations)
+    # models: the whole schema, for migrations; outage: its pool listener drops connections the server closed.
+    from app import models, outage, pages, security  # noqa: F401
     from app.auth import current, limits
     from app.extensions import api, csrf, db, migrate
 
