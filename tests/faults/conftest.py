@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from app import create_app
+from app.extensions import db
 from config import TestConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,8 +71,18 @@ def own_postgres():
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def own_database(own_postgres):
+    """The schema, made once, in a database of the own server: the URL to build apps on."""
+    app = app_on(own_postgres.url)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return own_postgres.url
+
+
 def app_on(url: str, **config):
-    """An app on `url` with the test settings; its tables made if `create` (the schema as the tests make it)."""
+    """An app on `url` with the test settings (TestConfig's, as the `app` fixture has them)."""
     settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     settings.update(config, SQLALCHEMY_DATABASE_URI=url)
     return create_app(settings)

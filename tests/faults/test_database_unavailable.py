@@ -153,10 +153,8 @@ def test_a_disk_full_in_mid_check_in_rolls_the_whole_check_in_back(
     ledger_verifies()
 
 
-def test_a_stopped_server_answers_503_everywhere_and_serves_again_once_started(own_postgres):
-    app = app_on(own_postgres.url)
-    with app.app_context():
-        db.create_all()
+def test_a_stopped_server_answers_503_everywhere_and_serves_again_once_started(own_postgres, own_database):
+    app = app_on(own_database)
     client = app.test_client()
     assert client.get("/healthz").status_code == 200
     own_postgres.stop()
@@ -171,5 +169,4 @@ def test_a_stopped_server_answers_503_everywhere_and_serves_again_once_started(o
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/v1/rankings?period=2026-11").status_code == 200
     with app.app_context():
-        db.drop_all()
         db.engine.dispose()
