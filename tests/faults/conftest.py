@@ -16,6 +16,9 @@ from app.extensions import db
 from config import TestConfig
 
 ROOT = Path(__file__).resolve().parents[2]
+ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="an SQLite file's own faults")
+postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="a PostgreSQL server's own faults")
 
 
 def free_port() -> int:
@@ -60,7 +63,7 @@ class Server:
 def own_postgres():
     """A small PostgreSQL server of this test run's own, on a free port (only on a PostgreSQL run: it
     needs Debian's server, which TEST_DATABASE_URL says is there)."""
-    if not os.environ.get("TEST_DATABASE_URL"):
+    if not ON_POSTGRES:
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
     directory = tempfile.mkdtemp(prefix="ledger-faults-pg-")
     port = free_port()
@@ -88,8 +91,28 @@ def app_on(url: str, **config):
     return create_app(settings)
 
 
+def close(app) -> None:
+    """Hands back an app's connections (its replica's too), so no server keeps them after the test."""
+    with app.app_context():
+        db.engine.dispose()
+    if "replica" in app.extensions:
+        app.extensions["replica"]["engine"].dispose()
+
+
 @pytest.fixture
 def hall(make):
     community = make.community()
     member = make.member(community)
     return SimpleNamespace(community=community, member=member, event=make.event(community))
+
+
+@pytest.fixture(scope="session")
+def replica(own_postgres, own_database):
+    """A streaming replica of the own server, made by scripts/postgres (pg_basebackup -R) once the schema
+    is there; yields a Server for it."""
+    directory = tempfile.mkdtemp(prefix="ledger-faults-replica-")
+    server = Server(directory, free_port(), "")
+    server.url = own_postgres.run("replica", REPLICA_DIR=directory, REPLICA_PORT=str(server.port))
+    yield server
+    server.run("stop")
+    shutil.rmtree(directory, ignore_errors=True)

@@ -11,7 +11,7 @@ from app.events import codes
 from app.extensions import db
 from app.points.models import Balance, LedgerRecord
 from tests.factories import PASSWORD
-from tests.faults.conftest import app_on
+from tests.faults.conftest import app_on, close, postgres_only, sqlite_only
 
 
 def token(app, event_row) -> str:
@@ -41,18 +41,8 @@ def written(app) -> tuple[int, int, int]:
         )
 
 
-def sqlite_only(database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("an SQLite file's own faults")
-
-
-def postgres_only(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a PostgreSQL server's own faults")
-
-
+@sqlite_only
 def test_a_read_only_sqlite_file_answers_503_and_writes_nothing(app, client, auth, hall, database_url, ledger_verifies):
-    sqlite_only(database_url)
     headers = auth(hall.member.account)
     before = written(app)
     path = database_url.removeprefix("sqlite:///")
@@ -66,8 +56,8 @@ def test_a_read_only_sqlite_file_answers_503_and_writes_nothing(app, client, aut
     ledger_verifies()
 
 
+@sqlite_only
 def test_an_sqlite_database_locked_past_the_busy_timeout_answers_503(app, client, auth, hall, database_url):
-    sqlite_only(database_url)
     headers = auth(hall.member.account)
     with app.app_context():
         db.engine.dispose()
@@ -114,19 +104,20 @@ def read_only_database(app, database_url):
     switch(False)
 
 
-def test_a_database_refusing_writes_answers_503_and_writes_nothing(app, client, auth, hall, database_url, request):
-    postgres_only(database_url)
+@postgres_only
+def test_a_database_refusing_writes_answers_503_and_writes_nothing(app, client, auth, hall, request):
     headers = auth(hall.member.account)
+    # Read-only from here on: the token above was issued while writes were still taken.
     request.getfixturevalue("read_only_database")
     assert_unavailable(client.post("/api/v1/checkins", json={"token": token(app, hall.event)}, headers=headers))
     assert_unavailable_page(client.post("/login", data={"phone": hall.member.phone, "password": PASSWORD}))
     assert written(app) == (0, 0, 0)
 
 
+@postgres_only
 def test_a_disk_full_in_mid_check_in_rolls_the_whole_check_in_back(
     app, client, auth, hall, database_url, ledger_verifies
 ):
-    postgres_only(database_url)
     headers = auth(hall.member.account)
     # The server's own disk-full error (SQLSTATE 53100), raised after the check-in and its ledger record are
     # written and before the balance is: the one moment a half-written check-in could be left behind.
@@ -168,5 +159,4 @@ def test_a_stopped_server_answers_503_everywhere_and_serves_again_once_started(o
         own_postgres.start_again()
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/v1/rankings?period=2026-11").status_code == 200
-    with app.app_context():
-        db.engine.dispose()
+    close(app)
