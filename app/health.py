@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import refusal_response
 from app.extensions import db
-from app.outage import DatabaseUnavailable
+from app.outage import DatabaseUnavailable, release_session
 
 bp = Blueprint("health", __name__)
 
@@ -17,6 +17,6 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         # A monitor reads JSON, whatever the error: no answer from the database is not healthy.
-        db.session.rollback()
+        release_session()
         return refusal_response(DatabaseUnavailable())
     return jsonify({"status": "ok"})

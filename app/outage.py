@@ -8,7 +8,7 @@ import sqlite3
 import psycopg
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, InvalidatePoolError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.errors import Refusal
@@ -42,6 +42,17 @@ class DatabaseUnavailable(Refusal):
 
     def __init__(self) -> None:
         super().__init__("database_unavailable", "系统繁忙或正在维护，数据库暂时无法使用，请稍后再试；本次操作没有生效")
+
+
+def release_session() -> None:
+    """Roll the request's session back after the database failed under it, so that nothing after the error
+    (the error page, an after-request hook) meets a transaction PostgreSQL has aborted."""
+    from app.extensions import db  # here, not above: the extensions' session class imports this module
+
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.info("the session could not be rolled back; the pool will drop its connection")
 
 
 def is_unavailable(error: BaseException) -> bool:
