@@ -87,10 +87,12 @@ def _drop_closed_connection(dbapi_connection, _record, _proxy):
     if not isinstance(dbapi_connection, psycopg.Connection) or dbapi_connection.closed:
         return
     try:
-        fd = dbapi_connection.pgconn.socket
-        readable, _, _ = select.select([fd], [], [], 0)
+        # poll, not select: a worker may hold more than select's 1,024 descriptors.
+        poller = select.poll()
+        poller.register(dbapi_connection.pgconn.socket, select.POLLIN)
+        readable = bool(poller.poll(0))
     except (OSError, ValueError, psycopg.OperationalError):
-        readable = [True]
+        readable = True
     if readable:
         log.warning("a pooled database connection was closed by the server; reconnecting")
         raise InvalidatePoolError("closed by the server while idle in the pool")
