@@ -31,15 +31,19 @@ def _trusted_proxies() -> int:
     return int(value)
 
 
+def _with_driver(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
 def _database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
-        if url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url[len("postgres://") :]
-        elif url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://") :]
-        return url
+        return _with_driver(url)
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{Path(instance_path) / 'ledger.sqlite3'}"
 
@@ -51,6 +55,15 @@ class Config:
     """Production and development settings; values that need the instance folder are filled by `load`."""
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Beyond one host (app.hosts): a streaming replica for the public board, rankings and reports, skipped
+    # while down or more than READ_MAX_LAG_SECONDS behind (looked at every READ_CHECK_SECONDS); PgBouncer in
+    # transaction pooling before 1.21 needs DATABASE_NO_PREPARE=1; the scheduler's session advisory lock
+    # needs a direct line to the primary, SCHEDULER_DATABASE_URL, when DATABASE_URL goes through PgBouncer.
+    READ_DATABASE_URL = _with_driver(os.environ.get("READ_DATABASE_URL", "")) or None
+    READ_MAX_LAG_SECONDS = float(os.environ.get("READ_MAX_LAG_SECONDS") or 30)
+    READ_CHECK_SECONDS = 5.0
+    DATABASE_NO_PREPARE = os.environ.get("DATABASE_NO_PREPARE") == "1"
+    SCHEDULER_DATABASE_URL = _with_driver(os.environ.get("SCHEDULER_DATABASE_URL", "")) or None
     BASE_URL = os.environ.get("BASE_URL", "").rstrip("/") or None
     # ASCII: client generators name the package and its classes after the title; the Chinese name rides beside it.
     API_TITLE = "Party Member Community Reporting Ledger API"

@@ -20,11 +20,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Alembic lists every plugin it loads at INFO: noise on every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app import models, pages, security  # noqa: F401  (models: the whole schema, for migrations)
+    # models: the whole schema, for migrations; outage: its pool listener drops connections the server closed.
+    from app import hosts, models, outage, pages, security  # noqa: F401
     from app.auth import current, limits
     from app.extensions import api, csrf, db, migrate
 
+    hosts.configure(app)
     db.init_app(app)
+    hosts.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     security.init_app(app)
     pages.init_app(app)

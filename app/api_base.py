@@ -77,6 +77,14 @@ class Api(flask_smorest.Api):
 
         @app.errorhandler(Exception)
         def unexpected(error):
+            from app.outage import DatabaseUnavailable, is_unavailable, release_session
+
+            if is_unavailable(error):
+                # Not a bug to trace: the database is down, full or read-only; the client may come back.
+                log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+                release_session()
+                refusal = DatabaseUnavailable()
+                return refusal_response(refusal) if is_api_request() else pages.refusal_page(refusal)
             # Logged with its trace; the client gets the one shape and no internals.
             log.exception("unexpected error on %s %s", request.method, request.path)
             if isinstance(error, HTTPException):

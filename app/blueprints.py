@@ -1,7 +1,10 @@
 """Every feature's blueprint, in one list: the API under /api/v1, pages at the root, and CLI groups."""
 
+from flask_migrate.cli import db as migrations_cli
+
 from app.auth.api import blp as auth_api
 from app.auth.pages import bp as auth_pages
+from app.backup.cli import backup
 from app.catalogue.api import blp as catalogue_api
 from app.checkins.api import blp as checkins_api
 from app.checkins.pages import bp as checkin_pages
@@ -104,6 +107,8 @@ def register(app, api, csrf):
         app.register_blueprint(bp)
     for command in COMMANDS:
         app.cli.add_command(command)
+    # Beside `flask db upgrade`: Flask-Migrate's group is the one `flask db` finds.
+    migrations_cli.add_command(backup)
     for blp in API:
         api.register_blueprint(blp)
         # The API authenticates by bearer token, not by cookie, so cross-site forms cannot ride on it.

@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from app.api_base import Api
+from app.hosts import RoutedSession
 
 
 class Base(DeclarativeBase):
@@ -24,7 +25,8 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# RoutedSession: the public reads may go to a replica (app.hosts).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutedSession})
 
 # The models' base class. At run time it is `db.Model` itself (so `db.create_all()` and
 # Alembic see every table); Flask-SQLAlchemy types `db.Model` as a plain attribute, which

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from app.errors import HTTP_CODES, Refusal, log_refusal
@@ -33,7 +33,7 @@ def login_first(message: str = "请先登录", next_path: str | None = None):
 
 def error_page(status: int, message: str | None = None):
     """The Chinese page for an HTTP error; a 403 and a 404 offer the way back home."""
-    titles = {403: "没有权限", 404: "找不到该页面", 500: "出错了"}
+    titles = {403: "没有权限", 404: "找不到该页面", 500: "出错了", 503: "暂时无法服务"}
     text = message or HTTP_CODES.get(status, ("", "请求无法完成"))[1]
     return render_template("error.html", status=status, title=titles.get(status, "无法完成"), message=text), status
 
@@ -45,8 +45,13 @@ def refusal_page(refusal: Refusal, template: str | None = None, **context):
     if refusal.status == 401:
         return login_first(refusal.message)
     if template is None:
-        return error_page(refusal.status, refusal.message)
-    return render_template(template, code=refusal.code, message=refusal.message, **context), refusal.status
+        response = make_response(error_page(refusal.status, refusal.message))
+    else:
+        response = make_response(render_template(template, code=refusal.code, message=refusal.message, **context))
+        response.status_code = refusal.status
+    if refusal.retry_after:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 @dataclass(frozen=True)

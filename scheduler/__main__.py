@@ -11,6 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from app import create_app
 from app.db import utcnow
 from app.extensions import db
+from app.hosts import scheduler_engine
 from ledger import periods
 from scheduler.jobs import JOBS
 from scheduler.leader import leadership
@@ -39,7 +40,8 @@ def run_job(app, name: str, now: datetime) -> str:
 def serve(app) -> None:
     """Stand by until this process leads, catch up once, then run the jobs on their schedule."""
     with app.app_context():
-        engine = db.engine
+        # Through PgBouncer's transaction pooling a session lock would be held by whichever connection.
+        engine = scheduler_engine(app) or db.engine
     while True:
         with leadership(engine) as leading:
             if leading:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.errors import Refusal
 from app.extensions import db
+from app.hosts import on_replica
 from app.members.models import Member
 from app.members.queries import in_scope
 from app.org.models import Community, Unit
@@ -57,7 +58,11 @@ def ranking(
     closed = is_closed(period)
     # `closed` is in the key, so closing a month is seen at once, cache or not.
     key = (period, by, community_id, unit_id, metric, limit, offset, closed)
-    return _cached(key, lambda: _page(period, by, closed, community_id, unit_id, metric, limit, offset))
+    # The public ranking may be read on a replica (app.hosts): seconds behind at most, like the cache.
+    return _cached(
+        key,
+        lambda: on_replica(db.session, lambda: _page(period, by, closed, community_id, unit_id, metric, limit, offset)),
+    )
 
 
 def full_ranking(

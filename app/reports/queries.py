@@ -12,6 +12,7 @@ from app.auth import scope
 from app.duty.queries import quarter_duty, rate
 from app.errors import NotFound
 from app.extensions import db
+from app.hosts import on_replica
 from app.org.models import Community, Region, Unit
 from app.rankings.queries import full_ranking
 from app.stats.queries import figures, figures_by
@@ -47,7 +48,14 @@ def _scope_name(community_id, unit_id) -> str | None:
 def month_report(
     account, period: str, *, community_id: int | None = None, unit_id: int | None = None, now: datetime
 ) -> dict:
-    """Everything the month's report prints, within the account's scope (account None: the CLI, any scope)."""
+    """Everything the month's report prints, within the account's scope (account None: the CLI, any scope);
+    read on the replica when one serves (app.hosts)."""
+    return on_replica(
+        db.session, lambda: _month_report(account, period, community_id=community_id, unit_id=unit_id, now=now)
+    )
+
+
+def _month_report(account, period: str, *, community_id, unit_id, now: datetime) -> dict:
     periods.parse_month(period)
     if account is not None:
         scope.require_scope(account, community_id=community_id, unit_id=unit_id)
