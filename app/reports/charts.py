@@ -13,8 +13,9 @@ from reportlab.lib.units import mm
 
 RED = colors.HexColor("#b71c1c")
 CHART_WIDTH, CHART_HEIGHT = 160 * mm, 70 * mm
-# A page's browser has its own CJK fonts; the PDF's registered name means nothing to it.
-PAGE_FONTS = '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", sans-serif'
+# A page's browser has its own CJK fonts; the PDF's registered name means nothing to it. Single quotes:
+# the list lands inside a double-quoted style attribute.
+PAGE_FONTS = "'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Microsoft YaHei', sans-serif"
 
 
 def _title(drawing: Drawing, font: str, text: str) -> None:
