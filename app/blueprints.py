@@ -16,6 +16,9 @@ from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
 from app.notices.api import blp as notices_api
+from app.office.home import bp as office_home
+from app.office.imports import bp as office_import
+from app.office.periods import bp as office_periods
 from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
 from app.periods.cli import period_cli
@@ -45,7 +48,17 @@ API = (
     leave_api,
     notices_api,
 )
-PAGES = (health, auth_pages, me_pages, checkin_pages, event_pages, board_pages)
+PAGES = (
+    health,
+    auth_pages,
+    me_pages,
+    checkin_pages,
+    event_pages,
+    board_pages,
+    office_home,
+    office_periods,
+    office_import,
+)
 COMMANDS = (demo, members, ledger_cli, duty_cli, period_cli, report_cli)
 
 

@@ -16,8 +16,8 @@ from ledger.periods import local
 log = logging.getLogger(__name__)
 
 YEAR = 365 * 24 * 3600
-# The desk and the office are built by later issues; until then their people land on the front page.
-HOMES = {"member": "me_pages.home", "secretary": "auth_pages.home", "admin": "auth_pages.home"}
+# The desk is built by a later issue; until then a secretary lands on the front page.
+HOMES = {"member": "me_pages.home", "secretary": "auth_pages.home", "admin": "office_home.home"}
 
 
 def home_path(account) -> str:
