@@ -2,6 +2,7 @@
 (rendered on the server, so a page's chart needs no script and matches the printed one)."""
 
 import hashlib
+import re
 from collections.abc import Sequence
 
 from reportlab.graphics import renderSVG
@@ -11,6 +12,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
+STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
 RED = colors.HexColor("#b71c1c")
 CHART_WIDTH, CHART_HEIGHT = 160 * mm, 70 * mm
 # A page's browser has its own CJK fonts; the PDF's registered name means nothing to it. Single quotes:
@@ -76,12 +78,19 @@ def histogram(points: list[int], bins: int = 8) -> tuple[list[str], list[int]]:
     return labels[:used], counts[:used]
 
 
+def _presentation_attributes(match: re.Match) -> str:
+    pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
+
+
 def svg(drawing: Drawing, font: str, description: str) -> str:
     """The drawing as an inline <svg> element for a page: scalable to its box, named for screen readers
-    by `description` (role=img), with the PDF's font name swapped for fonts a browser has."""
+    by `description` (role=img), with the PDF's font name swapped for fonts a browser has. Its styles
+    become SVG presentation attributes: the pages' CSP (style-src 'self') drops every style attribute."""
     text = renderSVG.drawToString(drawing)
     start = text.index("<svg")
     text = text[start:].replace(f"font-family: {font}", f"font-family: {PAGE_FONTS}")
+    text = STYLE_ATTRIBUTE.sub(_presentation_attributes, text)
     width, height = drawing.width, drawing.height
     opening_end = text.index(">")
     label = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
