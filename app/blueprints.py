@@ -30,8 +30,11 @@ from app.members.api import blp as members_api
 from app.members.cli import members
 from app.notices.api import blp as notices_api
 from app.office.accounts import bp as office_accounts
+from app.office.home import bp as office_home
+from app.office.imports import bp as office_import
 from app.office.log import bp as office_log
 from app.office.org import bp as office_org
+from app.office.periods import bp as office_periods
 from app.office.reports import bp as office_reports
 from app.office.rules import bp as office_rules
 from app.org.api import blp as org_api
@@ -91,6 +94,9 @@ PAGES = (
     desk_notices,
     desk_leave,
     desk_events,
+    office_home,
+    office_periods,
+    office_import,
 )
 COMMANDS = (
     demo,

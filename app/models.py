@@ -6,8 +6,9 @@ from app.catalogue.models import PointsRule, ServiceCategory, ServiceItem  # noq
 from app.checkins.models import Checkin  # noqa: F401
 from app.duty.models import QuarterOutcome  # noqa: F401
 from app.events.models import Event, Signup  # noqa: F401
+from app.integrity.models import VerifyRun  # noqa: F401
 from app.leave.models import LeaveRequest  # noqa: F401
-from app.members.models import Member  # noqa: F401
+from app.members.models import ImportJob, Member  # noqa: F401
 from app.notices.models import InboxItem, Notice  # noqa: F401
 from app.org.models import Building, Community, CountySettings, Grid, Region, Unit  # noqa: F401
 from app.pairing.models import Household, Pairing  # noqa: F401

@@ -16,8 +16,7 @@ from ledger.periods import local
 log = logging.getLogger(__name__)
 
 YEAR = 365 * 24 * 3600
-# The office is built by a later issue; until then the county's people land on the front page.
-HOMES = {"member": "me_pages.home", "secretary": "desk_home.home", "admin": "auth_pages.home"}
+HOMES = {"member": "me_pages.home", "secretary": "desk_home.home", "admin": "office_home.home"}
 
 
 def home_path(account) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime
 from apscheduler.triggers.cron import CronTrigger
 
 from app.events.return_days import ensure_return_days
+from app.integrity.operations import default_workers, verify_and_record
 from app.periods.operations import close_month
 from app.periods.queries import audit_deadline
 from app.periods.state import first_month_with_entries, last_closed
@@ -53,6 +54,17 @@ def close_due_months(now: datetime) -> str:
     return "结账 " + ("、".join(closed) if closed else "无到期月份")
 
 
+def verify_ledger(now: datetime) -> str:
+    """Check the whole ledger and record the run for the office's home; a second run records a second
+    check and changes nothing else. `now` is not used: the check is of the ledger as it stands."""
+    verified = verify_and_record("scheduler", default_workers())
+    if verified.ok:
+        assert verified.summary is not None
+        return f"台账校验通过：{verified.summary['records']} 条记录"
+    log.error("ledger verify failed: %s", verified.failure)
+    return f"台账校验未通过：{verified.failure}"
+
+
 JOBS = {
     job.name: job
     for job in (
@@ -67,6 +79,13 @@ JOBS = {
             close_due_months,
             CronTrigger(hour=2, minute=0, timezone=periods.TZ),
             "每日 02:00 对已过审核截止日的月份结账（封存排名与哈希链）",
+        ),
+        Job(
+            "verify_ledger",
+            verify_ledger,
+            # After the night's close, so the seal it has just written is checked the same night.
+            CronTrigger(hour=2, minute=30, timezone=periods.TZ),
+            "每日 02:30 校验整个积分台账（哈希、链、余额、封存），结果显示在组织部后台首页",
         ),
     )
 }

@@ -4,9 +4,9 @@
 import csv
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -48,6 +48,11 @@ MAX_XML_TAGS = 4_000_000  # about 80 a data row; a full 7-column roster of 50,00
 MAX_ROWS = 50_000  # data rows; blank ones are not rows
 MAX_SHEET_ROWS = 1_048_576  # Excel's last row: no program writes past it, and every row read costs time
 MAX_LISTED_ROWS = 200  # bad rows named one by one; past them only counted
+PROGRESS_EVERY = 1000  # rows read between two calls of a reader's `progress`
+
+# progress(rows read so far, rows the file seems to hold): the second only an estimate, from the sheet's
+# stated dimension or the CSV's line count, never less than the first.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -111,20 +116,22 @@ def _guarded(rows: Iterator[Sequence], reason: str) -> Iterator[Sequence]:
         raise Refusal("bad_file", reason) from exc
 
 
-def _sheet_rows(sheet, reason: str) -> tuple[Sequence, Iterator[Sequence]]:
-    """The header and the data rows of a read-only sheet, as many as it holds, as wide as the header's columns."""
+def _sheet_rows(sheet, reason: str) -> tuple[Sequence, Iterator[Sequence], int]:
+    """The header and the data rows of a read-only sheet, as many as it holds, as wide as the header's
+    columns, and the number of data rows its dimension claims (only to show progress against)."""
+    claimed = max((sheet.max_row or 1) - 1, 0)
     # The sheet's stated dimension is only a claim. Larger, openpyxl pads every row, and every missing
     # row up to the last, to its width (a 2 KB file took gigabytes); smaller, it drops the rows past it.
     sheet.reset_dimensions()
     header = next(_guarded(sheet.iter_rows(max_row=1, values_only=True), reason), ())
     width = max((i + 1 for i, h in enumerate(header) if _text(h) in COLUMNS), default=1)
-    return header, _guarded(sheet.iter_rows(min_row=2, max_col=width, values_only=True), reason)
+    return header, _guarded(sheet.iter_rows(min_row=2, max_col=width, values_only=True), reason), claimed
 
 
 @contextmanager
-def _table(path: Path) -> Iterator[tuple[Sequence, Iterator[Sequence]]]:
-    """The first sheet's header row and its data rows, read one at a time (Excel keeps numbers and
-    dates typed; CSV gives text)."""
+def _table(path: Path) -> Iterator[tuple[Sequence, Iterator[Sequence], int]]:
+    """The first sheet's header row, its data rows, read one at a time (Excel keeps numbers and dates
+    typed; CSV gives text), and about how many data rows there are."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise Refusal("bad_file", "只支持 .xlsx 或 .csv 文件")
@@ -140,11 +147,12 @@ def _table(path: Path) -> Iterator[tuple[Sequence, Iterator[Sequence]]]:
                 workbook.close()
     else:
         # utf-8-sig: Excel on Windows saves "CSV UTF-8" with a byte-order mark.
+        lines = path.read_bytes().count(b"\n")  # at most 10 MB, counted in milliseconds
         with path.open(encoding="utf-8-sig", newline="") as f:
             rows = _guarded(
                 csv.reader(f), "无法读取 CSV 文件：须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）的逗号分隔表格"
             )
-            yield next(rows, []), rows
+            yield next(rows, []), rows, max(lines - 1, 0)
 
 
 def _text(value) -> str | None:
@@ -181,18 +189,25 @@ def _date(value) -> date | None:
     return None
 
 
-class _Lookups:
-    """Units, communities and grids by name, read once for the whole file."""
+@dataclass(frozen=True)
+class Lookups:
+    """Units, communities and grids by name, read once for the whole file; two readings compare equal
+    when the organisation tree did not change between them."""
 
-    def __init__(self):
-        self.units = dict(db.session.execute(select(Unit.name, Unit.id)).all())
-        self.communities = dict(db.session.execute(select(Community.name, Community.id)).all())
-        self.grids = {
-            (c, name): id_ for id_, c, name in db.session.execute(select(Grid.id, Grid.community_id, Grid.name))
-        }
+    units: dict[str, int] = field(default_factory=dict)
+    communities: dict[str, int] = field(default_factory=dict)
+    grids: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls) -> "Lookups":
+        return cls(
+            dict(db.session.execute(select(Unit.name, Unit.id)).tuples().all()),
+            dict(db.session.execute(select(Community.name, Community.id)).tuples().all()),
+            {(c, name): id_ for id_, c, name in db.session.execute(select(Grid.id, Grid.community_id, Grid.name))},
+        )
 
 
-def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int]) -> tuple[dict, list[Problem]]:
+def _record(number: int, row: dict, lookups: Lookups, seen: dict[str, int]) -> tuple[dict, list[Problem]]:
     """One row checked: the member's values, and every problem found in them."""
     problems = []
 
@@ -250,20 +265,23 @@ def _record(number: int, row: dict, lookups: _Lookups, seen: dict[str, int]) -> 
     }, problems
 
 
-def read(path: Path) -> list[dict]:
+def read(path: Path, lookups: Lookups | None = None, progress: Progress | None = None) -> list[dict]:
     """Every member of the file, or ImportRejected naming the bad rows; a file past the limits is refused
-    as soon as that shows, before the rest of it is read."""
-    with _table(path) as (header, rows):
+    as soon as that shows, before the rest of it is read. Names are matched against `lookups` (read now
+    if not given); `progress` hears how far the reading is, every PROGRESS_EVERY rows."""
+    with _table(path) as (header, rows, expected):
         header = [_text(h) for h in header]
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise ImportRejected([Problem(1, c, "表头缺少此列") for c in missing])
-        lookups = _Lookups()
+        lookups = Lookups.read() if lookups is None else lookups
         seen: dict[str, int] = {}
         records: list[dict] = []
         listed: list[Problem] = []
         bad_rows = problems = 0
         for number, cells in enumerate(rows, start=2):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number - 1, max(expected, number - 1))
             if number > MAX_SHEET_ROWS:
                 raise Refusal("too_many_rows", f"表格超过 {MAX_SHEET_ROWS:,} 行（Excel 的最大行数），文件有误，未导入")
             if all(_text(c) is None for c in cells):
@@ -285,7 +303,7 @@ def read(path: Path) -> list[dict]:
     return records
 
 
-def write_template(path: Path) -> None:
+def write_template(path: Path | BinaryIO) -> None:
     """The import template: the header row, and a sheet of instructions with the valid names."""
     workbook = Workbook()
     sheet = workbook.active

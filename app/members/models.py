@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -28,3 +28,23 @@ class Member(Model):
     unit: Mapped[Unit] = relationship()
     community: Mapped[Community] = relationship()
     grid: Mapped[Grid | None] = relationship()
+
+
+class ImportJob(Model):
+    """One roster file uploaded on /office/import, checked and imported by a background thread of the web
+    process, which writes its progress here for the page to show (the next poll may reach another worker)."""
+
+    __tablename__ = "import_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    file_name: Mapped[str] = mapped_column(String(200))  # as uploaded, for the page and the action log
+    stored_path: Mapped[str] = mapped_column(String(500))  # in the instance folder; removed once done
+    # queued, checking, importing (running); done, rejected (nothing imported), failed (nothing imported)
+    state: Mapped[str] = mapped_column(String(20))
+    rows_done: Mapped[int] = mapped_column(default=0)
+    rows_total: Mapped[int] = mapped_column(default=0)
+    # done: the counts; rejected: the code, message and bad cells; failed: the message
+    result: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Moved on at every step: a running job that stops advancing has lost its thread (a restart).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
+from app.action_log.operations import record
 from app.auth import scope
 from app.db import transaction
 from app.errors import Refusal
@@ -16,6 +17,7 @@ from app.points.operations import carry, enter_ledger
 from app.rankings.operations import freeze
 from ledger import chain, periods
 from ledger.states import State
+from ledger.words import month_words
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,9 @@ class Closing:
     already_closed: bool
 
 
-def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
-    """Close `period` in one transaction; closing a closed month changes nothing and returns it.
+def close_month(period: str, actor, now: datetime) -> Closing:
+    """Close `period` in one transaction; closing a closed month changes nothing and returns it. `actor` is
+    the admin's account, or None for the scheduler and the command line (the county itself).
 
     Months close in order (409 earlier_month_open, later_month_closed), so each seal covers the one before."""
     with transaction():
@@ -55,20 +58,21 @@ def close_month(period: str, actor_id: int | None, now: datetime) -> Closing:
         heads = _heads()
         prev_seal = db.session.get_one(Period, last).seal if last is not None else ""
         seal = chain.seal(period, heads, prev_seal)
-        db.session.add(Period(period=period, closed_at=now, closed_by=actor_id, seal=seal, prev_seal=prev_seal))
+        db.session.add(Period(period=period, closed_at=now, closed_by=actor.id if actor else None, seal=seal, prev_seal=prev_seal))
         db.session.flush()
         if heads:
             db.session.execute(
                 insert(SealHead), [{"period": period, "chain": h.chain, "seq": h.seq, "hash": h.hash} for h in heads]
             )
         freeze(period)
+        record(actor, "period.close", f"{month_words(period)}（{period}）", seal=seal, carried=len(pending))
         return Closing(period, now, seal, len(pending), to_period, False)
 
 
 def close_month_as(account, period: str, now: datetime) -> Closing:
     """The county publishes the month's ranking (实时通报): only an admin closes a month by hand."""
     scope.require(scope.may_close_month(account), "只有组织部管理员可以结账")
-    return close_month(period, account.id, now)
+    return close_month(period, account, now)
 
 
 def _serialise_closes() -> None:

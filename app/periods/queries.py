@@ -1,7 +1,7 @@
 """What the county can read about a month: closed or not, its seal, and what still waits for audit."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -12,6 +12,7 @@ from app.members.queries import in_scope
 from app.org.models import Community
 from app.org.settings import county_settings
 from app.periods.models import Period
+from app.periods.state import first_month_with_entries, last_closed
 from app.points.models import EntryStatus
 from ledger import periods
 from ledger.states import State
@@ -57,4 +58,50 @@ def pending_by_community(account, period: str, *, community_id: int | None = Non
         "message": f"{month_words(period)}积分审核截止日期：{deadline.year}年{deadline.month}月{deadline.day}日",
         "pending": sum(c["pending"] for c in communities),
         "communities": communities,
+    }
+
+
+def overview(now: datetime) -> dict:
+    """The county's months for the office, newest first: every month closed or holding entries, and the
+    current one; each with its seal and its entries still pending by community (one grouped query). And
+    the month a close may take now: the earliest open month holding entries, once it has ended (months
+    close in order; one holding nothing is sealed over by the next close)."""
+    current = periods.month_of(now)
+    closed = {row.period: row for row in db.session.scalars(select(Period))}
+    entries = dict(db.session.execute(select(EntryStatus.period, func.count()).group_by(EntryStatus.period)).all())
+    pending: dict[str, list[dict]] = {}
+    by_community: dict[int, dict] = {}
+    for period, community_id, name, n in db.session.execute(
+        select(EntryStatus.period, Community.id, Community.name, func.count(EntryStatus.entry_id))
+        .join(Member, Member.id == EntryStatus.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(EntryStatus.state == State.PENDING.value)
+        .group_by(EntryStatus.period, Community.id, Community.name)
+        .order_by(EntryStatus.period, Community.id)
+    ):
+        pending.setdefault(period, []).append({"community_id": community_id, "community": name, "pending": n})
+        total = by_community.setdefault(community_id, {"community_id": community_id, "community": name, "pending": 0})
+        total["pending"] += n
+    months = []
+    for period in sorted({*closed, *entries, current}, reverse=True):
+        row = closed.get(period)
+        months.append(
+            {
+                "period": period,
+                "words": month_words(period),
+                "closed": row is not None,
+                "closed_at": row.closed_at if row else None,
+                "seal": row.seal if row else None,
+                "ended": now >= periods.bounds(period)[1],
+                "entries": entries.get(period, 0),
+                "pending": sum(c["pending"] for c in pending.get(period, [])),
+                "communities": pending.get(period, []),
+            }
+        )
+    due = first_month_with_entries(last_closed())
+    return {
+        "months": months,
+        "due": due,
+        "closable": due if due is not None and now >= periods.bounds(due)[1] else None,
+        "pending_by_community": sorted(by_community.values(), key=lambda c: (-c["pending"], c["community_id"])),
     }

@@ -1,16 +1,13 @@
 """`flask ledger verify` and `flask ledger export`: the ledger's integrity, for operators and outside auditors."""
 
-import os
 import sys
 from contextlib import nullcontext
 
 import click
 from flask.cli import AppGroup
 
-from app.extensions import db
+from app.integrity.operations import default_workers, verify_and_record
 from app.points.export import export_file
-from app.points.verify import LedgerBroken
-from app.points.verify import verify as verify_records
 from ledger import periods
 from ledger.errors import InvalidPeriod
 
@@ -21,17 +18,17 @@ ledger = AppGroup("ledger", help="积分台账：校验与导出")
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=lambda: min(os.cpu_count() or 1, 8),
+    default=default_workers,
     show_default="CPUs",
     help="processes sharing the chains",
 )
 def verify(workers):
     """Check every record's hash and link, every entry status, balance and seal; exit 1 at the first failure."""
-    try:
-        summary = verify_records(db.engine, workers)
-    except LedgerBroken as broken:
-        click.echo(f"ledger verify: FAILED — {broken}", err=True)
+    verified = verify_and_record("cli", workers)
+    if not verified.ok:
+        click.echo(f"ledger verify: FAILED — {verified.failure}", err=True)
         sys.exit(1)
+    summary = verified.summary
     click.echo(
         "ledger verify: OK — {records} records, {chains} chains, {entries} entries, {audits} audits, "
         "{balances} balances, {seals} seals, {seconds} s".format(**summary)

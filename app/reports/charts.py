@@ -87,7 +87,8 @@ def _presentation_attributes(style: re.Match) -> str:
 
 def svg(drawing: Drawing, font: str, description: str) -> str:
     """The drawing as an inline <svg> element for a page: scalable to its box, named for screen readers
-    by `description` (role=img), with the PDF's font name swapped for fonts a browser has."""
+    by `description` (role=img), with the PDF's font name swapped for fonts a browser has. Its styles
+    become SVG presentation attributes: the pages' CSP (style-src 'self') drops every style attribute."""
     text = renderSVG.drawToString(drawing)
     start = text.index("<svg")
     text = _STYLE.sub(_presentation_attributes, text[start:])

@@ -1,10 +1,14 @@
-"""The county office's setup pages: an admin, a secretary and a member of one community, and their clients."""
+"""The county office's fixtures: an admin, a secretary and a member of one community and their page
+clients, the action log's rows, and months relative to today's."""
 
 import pytest
 from sqlalchemy import select
 
 from app.action_log.models import ActionLogEntry
+from app.db import utcnow
 from app.extensions import db
+from ledger import periods
+from tests import factories
 from tests.factories import PASSWORD
 
 
@@ -21,8 +25,8 @@ def county(make):
 
 
 def log_in(client, account, password=PASSWORD):
-    response = client.post("/login", data={"phone": account.phone, "password": password})
-    assert response.status_code == 302, response.text
+    """The client, logged in through /login."""
+    factories.log_in(client, account, password=password)
     return client
 
 
@@ -62,3 +66,18 @@ def outsiders(app, county):
         "secretary": log_in(app.test_client(), county["secretary"]),
         "member": log_in(app.test_client(), county["member"].account),
     }
+
+
+@pytest.fixture
+def admin(client, make):
+    account = make.admin()
+    log_in(client, account)
+    return account
+
+
+@pytest.fixture
+def months():
+    """(two months ago, last month, this month) on the China calendar."""
+    this = periods.month_of(utcnow())
+    last = periods.prev_month(this)
+    return periods.prev_month(last), last, this

@@ -11,6 +11,10 @@ def test_a_chart_on_a_page_is_an_svg_named_for_screen_readers_and_in_browser_fon
     assert page.startswith("<svg ") and 'role="img"' in page and 'aria-label="各网格报到率"' in page
     assert "二&lt;网格&gt;" in page and "<网格>" not in page
     assert font not in page and "WenQuanYi Zen Hei" in page
+    # The pages' CSP drops style attributes: every text keeps its size as an attribute of its own.
+    assert "style=" not in page
+    texts = page.split("<text ")[1:]
+    assert texts and all('font-size="' in text.split(">", 1)[0] for text in texts)
 
 
 def test_two_charts_on_one_page_keep_their_own_clip_paths():
