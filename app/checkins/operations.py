@@ -229,7 +229,9 @@ def check_in(
         if event is None:
             raise codes.InvalidToken()
         if event.checkin_id is not None:
-            return Outcome(event.checkin_id, event.id, member_id, event.state, event.entry_id, False, event.by_account_id)
+            return Outcome(
+                event.checkin_id, event.id, member_id, event.state, event.entry_id, False, event.by_account_id
+            )
         at = _scan_time(now, scanned_at)
         check_code(event, claim, at, offline=scanned_at is not None, code_seen_at=code_seen_at)
         _check_place(event, latitude, longitude)

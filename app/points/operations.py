@@ -8,11 +8,11 @@ transactions; the helpers the other domains call (append_entry, carry, lock_memb
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Insert, bindparam, case, func, select, true
+from sqlalchemy import Insert, bindparam, case, func, select, text, true
 from sqlalchemy import insert as sql_insert
 
 from app.auth import scope
-from app.db import advisory_lock, insert, per_transaction, transaction
+from app.db import UTCDateTime, advisory_lock, insert, per_transaction, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
 from app.members.models import Member
@@ -123,6 +123,20 @@ _BEFORE_ENTRY = select(
 ).select_from(_used_row.outerjoin(_head_row, true()))
 _APPEND = sql_insert(LedgerRecord).returning(LedgerRecord.id)
 _NEW_STATUS = sql_insert(EntryStatus)
+# On PostgreSQL a new entry's record, its status and its balance go in one statement of data-modifying CTEs
+# (one round trip, not three); SQLite, in the process, takes the three. An entry moves at most one balance.
+_NEW_ENTRY_PG = text(
+    f"WITH record AS (INSERT INTO ledger_records ({', '.join(_RECORD_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _RECORD_COLUMNS)}) RETURNING id), "
+    "status AS (INSERT INTO entry_status (entry_id, member_id, seq, period, state, points, rule, source, source_id, "
+    "created_at, updated_at) SELECT id, :chain, :seq, :period, :state, :points, :rule, :source, :source_id, :now, :now "
+    "FROM record), "
+    "balance AS (INSERT INTO balances (member_id, period, posted, pending, posted_entries) "
+    "SELECT :chain, :period, :posted, :pending, :posted_entries WHERE :moves "
+    "ON CONFLICT (member_id, period) DO UPDATE SET posted = balances.posted + excluded.posted, "
+    "pending = balances.pending + excluded.pending, posted_entries = balances.posted_entries + excluded.posted_entries) "
+    "SELECT id FROM record"
+).bindparams(bindparam("now", type_=UTCDateTime()))
 _BALANCE_UPSERT: dict[str, Insert] = {}  # by dialect name
 
 
@@ -253,6 +267,24 @@ def append_entry(
         now=now,
         reason=reason,
     )
+    entry_id = _new_entry(record, state, now)
+    return Appended(entry_id, record["seq"], state.value, period, points)
+
+
+def _new_entry(record: dict, state: State, now: datetime) -> int:
+    """Write an entry's record, its status and its balance move; returns its id."""
+    member_id, period, points = record["chain"], record["period"], record["points"]
+    moves = balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period)
+    if db.session.connection().dialect.name == "postgresql":
+        delta = moves[0][1] if moves else None
+        params = {k: record.get(k) for k in _RECORD_COLUMNS} | {
+            "now": now,
+            "moves": delta is not None,
+            "posted": delta.posted if delta else 0,
+            "pending": delta.pending if delta else 0,
+            "posted_entries": delta.posted_entries if delta else 0,
+        }
+        return _run(_NEW_ENTRY_PG, params).scalar_one()
     entry_id = _append(record)
     _new_status(
         entry_id,
@@ -261,15 +293,13 @@ def append_entry(
         period=period,
         state=state,
         points=points,
-        rule=rule.code,
-        source=source,
-        source_id=source_id,
+        rule=record["rule"],
+        source=record["source"],
+        source_id=record["source_id"],
         now=now,
     )
-    _move_balances(
-        member_id, balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period)
-    )
-    return Appended(entry_id, record["seq"], state.value, period, points)
+    _move_balances(member_id, moves)
+    return entry_id
 
 
 def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
@@ -355,23 +385,7 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
         reverses_seq=status.seq,
         reason=reason,
     )
-    entry_id = _append(record)
-    _new_status(
-        entry_id,
-        member.id,
-        record["seq"],
-        period=period,
-        state=State.POSTED,
-        points=points,
-        rule=status.rule,
-        source="manual",
-        source_id=actor.id,
-        now=now,
-    )
-    _move_balances(
-        member.id,
-        balance_moves(points=points, old_state=None, new_state=State.POSTED, old_period=None, new_period=period),
-    )
+    entry_id = _new_entry(record, State.POSTED, now)
     status.reversed_by = record["seq"]
     status.updated_at = now
     return db.session.get_one(EntryStatus, entry_id)
