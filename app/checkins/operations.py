@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Row, bindparam, select, text
 
-
 from app.auth import scope
 from app.checkins.models import Checkin
 from app.db import UTCDateTime, transaction
