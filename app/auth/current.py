@@ -3,6 +3,7 @@
 from contextlib import suppress
 
 from flask import g, request, session
+from sqlalchemy.orm import joinedload
 
 from app.auth import operations, tokens
 from app.auth.models import Account
@@ -41,7 +42,8 @@ def _from_bearer() -> Account | None:
     found = tokens.read(token.strip())
     if found is None:
         raise Unauthenticated("登录已失效，请重新登录", code="invalid_token_auth")
-    account = db.session.get(Account, found[0])
+    # With its member in the same query: the check-in and most member calls ask for it next.
+    account = db.session.get(Account, found[0], options=[joinedload(Account.member)])
     if account is None or account.token_version != found[1]:
         raise Unauthenticated("登录已失效，请重新登录", code="invalid_token_auth")
     return account

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime
 from app.extensions import Model
+from app.org.models import versioned
 
 
 class ServiceCategory(Model):
@@ -43,3 +44,6 @@ class PointsRule(Model):
     valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
     valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
     __table_args__ = (UniqueConstraint("code", "valid_from"),)
+
+
+versioned(PointsRule.__table__)

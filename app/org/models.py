@@ -1,6 +1,6 @@
 """The organisation tree: county → street/township → community → grid → building, and work units."""
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import DDL, BigInteger, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
@@ -75,3 +75,57 @@ class CountySettings(Model):
     # A visit logged later than this many days after it happened is refused (too_old): a late entry lands
     # in the open month, but a past month's cap must not price it afresh.
     visit_max_age_days: Mapped[int] = mapped_column(default=31)
+
+
+class ConfigVersion(Model):
+    """One row whose number changes whenever the points rules or the county settings change, in the same
+    transaction (database triggers below), so a process may keep them and prove its copy fresh by one read."""
+
+    __tablename__ = "config_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A random stamp, not a count: a count would come round again after a rolled-back change, and a copy read
+    # inside that transaction would pass for the next change's.
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+# The triggers fire on every write to these tables, by the app, a migration or a hand in psql: nothing to call,
+# nothing to forget. The row may be missing (a new or emptied database): the first change creates it.
+def _bump(stamp: str) -> str:
+    return (
+        f"INSERT INTO config_version (id, version) VALUES (1, {stamp}) "
+        "ON CONFLICT (id) DO UPDATE SET version = excluded.version"
+    )
+
+
+_BUMP_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION config_version_bump() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN {_bump('(random() * 9e18)::bigint')}; RETURN NULL; END $$"
+)
+
+
+def config_triggers(table: str) -> dict[str, list[str]]:
+    """The statements that make every change to `table` move the version, by dialect."""
+    return {
+        "sqlite": [
+            f"CREATE TRIGGER {table}_bump_{verb.lower()} AFTER {verb} ON {table} BEGIN {_bump('random()')}; END"
+            for verb in ("INSERT", "UPDATE", "DELETE")
+        ],
+        "postgresql": [
+            _BUMP_FUNCTION,
+            f"CREATE TRIGGER {table}_bump AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION config_version_bump()",
+        ],
+    }
+
+
+VERSIONED_TABLES = ("points_rules", "county_settings")
+
+
+def versioned(table) -> None:
+    """Every change to `table` moves the config version: for `create_all`; the migration runs the same statements."""
+    for dialect, statements in config_triggers(table.name).items():
+        for statement in statements:
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+
+
+versioned(CountySettings.__table__)

@@ -8,17 +8,19 @@ transactions; the helpers the other domains call (append_entry, carry, lock_memb
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Insert, bindparam, case, func, select
+from sqlalchemy import Insert, bindparam, case, func, select, text, true
 from sqlalchemy import insert as sql_insert
 
 from app.auth import scope
-from app.db import advisory_lock, insert, per_transaction, transaction
+from app.db import UTCDateTime, advisory_lock, insert, per_transaction, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
 from app.members.models import Member
+from app.org.models import ConfigVersion
+from app.periods.models import Period
 from app.periods.state import is_closed, open_period
 from app.points.models import Balance, EntryStatus, LedgerRecord
-from app.points.rules import rulebook
+from app.points.rules import kept_rulebook, rulebook_as_of
 from app.schemas import ID_MAX
 from app.text import visible
 from ledger import chain, periods
@@ -67,8 +69,8 @@ CAPPED = "本月积分已达上限，记录保留，不计分"
 LEDGER_GATE = 0x1ED6E5
 
 
-def enter_ledger(*, closing: bool = False) -> None:
-    advisory_lock(LEDGER_GATE, shared=not closing)
+def enter_ledger(*, closing: bool = False, taken_by=None) -> None:
+    advisory_lock(LEDGER_GATE, shared=not closing, taken_by=taken_by)
 
 
 def _balance_upsert():
@@ -86,6 +88,9 @@ def _balance_upsert():
 # The write path's statements, built once: on the return day every check-in runs them, and building a
 # statement costs more than SQLite takes to run it.
 _LOCK_MEMBER = select(Member.id).where(Member.id == bindparam("member_id")).with_for_update()
+# The gate and the row lock in one round trip: PostgreSQL computes the target list as it reads the row and
+# locks the row after, so the gate is held first, as a month close (gate, then rows) needs.
+_ENTER_AND_LOCK = _LOCK_MEMBER.add_columns(func.pg_advisory_xact_lock_shared(LEDGER_GATE))
 _HEAD = (
     select(LedgerRecord.seq, LedgerRecord.hash)
     .where(LedgerRecord.chain == bindparam("member_id"))
@@ -93,16 +98,45 @@ _HEAD = (
     .limit(1)
 )
 _USED = select(
-    func.coalesce(func.sum(case((EntryStatus.rule == bindparam("rule"), EntryStatus.points), else_=0)), 0),
-    func.coalesce(func.sum(EntryStatus.points), 0),
+    func.coalesce(func.sum(case((EntryStatus.rule == bindparam("rule"), EntryStatus.points), else_=0)), 0).label(
+        "by_rule"
+    ),
+    func.coalesce(func.sum(EntryStatus.points), 0).label("in_month"),
 ).where(
     EntryStatus.member_id == bindparam("member_id"),
     EntryStatus.period == bindparam("period"),
     EntryStatus.state != State.REJECTED.value,
     EntryStatus.points > 0,
 )
+# All that pricing a new entry reads, in one statement after the row lock: the chain head (read after the
+# lock, as it must be), the month's points for the caps, the config version that proves the kept rules fresh,
+# and the last closed month (a close cannot commit meanwhile: it waits at the gate this transaction holds).
+_head_row = _HEAD.subquery("head")
+_used_row = _USED.subquery("used")
+_BEFORE_ENTRY = select(
+    _head_row.c.seq,
+    _head_row.c.hash,
+    _used_row.c.by_rule,
+    _used_row.c.in_month,
+    select(ConfigVersion.version).where(ConfigVersion.id == 1).scalar_subquery().label("version"),
+    select(func.max(Period.period)).scalar_subquery().label("last_closed"),
+).select_from(_used_row.outerjoin(_head_row, true()))
 _APPEND = sql_insert(LedgerRecord).returning(LedgerRecord.id)
 _NEW_STATUS = sql_insert(EntryStatus)
+# On PostgreSQL a new entry's record, its status and its balance go in one statement of data-modifying CTEs
+# (one round trip, not three); SQLite, in the process, takes the three. An entry moves at most one balance.
+_NEW_ENTRY_PG = text(
+    f"WITH record AS (INSERT INTO ledger_records ({', '.join(_RECORD_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _RECORD_COLUMNS)}) RETURNING id), "
+    "status AS (INSERT INTO entry_status (entry_id, member_id, seq, period, state, points, rule, source, source_id, "
+    "created_at, updated_at) SELECT id, :chain, :seq, :period, :state, :points, :rule, :source, :source_id, :now, :now "
+    "FROM record), "
+    "balance AS (INSERT INTO balances (member_id, period, posted, pending, posted_entries) "
+    "SELECT :chain, :period, :posted, :pending, :posted_entries WHERE :moves "
+    "ON CONFLICT (member_id, period) DO UPDATE SET posted = balances.posted + excluded.posted, "
+    "pending = balances.pending + excluded.pending, posted_entries = balances.posted_entries + excluded.posted_entries) "
+    "SELECT id FROM record"
+).bindparams(bindparam("now", type_=UTCDateTime()))
 _BALANCE_UPSERT: dict[str, Insert] = {}  # by dialect name
 
 
@@ -116,9 +150,23 @@ def lock_member(member_id: int) -> None:
 
     Check-ins and visits call it before their own insert, so a retry waits for the first try to commit."""
     db.session.flush()  # ORM changes made before this operation must be seen by its Core statements
-    enter_ledger()
-    # Fetched, not left open: an unread cursor would hold SQLite's read snapshot past the commit.
-    per_transaction(("member_lock", member_id), lambda: _run(_LOCK_MEMBER, {"member_id": member_id}).first())
+    per_transaction(("member_lock", member_id), lambda: _lock_row(member_id))
+
+
+def _lock_row(member_id: int) -> None:
+    params = {"member_id": member_id}
+    locked = False
+
+    def gate_and_row():
+        nonlocal locked
+        # Fetched, not left open: an unread cursor would hold SQLite's read snapshot past the commit.
+        locked = _run(_ENTER_AND_LOCK, params).first() is not None
+        if not locked:  # no such row, so the target list never ran: the gate on its own
+            _run(select(func.pg_advisory_xact_lock_shared(LEDGER_GATE)), {})
+
+    enter_ledger(taken_by=gate_and_row)
+    if not locked:
+        _run(_LOCK_MEMBER, params).first()
 
 
 def _head(member_id: int) -> chain.Head:
@@ -191,16 +239,25 @@ def append_entry(
     """A new entry priced by the rule in force at `now`, in its month or the next open one; pending when
     its rule or the caller asks for an audit, unless a cap leaves it nothing to earn."""
     lock_member(member_id)
-    period = open_period(natural_period)
-    book = per_transaction("rulebook", rulebook)
+    kept = kept_rulebook()
+    guess = kept.find(source, kind=kind, category=category, at=now) if kept is not None else None
+    known = _run(
+        _BEFORE_ENTRY, {"member_id": member_id, "period": natural_period, "rule": guess.code if guess else None}
+    ).one()
+    book = rulebook_as_of(known.version)
     rule = book.find(source, kind=kind, category=category, at=now)
-    by_rule, in_month = _used(member_id, period, rule.code)
-    points = book.price(rule, used_by_rule=by_rule, used_in_month=in_month)
+    period = periods.landing_month(natural_period, known.last_closed)
+    by_rule, in_month = known.by_rule, known.in_month
+    if period != natural_period or guess is None or rule.code != guess.code:
+        # Rarely: a closed month sends the entry on, or the rules changed since this process last read them.
+        by_rule, in_month = _used(member_id, period, rule.code)
+    points = book.price(rule, used_by_rule=int(by_rule), used_in_month=int(in_month))
     capped = points == 0 < rule.points
     state = State.PENDING if force_pending or (rule.needs_audit and not capped) else State.POSTED
     reason = reason or (CAPPED if capped else None)
+    head = chain.Head(member_id, known.seq, known.hash) if known.seq is not None else chain.Head(member_id)
     record = chain.entry_record(
-        _head(member_id),
+        head,
         period=period,
         points=points,
         rule=rule.code,
@@ -210,6 +267,24 @@ def append_entry(
         now=now,
         reason=reason,
     )
+    entry_id = _new_entry(record, state, now)
+    return Appended(entry_id, record["seq"], state.value, period, points)
+
+
+def _new_entry(record: dict, state: State, now: datetime) -> int:
+    """Write an entry's record, its status and its balance move; returns its id."""
+    member_id, period, points = record["chain"], record["period"], record["points"]
+    moves = balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period)
+    if db.session.connection().dialect.name == "postgresql":
+        delta = moves[0][1] if moves else None
+        params = {k: record.get(k) for k in _RECORD_COLUMNS} | {
+            "now": now,
+            "moves": delta is not None,
+            "posted": delta.posted if delta else 0,
+            "pending": delta.pending if delta else 0,
+            "posted_entries": delta.posted_entries if delta else 0,
+        }
+        return _run(_NEW_ENTRY_PG, params).scalar_one()
     entry_id = _append(record)
     _new_status(
         entry_id,
@@ -218,15 +293,13 @@ def append_entry(
         period=period,
         state=state,
         points=points,
-        rule=rule.code,
-        source=source,
-        source_id=source_id,
+        rule=record["rule"],
+        source=record["source"],
+        source_id=record["source_id"],
         now=now,
     )
-    _move_balances(
-        member_id, balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period)
-    )
-    return Appended(entry_id, record["seq"], state.value, period, points)
+    _move_balances(member_id, moves)
+    return entry_id
 
 
 def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
@@ -312,23 +385,7 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
         reverses_seq=status.seq,
         reason=reason,
     )
-    entry_id = _append(record)
-    _new_status(
-        entry_id,
-        member.id,
-        record["seq"],
-        period=period,
-        state=State.POSTED,
-        points=points,
-        rule=status.rule,
-        source="manual",
-        source_id=actor.id,
-        now=now,
-    )
-    _move_balances(
-        member.id,
-        balance_moves(points=points, old_state=None, new_state=State.POSTED, old_period=None, new_period=period),
-    )
+    entry_id = _new_entry(record, State.POSTED, now)
     status.reversed_by = record["seq"]
     status.updated_at = now
     return db.session.get_one(EntryStatus, entry_id)

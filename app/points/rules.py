@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.catalogue.models import PointsRule
@@ -11,6 +12,7 @@ from ledger.rules import Rule, RuleBook, default_rules
 
 
 def rulebook() -> RuleBook:
+    """The rules and the county's month cap as they stand in the database."""
     rows = db.session.scalars(select(PointsRule)).all()
     rules = [
         Rule(
@@ -27,6 +29,28 @@ def rulebook() -> RuleBook:
         for r in rows
     ]
     return RuleBook(rules, month_cap=county_settings().month_cap)
+
+
+# The rules change a few times a year and are read on every scan: each app process keeps the last book it
+# read, with the config version (app.org.models.ConfigVersion) it was read at.
+_KEPT = "kept_rulebook"
+
+
+def kept_rulebook() -> RuleBook | None:
+    """This process's copy, to price with before the caller has read the version (then `rulebook_as_of`)."""
+    kept = current_app.extensions.get(_KEPT)
+    return kept[1] if kept is not None else None
+
+
+def rulebook_as_of(version: int | None) -> RuleBook:
+    """The rulebook at config `version`, which the caller read in its own transaction: the kept copy when it
+    is that version's, else read afresh and kept. Read after the version, a book is never older than it says."""
+    kept = current_app.extensions.get(_KEPT)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    book = rulebook()
+    current_app.extensions[_KEPT] = (version, book)
+    return book
 
 
 def rule_name(code: str) -> str:
