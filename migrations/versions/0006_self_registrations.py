@@ -1,6 +1,6 @@
 """self-registrations
 
-Revision ID: 0006_register
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02 00:52:35.118272
 
@@ -12,7 +12,7 @@ import app.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_register'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """the config version
 
-Revision ID: 0006_perf
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 00:48:38.482030
 
 """
@@ -13,8 +13,8 @@ from app.org.models import VERSIONED_TABLES, config_triggers
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_perf'
-down_revision = '0005'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

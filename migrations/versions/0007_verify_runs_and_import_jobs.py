@@ -1,7 +1,7 @@
 """verify runs and import jobs
 
-Revision ID: 0006_officecore
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 01:04:52.344416
 
 """
@@ -12,8 +12,8 @@ import app.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_officecore'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

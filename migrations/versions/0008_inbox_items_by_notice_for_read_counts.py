@@ -1,7 +1,7 @@
 """inbox items by notice, for read counts
 
-Revision ID: 0006_deskscreen
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 00:33:19.097264
 
 """
@@ -12,8 +12,8 @@ import app.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_deskscreen'
-down_revision = '0005'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
