@@ -68,6 +68,8 @@ def test_an_admin_names_a_secretary_and_changes_a_rule_for_next_month(app, make,
     _no_serious_violations(desk)
 
     desk.goto(f"/board?period={this_month}")
-    assert "李明" in desk.locator('[data-rank="1"]').inner_text() and "5" in desk.locator('[data-rank="1"]').inner_text()
+    assert (
+        "李明" in desk.locator('[data-rank="1"]').inner_text() and "5" in desk.locator('[data-rank="1"]').inner_text()
+    )
     with app.app_context():
         assert db.session.get(EntryStatus, entry).points == 5
