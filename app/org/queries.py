@@ -87,12 +87,11 @@ def community_choices() -> list[tuple[int, str]]:
 
 def unit_choices() -> list[tuple[int, str]]:
     """Every work unit as (id, name), by name."""
-    return list(db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).tuples())
+    return list(db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).tuples())
 
 
 def choices() -> dict:
     """{"units": [{"id", "name"}], "communities": [{"id", "name", "grids": [{"id", "name"}]}]}, by name."""
-    units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).all()
     communities: dict[int, dict] = {}
     for cid, cname, gid, gname in db.session.execute(
         select(Community.id, Community.name, Grid.id, Grid.name)
@@ -102,4 +101,4 @@ def choices() -> dict:
         community = communities.setdefault(cid, {"id": cid, "name": cname, "grids": []})
         if gid is not None:
             community["grids"].append({"id": gid, "name": gname})
-    return {"units": [{"id": i, "name": n} for i, n in units], "communities": list(communities.values())}
+    return {"units": [{"id": i, "name": n} for i, n in unit_choices()], "communities": list(communities.values())}
