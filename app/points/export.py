@@ -64,7 +64,7 @@ def auditor_package(period: str | None = None) -> tuple[str, IO[bytes], int]:
         ):
             written = export_file(text, period)
         archive.writestr("manifest.json", json.dumps({"period": period, "records": written}))
-        for name in ("verify_export.py", "README.txt"):
+        for name in ("check_export.py", "README.txt"):
             archive.write(AUDITOR_FILES / name, name)
     package.seek(0)
     return f"积分台账导出-{period or '全部'}.zip", package, written

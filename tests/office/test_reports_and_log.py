@@ -36,14 +36,14 @@ def test_the_auditors_export_carries_a_checker_that_passes_it_and_catches_a_chan
     response = client.get("/office/reports/ledger.zip", buffered=True)
     assert response.status_code == 200 and response.mimetype == "application/zip"
     with zipfile.ZipFile(BytesIO(response.data)) as archive:
-        assert sorted(archive.namelist()) == ["README.txt", "ledger.jsonl", "manifest.json", "verify_export.py"]
+        assert sorted(archive.namelist()) == ["README.txt", "check_export.py", "ledger.jsonl", "manifest.json"]
         archive.extractall(tmp_path)
     lines = (tmp_path / "ledger.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) >= 7  # seven earned entries, each a record, and their audits
 
     def check():
         return subprocess.run(
-            [sys.executable, "verify_export.py", "ledger.jsonl"], cwd=tmp_path, capture_output=True, text=True
+            [sys.executable, "check_export.py", "ledger.jsonl"], cwd=tmp_path, capture_output=True, text=True
         )
 
     passed = check()
@@ -52,14 +52,14 @@ def test_the_auditors_export_carries_a_checker_that_passes_it_and_catches_a_chan
     record["kind"] = record["kind"] + "x"  # one field changed in the file, its stored hash kept
     (tmp_path / "ledger.jsonl").write_text("\n".join([json.dumps(record, ensure_ascii=False)] + lines[1:]), "utf-8")
     changed = check()
-    assert changed.returncode == 1 and "hash 与内容不符" in changed.stdout, changed.stdout
+    assert changed.returncode == 1 and "hash does not match" in changed.stderr, changed.stderr
     # A record taken out: its chain no longer starts at seq 1, and the count is short of the manifest's.
     (tmp_path / "ledger.jsonl").write_text("\n".join(lines[1:]), encoding="utf-8")
     gap = check()
-    assert gap.returncode == 1 and "seq 1" in gap.stdout, gap.stdout
+    assert gap.returncode == 1 and "seq 1" in gap.stderr, gap.stderr
     (tmp_path / "ledger.jsonl").write_text("\n".join(lines[:-1]), encoding="utf-8")
     short = check()
-    assert short.returncode == 1 and "条记录" in short.stdout, short.stdout
+    assert short.returncode == 1 and "records, but the export wrote" in short.stderr, short.stderr
 
 
 def test_a_months_export_is_its_stretch_of_each_chain(client, county, app, make):

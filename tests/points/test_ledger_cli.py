@@ -17,6 +17,7 @@ from ledger import chain, periods
 from tests.points.conftest import day_in, last_month
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+AUDITOR = Path(__file__).resolve().parents[2] / "app" / "points" / "auditor"
 
 
 @pytest.fixture
@@ -146,7 +147,10 @@ def test_a_rewritten_seal_is_named(app, runner, history):
 
 def check(path, *flags):
     return subprocess.run(
-        [sys.executable, str(DOCS / "check_export.py"), str(path), *flags], capture_output=True, text=True, timeout=30
+        [sys.executable, str(AUDITOR / "check_export.py"), str(path), *flags],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
 
@@ -187,4 +191,6 @@ def test_a_months_export_holds_the_stretch_written_that_month(runner, history, t
 
 
 def test_the_auditors_guide_shows_the_script_it_ships():
-    assert (DOCS / "check_export.py").read_text(encoding="utf-8") in (DOCS / "auditor.md").read_text(encoding="utf-8")
+    assert (AUDITOR / "check_export.py").read_text(encoding="utf-8") in (DOCS / "auditor.md").read_text(
+        encoding="utf-8"
+    )
