@@ -79,7 +79,9 @@ def import_members(
             raise Refusal("tree_changed", "检查期间单位、社区或网格有变动，未导入任何数据，请重新导入", 409)
         phones = [r["phone"] for r in records]
         existing = {
-            m.phone: m for chunk in _chunks(phones) for m in db.session.scalars(select(Member).where(Member.phone.in_(chunk)))
+            m.phone: m
+            for chunk in _chunks(phones)
+            for m in db.session.scalars(select(Member).where(Member.phone.in_(chunk)))
         }
         added: list[dict] = []
         for row in records:

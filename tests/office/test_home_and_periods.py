@@ -88,7 +88,9 @@ def test_the_home_shows_the_last_verify_run_a_failed_one_in_red_with_its_first_f
     assert 'role="alert" data-verify-failure>台账校验发现问题：' in html and "chain=" in html
 
 
-def test_the_periods_page_offers_to_close_only_the_earliest_open_month_showing_what_is_pending(client, admin, county, months):
+def test_the_periods_page_offers_to_close_only_the_earliest_open_month_showing_what_is_pending(
+    client, admin, county, months
+):
     two_ago, last, this = months
     html = client.get("/office/periods").text
     assert hook(html, "data-closable") == two_ago

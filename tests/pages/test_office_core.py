@@ -10,8 +10,8 @@ from app.db import utcnow
 from app.extensions import db
 from app.members import importer
 from app.members.models import Member
-from tests.factories import PASSWORD, claim_visit, earn
 from ledger import periods
+from tests.factories import PASSWORD, claim_visit, earn
 from tests.pages.conftest import log_in, serious_violations
 
 SHOTS = os.environ.get("SCREENSHOTS")  # a folder: each page at 1366×768 and at 390×844, for a person to look at
