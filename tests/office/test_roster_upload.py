@@ -5,6 +5,7 @@ changes nothing, and the importer's limits hold."""
 import io
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -109,10 +110,12 @@ def test_one_bad_row_is_named_and_nothing_imported_then_fixed_it_imports_then_ag
     assert member_count(app) == 3
     with app.app_context():
         logged = db.session.scalars(select(ActionLogEntry).order_by(ActionLogEntry.id)).all()
-        assert not list((app.instance_path and __import__("pathlib").Path(app.instance_path, "imports")).glob("*"))
-    assert [(e.action, e.account_id, e.target, e.detail["added"], e.detail["unchanged"]) for e in logged] == [
-        ("members.import", admin.id, "名册.csv", 3, 0),
-        ("members.import", admin.id, "名册.csv", 0, 3),
+    assert not list(Path(app.instance_path, "imports").glob("*")), "an uploaded roster left behind"
+    assert [
+        (e.action, e.account_id, e.target, e.address, e.detail["added"], e.detail["unchanged"]) for e in logged
+    ] == [
+        ("members.import", admin.id, "名册.csv", "127.0.0.1", 3, 0),
+        ("members.import", admin.id, "名册.csv", "127.0.0.1", 0, 3),
     ]
 
 
