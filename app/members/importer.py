@@ -194,9 +194,10 @@ class Lookups:
     """Units, communities and grids by name, read once for the whole file; two readings compare equal
     when the organisation tree did not change between them."""
 
-    units: dict[str, int] = field(default_factory=dict)
-    communities: dict[str, int] = field(default_factory=dict)
-    grids: dict[tuple[int, str], int] = field(default_factory=dict)
+    # Keyed as a row's cells are looked up: a blank cell (None) is simply never found.
+    units: dict[str | None, int] = field(default_factory=dict)
+    communities: dict[str | None, int] = field(default_factory=dict)
+    grids: dict[tuple[int | None, str | None], int] = field(default_factory=dict)
 
     @classmethod
     def read(cls) -> "Lookups":

@@ -13,7 +13,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import insert, select
 
-from app.action_log.operations import record
+from app.action_log.operations import record, request_address
 from app.auth import scope
 from app.auth.models import Account
 from app.auth.passwords import hash_password
@@ -62,13 +62,15 @@ def import_members(
     name: str | None = None,
     progress: importer.Progress | None = None,
     job_id: int | None = None,
+    address: str | None = None,
 ) -> Summary:
     """Add or update members matched on phone, all in one transaction; new members get an account if asked.
 
     The file is checked whole first, outside the write (a big file takes a while to read, and nothing
     waits on it); the write then holds only if the units, communities and grids are still those it was
-    checked against. `actor` (None: the command line) and the file's `name` go to the action log; an
-    upload's `job_id` is finished in the same transaction, so a job is done exactly when its rows are in."""
+    checked against. `actor` (None: the command line), the file's `name` and the uploader's `address` go
+    to the action log; an upload's `job_id` is finished in the same transaction, so a job is done exactly
+    when its rows are in."""
     lookups = importer.Lookups.read()
     records = importer.read(path, lookups, progress)
     if job_id is not None:
@@ -79,7 +81,9 @@ def import_members(
             raise Refusal("tree_changed", "检查期间单位、社区或网格有变动，未导入任何数据，请重新导入", 409)
         phones = [r["phone"] for r in records]
         existing = {
-            m.phone: m for chunk in _chunks(phones) for m in db.session.scalars(select(Member).where(Member.phone.in_(chunk)))
+            m.phone: m
+            for chunk in _chunks(phones)
+            for m in db.session.scalars(select(Member).where(Member.phone.in_(chunk)))
         }
         added: list[dict] = []
         for row in records:
@@ -124,7 +128,7 @@ def import_members(
             if accounts:
                 db.session.execute(insert(Account), accounts)
             summary.accounts = len(accounts)
-        record(actor, "members.import", name or path.name, file=name or path.name, **asdict(summary))
+        record(actor, "members.import", name or path.name, address=address, file=name or path.name, **asdict(summary))
         if job_id is not None:
             _finish(job_id, "done", asdict(summary), abandon_if_stopped=True)
     return summary
@@ -169,16 +173,17 @@ def start_import(account, file_name: str | None, upload: BinaryIO, now: datetime
         stored.unlink(missing_ok=True)
         raise
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    threading.Thread(target=_work, args=(app, job_id), name=f"import-{job_id}", daemon=True).start()
+    address = request_address()
+    threading.Thread(target=_work, args=(app, job_id, address), name=f"import-{job_id}", daemon=True).start()
     return job_id
 
 
-def _work(app, job_id: int) -> None:
+def _work(app, job_id: int, address: str) -> None:
     with app.app_context():
-        run_import_job(job_id)
+        run_import_job(job_id, address)
 
 
-def run_import_job(job_id: int) -> None:
+def run_import_job(job_id: int, address: str | None = None) -> None:
     """Check and import one uploaded file, writing how far it is to its job; the stored file is removed
     afterwards, as a roster holds phones and addresses."""
     job = db.session.get_one(ImportJob, job_id)
@@ -194,6 +199,7 @@ def run_import_job(job_id: int) -> None:
             name=name,
             progress=lambda done, total: _advance(job_id, rows_done=done, rows_total=total),
             job_id=job_id,
+            address=address,
         )
     except importer.ImportRejected as rejected:
         _finish(

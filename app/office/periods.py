@@ -43,6 +43,8 @@ def close():
     if outcome.refused:
         return _page(outcome, form)
     closing = outcome.value
-    carried = f"，尚未审核的 {closing.carried} 条积分已顺延至 {month_words(closing.to_period)}" if closing.carried else ""
+    carried = (
+        f"，尚未审核的 {closing.carried} 条积分已顺延至 {month_words(closing.to_period)}" if closing.carried else ""
+    )
     flash(f"{month_words(closing.period)}已结账{carried}")
     return redirect(request.path)

@@ -58,7 +58,9 @@ def close_month(period: str, actor, now: datetime) -> Closing:
         heads = _heads()
         prev_seal = db.session.get_one(Period, last).seal if last is not None else ""
         seal = chain.seal(period, heads, prev_seal)
-        db.session.add(Period(period=period, closed_at=now, closed_by=actor.id if actor else None, seal=seal, prev_seal=prev_seal))
+        db.session.add(
+            Period(period=period, closed_at=now, closed_by=actor.id if actor else None, seal=seal, prev_seal=prev_seal)
+        )
         db.session.flush()
         if heads:
             db.session.execute(

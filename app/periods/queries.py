@@ -68,7 +68,9 @@ def overview(now: datetime) -> dict:
     close in order; one holding nothing is sealed over by the next close)."""
     current = periods.month_of(now)
     closed = {row.period: row for row in db.session.scalars(select(Period))}
-    entries = dict(db.session.execute(select(EntryStatus.period, func.count()).group_by(EntryStatus.period)).all())
+    entries: dict[str, int] = dict(
+        db.session.execute(select(EntryStatus.period, func.count()).group_by(EntryStatus.period)).tuples().all()
+    )
     pending: dict[str, list[dict]] = {}
     by_community: dict[int, dict] = {}
     for period, community_id, name, n in db.session.execute(

@@ -36,7 +36,15 @@ def county() -> None:
 
 def rows(n: int):
     for i in range(n):
-        yield (f"党员{i}", f"139{i:08d}", f"单位{i % UNITS}", f"社区{i % COMMUNITIES}", None, f"某路{i}号", "2024-03-01")
+        yield (
+            f"党员{i}",
+            f"139{i:08d}",
+            f"单位{i % UNITS}",
+            f"社区{i % COMMUNITIES}",
+            None,
+            f"某路{i}号",
+            "2024-03-01",
+        )
 
 
 def write(n: int, suffix: str, folder: Path) -> Path:

@@ -31,9 +31,9 @@ def _callers():
     app = ROOT / "app"
     for name in ("api.py", "pages.py", "cli.py"):
         yield from app.rglob(name)
-    # The desk's and the office's pages are one module per area, every one of them a view.
-    yield from (app / "desk").glob("*.py")
-    yield from (app / "office").glob("*.py")
+    # The desk's and the office's page modules are named for their areas (home.py, periods.py, ...).
+    for area in ("desk", "office"):
+        yield from (p for p in (app / area).glob("*.py") if p.name != "queries.py")
     yield from (ROOT / "scheduler").glob("*.py")
 
 

@@ -5,6 +5,7 @@ changes nothing, and the importer's limits hold."""
 import io
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -39,7 +40,9 @@ def csv_bytes(rows) -> bytes:
 
 
 def upload(client, data: bytes, name="名册.csv"):
-    environ = EnvironBuilder(path="/office/import", method="POST", data={"file": (io.BytesIO(data), name)}).get_environ()
+    environ = EnvironBuilder(
+        path="/office/import", method="POST", data={"file": (io.BytesIO(data), name)}
+    ).get_environ()
     try:
         return client.open(environ)
     finally:
@@ -82,7 +85,12 @@ def test_one_bad_row_is_named_and_nothing_imported_then_fixed_it_imports_then_ag
 ):
     page = finished(client, upload(client, csv_bytes([GOOD[0], BAD_PHONE, GOOD[1]])))
     assert hook(page.text, "data-job-state") == "rejected"
-    [cell] = page.text.split('class="list stackable bad-cells"', 1)[1].split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    [cell] = (
+        page.text.split('class="list stackable bad-cells"', 1)[1]
+        .split("<tbody>")[1]
+        .split("</tbody>")[0]
+        .split("</tr>")[:-1]
+    )
     assert hook(cell, "data-row") == "3" and hook(cell, "data-column") == "手机号" and "不是有效的手机号" in cell
     assert "未导入任何数据" in page.text and member_count(app) == 0
 
@@ -94,7 +102,7 @@ def test_one_bad_row_is_named_and_nothing_imported_then_fixed_it_imports_then_ag
         "0",
         "0",
     )
-    assert "<progress max=\"3\" value=\"3\"" in page.text
+    assert '<progress max="3" value="3"' in page.text
     assert member_count(app) == 3
 
     again = finished(client, upload(client, csv_bytes(fixed)))
@@ -102,18 +110,28 @@ def test_one_bad_row_is_named_and_nothing_imported_then_fixed_it_imports_then_ag
     assert member_count(app) == 3
     with app.app_context():
         logged = db.session.scalars(select(ActionLogEntry).order_by(ActionLogEntry.id)).all()
-        assert not list((app.instance_path and __import__("pathlib").Path(app.instance_path, "imports")).glob("*"))
-    assert [(e.action, e.account_id, e.target, e.detail["added"], e.detail["unchanged"]) for e in logged] == [
-        ("members.import", admin.id, "名册.csv", 3, 0),
-        ("members.import", admin.id, "名册.csv", 0, 3),
+    assert not list(Path(app.instance_path, "imports").glob("*")), "an uploaded roster left behind"
+    assert [
+        (e.action, e.account_id, e.target, e.address, e.detail["added"], e.detail["unchanged"]) for e in logged
+    ] == [
+        ("members.import", admin.id, "名册.csv", "127.0.0.1", 3, 0),
+        ("members.import", admin.id, "名册.csv", "127.0.0.1", 0, 3),
     ]
 
 
 def test_a_running_job_shows_a_progress_bar_that_refreshes_itself_with_and_without_javascript(app, client, admin):
     with app.app_context():
         now = utcnow()
-        job = ImportJob(account_id=admin.id, file_name="大名册.xlsx", stored_path="/nonexistent", state="checking",
-                        rows_done=2000, rows_total=50000, created_at=now, updated_at=now)
+        job = ImportJob(
+            account_id=admin.id,
+            file_name="大名册.xlsx",
+            stored_path="/nonexistent",
+            state="checking",
+            rows_done=2000,
+            rows_total=50000,
+            created_at=now,
+            updated_at=now,
+        )
         db.session.add(job)
         db.session.commit()
         job_id = job.id
@@ -121,15 +139,27 @@ def test_a_running_job_shows_a_progress_bar_that_refreshes_itself_with_and_witho
     assert '<meta http-equiv="refresh" content="2">' in html and "import-progress.js" in html
     assert '<progress max="50000" value="2000"' in html and hook(html, "data-job-state") == "checking"
     assert client.get(f"/office/import/{job_id}.json").get_json() == {
-        "id": job_id, "state": "checking", "running": True, "rows_done": 2000, "rows_total": 50000
+        "id": job_id,
+        "state": "checking",
+        "running": True,
+        "rows_done": 2000,
+        "rows_total": 50000,
     }
 
 
 def test_a_job_whose_thread_died_is_marked_failed_once_it_stops_advancing(app, client, admin):
     with app.app_context():
         then = utcnow() - timedelta(seconds=STALL_SECONDS + 1)
-        job = ImportJob(account_id=admin.id, file_name="名册.xlsx", stored_path="/nonexistent", state="importing",
-                        rows_done=10, rows_total=10, created_at=then, updated_at=then)
+        job = ImportJob(
+            account_id=admin.id,
+            file_name="名册.xlsx",
+            stored_path="/nonexistent",
+            state="importing",
+            rows_done=10,
+            rows_total=10,
+            created_at=then,
+            updated_at=then,
+        )
         db.session.add(job)
         db.session.commit()
         job_id = job.id

@@ -16,7 +16,9 @@ NIGHT = datetime(2026, 11, 6, 18, 30, tzinfo=UTC)  # 02:30 in Beijing
 
 def _runs(app):
     with app.app_context():
-        return [(r.how, r.ok, r.records, r.failure) for r in db.session.scalars(select(VerifyRun).order_by(VerifyRun.id))]
+        return [
+            (r.how, r.ok, r.records, r.failure) for r in db.session.scalars(select(VerifyRun).order_by(VerifyRun.id))
+        ]
 
 
 def test_the_nightly_job_run_twice_records_two_passing_runs(app, make):
