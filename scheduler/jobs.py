@@ -9,9 +9,11 @@ from datetime import datetime
 from apscheduler.triggers.cron import CronTrigger
 
 from app.events.return_days import ensure_return_days
+from app.outbox.operations import deliver_due
 from app.periods.operations import close_month
 from app.periods.queries import audit_deadline
 from app.periods.state import first_month_with_entries, last_closed
+from app.reminders.operations import close_quarter, remind_audits, remind_duty, remind_return_days
 from ledger import periods
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,28 @@ def close_due_months(now: datetime) -> str:
     return "结账 " + ("、".join(closed) if closed else "无到期月份")
 
 
+def return_day_reminders(now: datetime) -> str:
+    return f"回家日提醒：新增 {remind_return_days(now)} 条"
+
+
+def duty_reminders(now: datetime) -> str:
+    return f"季度报到提醒：新增 {remind_duty(now)} 条"
+
+
+def audit_reminders(now: datetime) -> str:
+    return f"审核提醒：新增 {remind_audits(now)} 条"
+
+
+def quarter_close(now: datetime) -> str:
+    done = close_quarter(now)
+    return f"季度结算 {done['quarter']}：新存档 {done['recorded']} 人，提醒书记 {done['flagged']} 人"
+
+
+def deliver_outbox(now: datetime) -> str:
+    done = deliver_due(now)
+    return f"发送短信：成功 {done['sent']}，待重试 {done['retry']}，放弃 {done['failed']}"
+
+
 JOBS = {
     job.name: job
     for job in (
@@ -67,6 +91,36 @@ JOBS = {
             close_due_months,
             CronTrigger(hour=2, minute=0, timezone=periods.TZ),
             "每日 02:00 对已过审核截止日的月份结账（封存排名与哈希链）",
+        ),
+        Job(
+            "quarter_close",
+            quarter_close,
+            CronTrigger(hour=3, minute=0, timezone=periods.TZ),
+            "每日 03:00（月结账之后）存档已过审核截止日的季度报到结果，并提醒书记未报到的党员",
+        ),
+        Job(
+            "return_day_reminders",
+            return_day_reminders,
+            CronTrigger(hour=7, minute=30, timezone=periods.TZ),
+            "每日 07:30 提醒党员：回家日前三天和当天上午（已批准请假的除外）",
+        ),
+        Job(
+            "duty_reminders",
+            duty_reminders,
+            CronTrigger(hour=8, minute=0, timezone=periods.TZ),
+            "每日 08:00 检查：季度结束前两周提醒尚未报到的党员（每季度一次）",
+        ),
+        Job(
+            "audit_reminders",
+            audit_reminders,
+            CronTrigger(hour=8, minute=30, timezone=periods.TZ),
+            "每日 08:30 提醒书记：待审核超过3天的积分、临近审核截止日的月份",
+        ),
+        Job(
+            "deliver_outbox",
+            deliver_outbox,
+            CronTrigger(minute="*", timezone=periods.TZ),
+            "每分钟发送到期的短信/微信消息（失败按 1、5、30 分钟、2、6 小时重试，之后放弃）",
         ),
     )
 }
