@@ -84,8 +84,6 @@ def unread_count(member_id: int | None = None, *, account_id: int | None = None,
 def desk_inbox(account, *, limit: int = DESK_SHOWN) -> dict:
     """The desk's inbox: the flags and reminders sent to a secretary (or an admin) as such, newest first."""
     rows = db.session.execute(
-        _inbox(account_id=account.id)
-        .order_by(InboxItem.created_at.desc(), InboxItem.id.desc())
-        .limit(limit)
+        _inbox(account_id=account.id).order_by(InboxItem.created_at.desc(), InboxItem.id.desc()).limit(limit)
     )
     return {"items": [_row(*row) for row in rows], "unread": unread_count(account_id=account.id)}

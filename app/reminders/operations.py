@@ -58,7 +58,8 @@ def remind_return_days(now: datetime) -> int:
         for event in queries.return_days_between(now, horizon):
             day = periods.local(event.starts_at).date()
             which = "day" if day == today else "3d"
-            when = periods.local(event.starts_at).strftime("%m月%d日 %H:%M").lstrip("0")
+            starts = periods.local(event.starts_at)
+            when = f"{starts.month}月{starts.day}日 {starts:%H:%M}"
             title = "今天是回家日" if which == "day" else "回家日提醒"
             body = f"{event.title}：{when}，{event.place or '本社区'}。请准时到社区报到服务；不能参加请提前请假。"
             messages = [
@@ -91,7 +92,10 @@ def remind_duty(now: datetime) -> int:
         "请参加社区活动或回家日。已参加但积分待审核的，审核通过后即计入。"
     )
     with transaction():
-        member_phones = {m.id: m.phone for m in queries.members_by_id([m["member_id"] for m in quarter_duty(quarter) if not m["met"]])}
+        member_phones = {
+            m.id: m.phone
+            for m in queries.members_by_id([m["member_id"] for m in quarter_duty(quarter) if not m["met"]])
+        }
         messages = [
             {
                 "member_id": member_id,

@@ -102,7 +102,10 @@ def missing_for(account: Account, missing) -> list[str]:
 
 
 def quarter_recorded(quarter: str) -> bool:
-    return db.session.scalar(select(QuarterOutcome.member_id).where(QuarterOutcome.quarter == quarter).limit(1)) is not None
+    return (
+        db.session.scalar(select(QuarterOutcome.member_id).where(QuarterOutcome.quarter == quarter).limit(1))
+        is not None
+    )
 
 
 def local_day_start(day: date) -> datetime:

@@ -18,8 +18,16 @@ NOW = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
 def _remind(app, dedupe="return_day-3d:event:1", **recipient):
     with app.app_context():
         return deliver(
-            [{"kind": "reminder", "title": "回家日提醒", "body": "11月29日 09:00 回家日", "link": "/me/events",
-              "dedupe": dedupe, **recipient}],
+            [
+                {
+                    "kind": "reminder",
+                    "title": "回家日提醒",
+                    "body": "11月29日 09:00 回家日",
+                    "link": "/me/events",
+                    "dedupe": dedupe,
+                    **recipient,
+                }
+            ],
             NOW,
         )
 

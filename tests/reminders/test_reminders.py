@@ -1,8 +1,6 @@
 """The calendar's jobs, each as of a given `now`: run twice they add nothing, and after downtime they catch up
 only what is still useful (a reminder for a day already past is not sent late)."""
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
@@ -43,7 +41,9 @@ def return_day(app, make):
     event = make.event(community, starts_at=RETURN_DAY)
     going = [make.member(community), make.member(community)]
     away = make.member(community)
-    make._save(LeaveRequest(event_id=event.id, member_id=away.id, reason="出差", state="approved", created_at=RETURN_DAY))
+    make._save(
+        LeaveRequest(event_id=event.id, member_id=away.id, reason="出差", state="approved", created_at=RETURN_DAY)
+    )
     asked = make.member(community)  # a leave asked but not granted: still expected
     make._save(LeaveRequest(event_id=event.id, member_id=asked.id, reason="看病", created_at=RETURN_DAY))
     elsewhere = make.member()
