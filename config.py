@@ -79,6 +79,9 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     API_TOKEN_SECONDS = 12 * 3600
+    # How outbox messages (SMS, WeChat) leave: "log" writes them to the log (no provider is reachable from
+    # here); a provider's sender is named as "package.module:Class" with a send(message) method.
+    OUTBOX_SENDER = os.environ.get("OUTBOX_SENDER") or "log"
     # Lock-out: this many wrong passwords for one phone from one client address within LOGIN_LOCK_SECONDS
     # refuse that phone from that address (only) for LOGIN_LOCK_SECONDS.
     LOGIN_MAX_FAILURES = 5

@@ -11,6 +11,7 @@ from app.leave.models import LeaveRequest  # noqa: F401
 from app.members.models import ImportJob, Member  # noqa: F401
 from app.notices.models import InboxItem, Notice  # noqa: F401
 from app.org.models import Building, Community, CountySettings, Grid, Region, Unit  # noqa: F401
+from app.outbox.models import OutboxMessage  # noqa: F401
 from app.pairing.models import Household, Pairing  # noqa: F401
 from app.periods.models import Period, SealHead  # noqa: F401
 from app.points.models import Balance, EntryStatus, LedgerRecord  # noqa: F401

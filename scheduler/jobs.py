@@ -10,9 +10,11 @@ from apscheduler.triggers.cron import CronTrigger
 
 from app.events.return_days import ensure_return_days
 from app.integrity.operations import default_workers, verify_and_record
+from app.outbox.operations import deliver_due
 from app.periods.operations import close_month
 from app.periods.queries import audit_deadline
 from app.periods.state import first_month_with_entries, last_closed
+from app.reminders.operations import close_quarter, remind_audits, remind_duty, remind_return_days
 from ledger import periods
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,28 @@ def verify_ledger(now: datetime) -> str:
     return f"台账校验未通过：{verified.failure}"
 
 
+def return_day_reminders(now: datetime) -> str:
+    return f"回家日提醒：新增 {remind_return_days(now)} 条"
+
+
+def duty_reminders(now: datetime) -> str:
+    return f"季度报到提醒：新增 {remind_duty(now)} 条"
+
+
+def audit_reminders(now: datetime) -> str:
+    return f"审核提醒：新增 {remind_audits(now)} 条"
+
+
+def quarter_close(now: datetime) -> str:
+    done = close_quarter(now)
+    return f"季度结算 {done['quarter']}：新存档 {done['recorded']} 人，提醒书记 {done['flagged']} 人"
+
+
+def deliver_outbox(now: datetime) -> str:
+    done = deliver_due(now)
+    return f"发送短信：成功 {done['sent']}，待重试 {done['retry']}，放弃 {done['failed']}"
+
+
 JOBS = {
     job.name: job
     for job in (
@@ -86,6 +110,36 @@ JOBS = {
             # After the night's close, so the seal it has just written is checked the same night.
             CronTrigger(hour=2, minute=30, timezone=periods.TZ),
             "每日 02:30 校验整个积分台账（哈希、链、余额、封存），结果显示在组织部后台首页",
+        ),
+        Job(
+            "quarter_close",
+            quarter_close,
+            CronTrigger(hour=3, minute=0, timezone=periods.TZ),
+            "每日 03:00（月结账之后）存档已过审核截止日的季度报到结果，并提醒书记未报到的党员",
+        ),
+        Job(
+            "return_day_reminders",
+            return_day_reminders,
+            CronTrigger(hour=7, minute=30, timezone=periods.TZ),
+            "每日 07:30 提醒党员：回家日前三天和当天上午（已批准请假的除外）",
+        ),
+        Job(
+            "duty_reminders",
+            duty_reminders,
+            CronTrigger(hour=8, minute=0, timezone=periods.TZ),
+            "每日 08:00 检查：季度结束前两周提醒尚未报到的党员（每季度一次）",
+        ),
+        Job(
+            "audit_reminders",
+            audit_reminders,
+            CronTrigger(hour=8, minute=30, timezone=periods.TZ),
+            "每日 08:30 提醒书记：待审核超过3天的积分、临近审核截止日的月份",
+        ),
+        Job(
+            "deliver_outbox",
+            deliver_outbox,
+            CronTrigger(minute="*", timezone=periods.TZ),
+            "每分钟发送到期的短信/微信消息（失败按 1、5、30 分钟、2、6 小时重试，之后放弃）",
         ),
     )
 }

@@ -222,6 +222,14 @@ def notice(notice_id):
     return render_template("me/notice.html", notice=notice_queries.my_notice(account.member_id, notice_id))
 
 
+@bp.get("/me/inbox/<int(max=2147483647):item_id>")
+def inbox_item(item_id):
+    # A reminder, opened, is read, like a notice.
+    account = _member()
+    notice_operations.mark_item_read(item_id, utcnow(), member_id=account.member_id)
+    return render_template("me/notice.html", notice=notice_queries.inbox_item(item_id, member_id=account.member_id))
+
+
 @bp.route("/me/password", methods=["GET", "POST"])
 def password():
     account = actor()

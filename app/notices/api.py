@@ -10,6 +10,9 @@ from app.notices import operations, queries
 from app.notices.models import BODY_MAX, TITLE_MAX
 from app.schemas import ID_PATH, Id, Limit, LocalDateTime, Offset, Schema, ScopeQuery
 
+# This API's contract is notices (each with its notice id); reminders and flags are read on the pages.
+NOTICES = ("notice",)
+
 blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="通知：书记或组织部发给党员，党员的收件箱")
 
 
@@ -114,8 +117,8 @@ class MyNoticeList(MethodView):
         """The notices sent to the member, newest first, each with `read_at` (null while unread)."""
         member_id = member_actor().member_id
         return {
-            "notices": queries.my_notices(member_id, limit=page["limit"], offset=page["offset"]),
-            "unread": queries.unread_count(member_id),
+            "notices": queries.my_notices(member_id, limit=page["limit"], offset=page["offset"], kinds=NOTICES),
+            "unread": queries.unread_count(member_id, kinds=NOTICES),
         }
 
 

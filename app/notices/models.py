@@ -1,7 +1,8 @@
 """Notices (通知) from a community's or a work unit's secretary, or the county, and each member's inbox.
 
-The inbox (`inbox_items`) is every message a member has been sent, one row per recipient with its
-read time; a notice is its first kind, and reminders and flags will be kinds beside it."""
+The inbox (`inbox_items`) is every message a member or an account has been sent, one row per recipient
+with its read time: a notice (its words are the notice's), a reminder (提醒) or a flag (a secretary is
+told of something to act on), the last two carrying their own words, link and dedupe key."""
 
 from datetime import datetime
 
@@ -13,7 +14,9 @@ from app.extensions import Model
 
 TITLE_MAX = 100
 BODY_MAX = 2000
-INBOX_KINDS = ("notice",)
+INBOX_KINDS = ("notice", "reminder", "flag")
+DEDUPE_MAX = 120
+LINK_MAX = 200
 
 
 class Notice(Model):
@@ -34,20 +37,36 @@ class Notice(Model):
 
 
 class InboxItem(Model):
-    """One message in one member's inbox: unread until `read_at`."""
+    """One message in one inbox: a member's (what a member is told as a member) or an account's (what a
+    secretary is told as a secretary, on the desk); unread until `read_at`."""
 
     __tablename__ = "inbox_items"
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     kind: Mapped[str] = mapped_column(String(20))
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"))
+    title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
+    body: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(LINK_MAX))
+    # What the message is about, e.g. "return_day-3d:event:12": a job run twice finds it and adds nothing.
+    dedupe: Mapped[str | None] = mapped_column(String(DEDUPE_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice: Mapped[Notice | None] = relationship()
     __table_args__ = (
         UniqueConstraint("member_id", "notice_id"),
+        UniqueConstraint("member_id", "dedupe"),
+        UniqueConstraint("account_id", "dedupe"),
+        CheckConstraint("(member_id IS NULL) != (account_id IS NULL)", name="one_recipient"),
+        CheckConstraint(
+            "(kind = 'notice' AND notice_id IS NOT NULL) OR (kind IN ('reminder', 'flag') AND notice_id IS NULL"
+            " AND title IS NOT NULL AND body IS NOT NULL)",
+            name="kind_words",
+        ),
         # The inbox, newest first, and its unread count on every home page.
         Index("ix_inbox_items_member_created", "member_id", "created_at"),
         # How many have read a notice, on the desk's list of notices sent.
         Index("ix_inbox_items_notice_read", "notice_id", "read_at"),
+        Index("ix_inbox_items_account_created", "account_id", "created_at"),
     )

@@ -1,5 +1,5 @@
-"""Publishing a notice to a community's or a work unit's members, and a member reading it: the one write
-path of notices and the inbox."""
+"""Publishing a notice to a community's or a work unit's members, putting reminders and flags into inboxes,
+and reading them: the one write path of notices and the inbox."""
 
 import logging
 from datetime import datetime
@@ -9,11 +9,12 @@ from sqlalchemy import insert, literal, select, update
 from app.action_log.operations import record
 from app.auth import scope
 from app.db import UTCDateTime, transaction
+from app.db import insert as upsert
 from app.errors import NotFound, Refusal
 from app.events.models import Event
 from app.extensions import db
 from app.members.models import Member
-from app.notices.models import BODY_MAX, TITLE_MAX, InboxItem, Notice
+from app.notices.models import BODY_MAX, LINK_MAX, TITLE_MAX, InboxItem, Notice
 from app.org.models import Community, Unit
 from app.text import person_text
 
@@ -103,3 +104,47 @@ def mark_read(member_id: int, notice_id: int, now: datetime) -> InboxItem:
         if item is None:
             raise NotFound("通知")
     return item
+
+
+def deliver(messages: list[dict], now: datetime) -> int:
+    """Reminders and flags into inboxes: each dict names `member_id` or `account_id`, `kind`, `title`, `body`,
+    `dedupe` and maybe `link`. A message whose recipient already has its dedupe key is skipped; returns how
+    many are new. Joins the caller's transaction."""
+    if not messages:
+        return 0
+    rows = [
+        {
+            "member_id": m.get("member_id"),
+            "account_id": m.get("account_id"),
+            "kind": m["kind"],
+            "title": m["title"][:TITLE_MAX],
+            "body": m["body"][:BODY_MAX],
+            "link": m["link"][:LINK_MAX] if m.get("link") else None,
+            "dedupe": m["dedupe"],
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    added = 0
+    with transaction():
+        # In slices: one statement's bound parameters are limited (SQLite 32,766).
+        for at in range(0, len(rows), 500):
+            added += len(
+                db.session.execute(
+                    upsert(InboxItem).values(rows[at : at + 500]).on_conflict_do_nothing().returning(InboxItem.id)
+                ).all()
+            )
+    return added
+
+
+def mark_item_read(item_id: int, now: datetime, *, member_id: int | None = None, account_id: int | None = None) -> None:
+    """已读: a reminder or flag of the member's (or the account's) own; a second reading keeps the first time."""
+    recipient = InboxItem.member_id == member_id if member_id is not None else InboxItem.account_id == account_id
+    with transaction():
+        item = db.session.scalars(
+            select(InboxItem).where(InboxItem.id == item_id, recipient, InboxItem.kind != "notice")
+        ).first()
+        if item is None:
+            raise NotFound("消息")
+        if item.read_at is None:
+            item.read_at = now

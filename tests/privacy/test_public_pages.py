@@ -1,8 +1,9 @@
 """DOMAIN rule 6: residents' private details never reach a public page. Every public response of the demo
 county is read whole and searched for household addresses, residents' names, private flags, visit notes,
-and members' phones and home addresses."""
+members' phones and home addresses, and the reminders and flags in inboxes."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,8 +11,10 @@ from sqlalchemy import select
 from app.db import utcnow
 from app.extensions import db
 from app.members.models import Member
+from app.notices.models import InboxItem
 from app.pairing.models import Household
 from app.periods.operations import close_month
+from app.reminders.operations import close_quarter, remind_audits, remind_duty
 from app.visits.models import Visit
 from ledger import periods
 
@@ -33,6 +36,14 @@ def demo_county(app, runner):
         secrets |= {h.note for h in households if h.note}
         secrets |= {v.note for v in db.session.scalars(select(Visit)) if v.note}
         secrets |= {m.phone for m in members} | {m.address for m in members if m.address}
+        # Reminders and flags (whose bodies name members short of the duty) stay in their inboxes.
+        now = utcnow()
+        close_quarter(now)
+        remind_audits(now)
+        remind_duty(periods.bounds(periods.quarter_of(now))[1] - timedelta(days=10))
+        inbox = db.session.scalars(select(InboxItem).where(InboxItem.kind != "notice")).all()
+        assert {i.kind for i in inbox} == {"reminder", "flag"}
+        secrets |= {i.body for i in inbox} | {i.title for i in inbox if i.kind == "flag"}
     return secrets
 
 
