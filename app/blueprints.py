@@ -13,6 +13,7 @@ from app.desk.audit import bp as desk_audit
 from app.desk.duty import bp as desk_duty
 from app.desk.events import bp as desk_events
 from app.desk.home import bp as desk_home
+from app.desk.inbox import bp as desk_inbox
 from app.desk.leave import bp as desk_leave
 from app.desk.members import bp as desk_members
 from app.desk.notices import bp as desk_notices
@@ -83,6 +84,7 @@ PAGES = (
     office_accounts,
     office_rules,
     desk_home,
+    desk_inbox,
     desk_audit,
     desk_members,
     desk_duty,

@@ -74,6 +74,11 @@ def form_refusal(form) -> Outcome:
     return Outcome(code="invalid_request", message=message, status=400)
 
 
+def page_status(outcome: Outcome | None) -> int:
+    """The status a page answers after its form: 200, or the refusal's own (a refused form is no 200)."""
+    return outcome.status if outcome is not None and outcome.refused else 200
+
+
 def attempt(operation, *args, **kwargs) -> Outcome:
     """Run one operation for a page's form; a refusal comes back to be shown, not raised."""
     try:

@@ -8,7 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from app.db import utcnow
 from app.desk import queries
 from app.desk.access import desk_actor, desk_scope, id_arg, page_arg
-from app.pages import Outcome, attempt, form_refusal
+from app.pages import Outcome, attempt, form_refusal, page_status
 from app.points import operations
 from app.schemas import ID_MAX
 from app.text import visible
@@ -76,7 +76,7 @@ def queue():
     outcome = _decide(account) if request.method == "POST" else None
     decided = [*outcome.value[0], *(r["id"] for r in outcome.value[1])] if outcome and not outcome.refused else []
     shown = queries.audit_page(account, where, filters, limit=PAGE_SIZE, offset=offset, decided=decided)
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template(
         "desk/audit.html",
         queue=shown,

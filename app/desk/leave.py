@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.desk.access import desk_actor
 from app.leave import operations, queries
 from app.leave.models import LEAVE_STATES, REASON_MAX
-from app.pages import attempt, form_refusal
+from app.pages import attempt, form_refusal, page_status
 from app.schemas import ID_MAX
 
 bp = Blueprint("desk_leave", __name__)
@@ -63,4 +63,4 @@ def leave():
         words=STATE_WORDS,
         tags=STATE_TAGS,
         reason_max=REASON_MAX,
-    ), outcome.status if outcome and outcome.refused else 200
+    ), page_status(outcome)

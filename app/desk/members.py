@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.desk.access import desk_actor, desk_scope, page_arg
 from app.members import queries
 from app.members.workbook import members_workbook
-from app.pages import attempt, form_refusal
+from app.pages import attempt, form_refusal, page_status
 from app.points import operations as points_operations
 from app.schemas import ID_MAX, ID_PATH
 from app.spreadsheets import XLSX
@@ -76,7 +76,7 @@ def member(member_id):
         else:
             outcome = form_refusal(form)
     card = queries.member_card(account, member_id)
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template(
         "desk/member.html",
         card=card,

@@ -12,7 +12,7 @@ from app.db import utcnow
 from app.desk.access import desk_actor
 from app.events import queries as event_queries
 from app.notices import operations, queries
-from app.pages import Outcome, attempt, form_refusal
+from app.pages import Outcome, attempt, form_refusal, page_status
 from app.schemas import ID_MAX
 
 bp = Blueprint("desk_notices", __name__)
@@ -87,4 +87,4 @@ def notices():
         events=events,
         sent=queries.sent_notices(account),
         published=request.args.get("published", type=int),
-    ), outcome.status if outcome and outcome.refused else 200
+    ), page_status(outcome)

@@ -7,16 +7,19 @@ from datetime import datetime
 from app.duty.queries import duty_report
 from app.events.queries import list_events
 from app.leave.queries import leave_list
+from app.notices.queries import desk_inbox
 from app.points.queries import audit_queue, audit_queue_total, names_of_entries, queue_events
 from ledger import periods
 
 MISSING_SHOWN = 8
 EVENTS_SHOWN = 20
+INBOX_SHOWN = 5
 
 
 def home(actor, where: dict, now: datetime) -> dict:
     """工作台: the audit queue's size, this quarter's reporting rate and the first members still missing,
-    this month's and next month's events of the community, the leave requests waiting."""
+    this month's and next month's events of the community, the leave requests waiting, the newest flags and
+    reminders the ledger has sent them."""
     quarter = periods.quarter_of(now)
     duty = duty_report(actor, quarter, **where, now=now, missing_only=True)
     month = periods.month_of(now)
@@ -32,6 +35,7 @@ def home(actor, where: dict, now: datetime) -> dict:
         "events": events[:EVENTS_SHOWN],
         "more_events": len(events) > EVENTS_SHOWN,
         "leave_waiting": len(leave_list(actor, **where, state="pending")),
+        "inbox": desk_inbox(actor, limit=INBOX_SHOWN),
     }
 
 

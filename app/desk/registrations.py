@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.db import utcnow
 from app.desk.access import desk_actor
-from app.pages import Outcome, attempt
+from app.pages import Outcome, attempt, page_status
 from app.registrations import operations, queries
 from app.schemas import ID_MAX
 
@@ -39,7 +39,7 @@ def registrations():
     outcome = _decide(account, DecisionForm()) if request.method == "POST" else None
     community_id = request.args.get("community_id", type=int)
     rows = queries.registrations(account, community_id=community_id)
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template(
         "desk/registrations.html",
         waiting=[r for r in rows if r["state"] == "waiting"],

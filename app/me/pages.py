@@ -20,7 +20,7 @@ from app.leave import operations as leave_operations
 from app.me import queries
 from app.notices import operations as notice_operations
 from app.notices import queries as notice_queries
-from app.pages import Outcome, attempt, form_refusal, home_path
+from app.pages import Outcome, attempt, form_refusal, home_path, page_status
 from app.pairing.queries import my_households
 from app.points import queries as points_queries
 from app.schemas import ID_MAX
@@ -93,7 +93,7 @@ def home():
     outcome, leave_status = None, None
     if request.method == "POST":
         outcome, leave_status = _leave(account, LeaveForm())
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template(
         "me/home.html", home=queries.home(account, utcnow()), outcome=outcome, leave_status=leave_status
     ), status
@@ -165,7 +165,7 @@ def households():
         h | {"categories": [*h["flags"], "routine"], "visits": [v for v in visits if v["household_id"] == h["id"]]}
         for h in my_households(account.member_id)
     ]
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template(
         "me/households.html",
         households=rows,
@@ -199,7 +199,7 @@ def events():
             outcome = attempt(event_operations.sign_up, account, form.event_id.data, utcnow())
             signup_status = "signed_up" if not outcome.refused and outcome.value[1] else "already"
         signup_status = outcome.code if outcome.refused else signup_status
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template(
         "me/events.html",
         events=event_queries.upcoming_for_member(account, utcnow()),
@@ -251,5 +251,5 @@ def password():
                 return redirect(safe_next(request.args.get("next")) or home_path(account))
         else:
             outcome = form_refusal(form)
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template("me/password.html", outcome=outcome, must_change=account.must_change_password), status

@@ -10,6 +10,7 @@ from app.db import utcnow
 from app.office.access import office_actor
 from app.office.forms import BadForm, row_id, run, text
 from app.org import queries as org_queries
+from app.pages import page_status
 
 bp = Blueprint("office_accounts", __name__)
 
@@ -73,4 +74,4 @@ def accounts():
         communities=org_queries.communities(),
         units=org_queries.units(),
         me=actor,
-    ), (outcome.status if outcome and outcome.refused else 200)
+    ), page_status(outcome)

@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.db import utcnow
 from app.members import importer, operations
 from app.office.access import office_actor
-from app.pages import Outcome, attempt
+from app.pages import Outcome, attempt, page_status
 
 bp = Blueprint("office_import", __name__)
 
@@ -35,7 +35,7 @@ def _room_for_a_roster(endpoint, _values):
 
 
 def _form_page(outcome: Outcome | None = None):
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     # No form object here: past the size limit, reading the request's body again would raise once more.
     return render_template("office/import.html", outcome=outcome, limits=importer), status
 

@@ -6,6 +6,7 @@ from app.office.access import office_actor
 from app.office.forms import maybe_row_id, row_id, run, text
 from app.org import operations, queries
 from app.org.operations import REGION_KINDS, UNIT_KINDS
+from app.pages import page_status
 
 bp = Blueprint("office_org", __name__)
 
@@ -61,4 +62,4 @@ def org():
         outcome=outcome,
         region_kinds=REGION_KINDS,
         unit_kinds=UNIT_KINDS,
-    ), (outcome.status if outcome and outcome.refused else 200)
+    ), page_status(outcome)

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Regexp
 
 from app.db import utcnow
 from app.office.access import office_actor
-from app.pages import Outcome, attempt
+from app.pages import Outcome, attempt, page_status
 from app.periods import operations, queries
 from ledger.words import month_words
 
@@ -22,7 +22,7 @@ class CloseForm(FlaskForm):
 
 def _page(outcome: Outcome | None = None, form: CloseForm | None = None):
     overview = queries.overview(utcnow())
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template("office/periods.html", overview=overview, outcome=outcome, form=form or CloseForm()), status
 
 

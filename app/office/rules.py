@@ -7,6 +7,7 @@ from app.catalogue import operations, queries
 from app.db import utcnow
 from app.office.access import office_actor
 from app.office.forms import maybe_number, number, row_id, run, text
+from app.pages import page_status
 from ledger import periods
 from ledger.words import month_words
 
@@ -73,4 +74,4 @@ def rules():
         this_month=month_words(this_month),
         setting_words=operations.SETTING_WORDS,
         bounds=operations.SETTING_BOUNDS,
-    ), (outcome.status if outcome and outcome.refused else 200)
+    ), page_status(outcome)

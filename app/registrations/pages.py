@@ -12,7 +12,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from app.auth.api import PASSWORD_MAX, PHONE_MAX
 from app.db import utcnow
 from app.org.queries import choices
-from app.pages import Outcome, attempt
+from app.pages import Outcome, attempt, page_status
 from app.registrations import operations
 from app.registrations.models import ADDRESS_MAX, NAME_MAX
 from app.schemas import ID_MAX
@@ -61,7 +61,7 @@ def register():
     form = RegisterForm()
     outcome = _submit(form) if form.is_submitted() else None
     registration = outcome.value if outcome and not outcome.refused else None
-    status = outcome.status if outcome and outcome.refused else 200
+    status = page_status(outcome)
     return render_template(
         "register.html",
         form=form,

@@ -13,7 +13,7 @@ from app.notices.models import InboxItem
 from app.notices.queries import desk_inbox
 from app.outbox.models import OutboxMessage
 from scheduler.jobs import JOBS
-from tests.factories import check_in, local
+from tests.factories import check_in, local, log_in
 
 RETURN_DAY = local(2026, 11, 29, 9, 0)
 
@@ -193,3 +193,17 @@ def test_a_quarter_recorded_by_the_command_is_not_recorded_again_but_still_flagg
     first, _ = _run(app, "quarter_close", local(2027, 2, 20, 3, 0))
     assert "2026-Q4：新存档 0 人，提醒书记 3 人" in first
     assert late.id not in {member_id for member_id, _ in _outcomes(app)}
+
+
+def test_the_desk_shows_its_flags_and_opening_one_reads_it(app, queue, client):
+    _run(app, "audit_reminders", local(2026, 11, 19, 8, 30))
+    log_in(client, queue["community"])
+    home = client.get("/desk").text
+    assert 'data-inbox-unread="1"' in home
+    item = home.split('data-inbox-id="', 1)[1].split('"', 1)[0]
+    opened = client.get(f"/desk/inbox/{item}")
+    assert opened.status_code == 200 and 'data-read="true"' in opened.text
+    assert "data-inbox-unread" not in client.get("/desk").text
+    # Another secretary's flag is nobody else's to read.
+    log_in(client, queue["other"])
+    assert client.get(f"/desk/inbox/{item}").status_code == 404
