@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # models: the whole schema, for migrations; outage: its pool listener drops connections the server closed.
     from app import hosts, models, outage, pages, security  # noqa: F401
     from app.auth import current, limits
+    from app.desk import access
     from app.extensions import api, csrf, db, migrate
 
     hosts.configure(app)
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     current.init_app(app)
     limits.init_app(app)
     csrf.init_app(app)
+    access.init_app(app)
     api.pages = pages
     api.init_app(app)
 

@@ -1,8 +1,9 @@
-"""Who may sit at the desk: a secretary of a community or a work unit, or an admin (who sees all)."""
+"""Who may sit at the desk: a secretary of a community or a work unit, or an admin (who sees all); and, for
+the desk and the office alike, a password to change comes before any of their pages."""
 
-from flask import request
+from flask import flash, redirect, request, url_for
 
-from app.auth.current import actor
+from app.auth.current import actor, optional_actor
 from app.errors import Forbidden
 from app.schemas import ID_MAX
 
@@ -39,3 +40,22 @@ def page_arg(size: int, most: int = 10_000) -> tuple[int, int]:
     page = request.args.get("page", 1, type=int)
     page = min(max(page, 1), most)
     return page, (page - 1) * size
+
+
+PASSWORD_FIRST = ("desk_", "office_")
+
+
+def password_first():
+    """Before a desk or office page: an account that must change its password (a reset, an imported or a
+    newly named secretary's one-time password) does that first, as the member's pages already ask."""
+    if not (request.blueprint or "").startswith(PASSWORD_FIRST):
+        return None
+    account = optional_actor()
+    if account is None or not account.must_change_password:
+        return None
+    flash("请先修改密码")
+    return redirect(url_for("me_pages.password", next=request.full_path.rstrip("?")))
+
+
+def init_app(app) -> None:
+    app.before_request(password_first)

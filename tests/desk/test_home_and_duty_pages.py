@@ -6,8 +6,10 @@ from io import BytesIO
 import openpyxl
 
 from app.db import utcnow
+from app.extensions import db
 from ledger import periods
 from tests.desk.conftest import hook
+from tests.factories import log_in
 
 
 def test_the_home_counts_the_queue_shows_the_rate_the_missing_and_the_events(client, town, log_in):
@@ -93,3 +95,18 @@ def test_the_api_s_missing_list_carries_phone_numbers(client, town, auth):
         f"/api/v1/duty/missing?quarter={quarter}&community_id={town['a'].id}", headers=auth(town["secretary"])
     ).json
     assert {m["phone"] for m in body["members"]} == {town["zhang"].phone, town["li"].phone, town["sec_member"].phone}
+
+
+def test_a_secretary_whose_password_was_reset_changes_it_before_any_desk_or_office_page(app, make, client):
+    secretary, admin = make.secretary(), make.admin()
+    log_in(client, secretary)
+    with app.app_context():
+        for account in (secretary, admin):
+            db.session.merge(account).must_change_password = True
+        db.session.commit()
+    for path in ("/desk", "/desk/audit", "/stats"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.location.startswith("/me/password"), path
+    assert client.get("/me/password").status_code == 200
+    log_in(client, admin)
+    assert client.get("/office/log").location.startswith("/me/password")
