@@ -23,6 +23,7 @@ from app.extensions import db
 from app.members.importer import MOBILE
 from app.members.models import Member
 from app.org.models import Community, Grid, Unit
+from app.outbox.operations import enqueue
 from app.registrations.models import ADDRESS_MAX, NAME_MAX, REASON_MAX, Registration, RegistrationState
 from app.text import person_text
 from ledger import periods
@@ -198,6 +199,11 @@ def _member_for(actor, registration: Registration, now: datetime) -> Member:
     return member
 
 
+def _tell(registration: Registration, text: str, now: datetime) -> None:
+    # The registrant has no account to read an inbox with yet: the decision reaches them by SMS, once.
+    enqueue(text=text, phone=registration.phone, now=now, dedupe=f"registration:{registration.id}:{registration.state}")
+
+
 def confirm(actor, registration_id: int, now: datetime) -> Registration:
     """确认: the account is made (with the member row, new or the roster's) and may log in at once.
     Confirming a confirmed registration changes nothing: two secretaries at once make one account."""
@@ -220,6 +226,7 @@ def confirm(actor, registration_id: int, now: datetime) -> Registration:
         registration.state, registration.decided_by, registration.decided_at = CONFIRMED, actor.id, now
         registration.account_id, registration.password_hash = account.id, None
         record(actor, "registration.confirm", f"注册#{registration.id} {registration.name}", member_id=member.id)
+        _tell(registration, "您的在职党员报到注册已由社区书记确认，现在可以用手机号和注册时的密码登录。", now)
     log.info("registration %s confirmed by account %s", registration_id, actor.id)
     return registration
 
@@ -236,5 +243,6 @@ def refuse(actor, registration_id: int, reason: str | None, now: datetime) -> Re
         registration.state, registration.decided_by, registration.decided_at = REFUSED, actor.id, now
         registration.reason, registration.password_hash = reason, None
         record(actor, "registration.refuse", f"注册#{registration.id} {registration.name}", reason=reason)
+        _tell(registration, f"您的在职党员报到注册被社区书记退回，原因：{reason}。可按原因修改后重新注册。", now)
     log.info("registration %s refused by account %s", registration_id, actor.id)
     return registration

@@ -11,6 +11,7 @@ from app.auth.models import Account
 from app.db import utcnow
 from app.extensions import db
 from app.members.models import Member
+from app.outbox.models import OutboxMessage
 from app.registrations import operations
 from app.registrations.models import Registration
 from tests.registrations.conftest import CHOSEN, hook, log_in, page_log_in
@@ -261,3 +262,18 @@ def test_no_private_field_of_a_registration_appears_on_a_public_page(app, client
         html = client.get(path).text
         for private in ("13900000002", roster.phone, "东街幸福小区3栋201", "林家巷9号"):
             assert private not in html, (path, private)
+
+
+def test_the_registrant_is_told_the_decision_by_one_sms_each_with_the_reason(app, client, auth, town, form):
+    secretary = auth(town["east_secretary"])
+    refused_id = _waiting(client, form)
+    for _ in range(2):
+        client.post(f"/api/v1/registrations/{refused_id}/refuse", json={"reason": "本社区无此住址"}, headers=secretary)
+    confirmed_id = _waiting(client, form)
+    client.post(f"/api/v1/registrations/{confirmed_id}/confirm", headers=secretary)
+    with app.app_context():
+        sent = db.session.execute(select(OutboxMessage.phone, OutboxMessage.text).order_by(OutboxMessage.id)).all()
+    phone = form()["phone"]
+    assert [p for p, _ in sent] == [phone, phone]
+    assert "退回" in sent[0].text and "本社区无此住址" in sent[0].text
+    assert "确认" in sent[1].text and "登录" in sent[1].text
