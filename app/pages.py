@@ -11,11 +11,22 @@ from flask import current_app, flash, g, make_response, redirect, render_templat
 from flask_wtf.csrf import CSRFError
 
 from app.errors import HTTP_CODES, Refusal, log_refusal
+from ledger import periods
 from ledger.periods import local
+from ledger.words import month_words
 
 log = logging.getLogger(__name__)
 
 YEAR = 365 * 24 * 3600
+PICKER_MONTHS = 13  # this month and the year before it: what members and officials look back on
+
+
+def month_choices(now) -> list[tuple[str, str]]:
+    """The months a picker offers, newest first, as (YYYY-MM, 2026年11月). A <select>, not <input type=month>:
+    WeChat's older in-app browsers show a month input as a bare text box."""
+    return [(m, month_words(m)) for m in reversed(periods.months_up_to(periods.month_of(now), PICKER_MONTHS))]
+
+
 HOMES = {"member": "me_pages.home", "secretary": "desk_home.home", "admin": "office_home.home"}
 
 

@@ -8,7 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from app.db import utcnow
 from app.desk import queries
 from app.desk.access import desk_actor, desk_scope, id_arg, page_arg
-from app.pages import Outcome, attempt, form_refusal, page_status
+from app.pages import Outcome, attempt, form_refusal, month_choices, page_status
 from app.points import operations
 from app.schemas import ID_MAX
 from app.text import visible
@@ -88,4 +88,5 @@ def queue():
         action=request.form.get("action"),
         reason=request.form.get("reason", "") if outcome and outcome.refused else "",
         sources=SOURCES,
+        months=month_choices(utcnow()),
     ), status

@@ -20,7 +20,7 @@ from app.leave import operations as leave_operations
 from app.me import queries
 from app.notices import operations as notice_operations
 from app.notices import queries as notice_queries
-from app.pages import Outcome, attempt, form_refusal, home_path, page_status
+from app.pages import Outcome, attempt, form_refusal, home_path, month_choices, page_status
 from app.pairing.queries import my_households
 from app.points import queries as points_queries
 from app.schemas import ID_MAX
@@ -122,7 +122,12 @@ def points():
         entries = points_queries.entries(account, member_id=account.member_id, period=period, limit=1000)
     except InvalidPeriod as error:
         return render_template(
-            "me/points.html", period=periods.month_of(utcnow()), entries=None, error=error.message
+            "me/points.html",
+            period=periods.month_of(utcnow()),
+            month=None,
+            months=month_choices(utcnow()),
+            entries=None,
+            error=error.message,
         ), 400
     posted = sum(e["points"] for e in entries if e["state"] == "posted")
     pending = sum(e["points"] for e in entries if e["state"] == "pending")
@@ -134,6 +139,7 @@ def points():
         pending=pending,
         states=STATES,
         month=month_words(period),
+        months=month_choices(utcnow()),
         previous=periods.prev_month(period),
         following=periods.next_month(period),
         error=None,
