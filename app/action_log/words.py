@@ -35,3 +35,33 @@ ACTIONS = {
     "org.unit_edit": "修改单位",
 }
 ROLES = {"admin": "组织部", "secretary": "书记", "member": "党员", "system": "系统"}
+# The detail's keys, as the log page names them; `members.import` also spreads the import's Summary.
+DETAILS = {
+    "scope": "范围",
+    "new_account": "新建账号",
+    "suspended": "已停用",
+    "seal": "封账哈希",
+    "carried": "转入下月的待审核条目",
+    "before": "修改前",
+    "after": "修改后",
+    "kind": "类型",
+    "region": "所属街道（乡镇）",
+    "community_id": "社区编号",
+    "member_id": "党员编号",
+    "event_id": "活动编号",
+    "reason": "原因",
+    "changed": "修改的字段",
+    "key_version": "二维码版本",
+    "file": "文件",
+    "events": "涉及活动",
+    "added": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "accounts": "新建账号数",
+    "recipients": "收件人数",
+    "from_month": "起用月份",
+    "points": "分值",
+    "cap_month": "每月上限",
+    "needs_audit": "需要审核",
+}
+YES_NO = {True: "是", False: "否"}

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request
 
 from app.action_log import queries
-from app.action_log.words import ACTIONS, ROLES
+from app.action_log.words import ACTIONS, DETAILS, ROLES, YES_NO
 from app.office.access import office_actor
 
 bp = Blueprint("office_log", __name__)
@@ -27,4 +27,6 @@ def log():
         action=action,
         actions=ACTIONS,
         roles=ROLES,
+        details=DETAILS,
+        yes_no=YES_NO,
     )

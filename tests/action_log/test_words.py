@@ -1,15 +1,34 @@
-"""Every act the code logs has its Chinese name on the office's log page."""
+"""Every act the code logs has its Chinese name on the office's log page, and so has every detail it keeps."""
 
-import re
+import ast
+import dataclasses
 from pathlib import Path
 
-from app.action_log.words import ACTIONS
+from app.action_log.words import ACTIONS, DETAILS
+from app.members.operations import Summary
 
 ROOT = Path(__file__).resolve().parents[2] / "app"
 
 
-def test_every_logged_action_has_chinese_words():
-    logged = set()
+def _record_calls():
     for path in ROOT.rglob("*.py"):
-        logged |= set(re.findall(r"record\(\s*\w+,\s*\"([a-z_]+\.[a-z_]+)\"", path.read_text(encoding="utf-8")))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = getattr(node, "func", None)
+            if (
+                isinstance(node, ast.Call)
+                and getattr(called, "id", getattr(called, "attr", None)) == "record"
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+            ):
+                yield node
+
+
+def test_every_logged_action_has_chinese_words():
+    logged = {call.args[1].value for call in _record_calls()}
     assert logged and logged <= set(ACTIONS), sorted(logged - set(ACTIONS))
+
+
+def test_every_detail_a_logged_action_keeps_has_chinese_words():
+    keys = {k.arg for call in _record_calls() for k in call.keywords if k.arg not in (None, "address")}
+    keys |= {field.name for field in dataclasses.fields(Summary)}  # spread into the import's row
+    assert keys and keys <= set(DETAILS), sorted(keys - set(DETAILS))
