@@ -57,9 +57,15 @@ def ledger_view(account: Account) -> dict:
 
 
 def audit_queue_scope(account: Account, community_id=None, unit_id=None) -> dict:
-    """The audit queue's filters: a secretary naming nothing gets their own community or unit."""
+    """The audit queue's filters: a secretary naming nothing gets their own community, else their unit.
+
+    A secretary of both gets the community's queue: that is where they may decide, and filtering by both
+    would show only the members who live in the one and work in the other."""
     if account.role == "secretary" and community_id is None and unit_id is None:
-        community_id, unit_id = account.community_id, account.unit_id
+        if account.community_id is not None:
+            community_id = account.community_id
+        else:
+            unit_id = account.unit_id
     require_scope(account, community_id=community_id, unit_id=unit_id)
     return _given(community_id=community_id, unit_id=unit_id)
 

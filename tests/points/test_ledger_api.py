@@ -398,3 +398,13 @@ def test_a_unit_secretary_reads_a_visit_as_a_visit_and_never_the_households_kind
         assert "入户走访（困难群众）的积分" in listed[1]["explanation"]
         assert {e["rule"] for e in listed} == {"visit.hardship"}
     ledger_verifies()
+
+
+def test_a_secretary_of_a_community_and_a_unit_gets_the_whole_communitys_queue(client, auth, make, ledger, town):
+    community = town["community"]
+    both = make.account(role="secretary", community=community, unit=make.unit())
+    lives_here = ledger.visit(town["member"], community)  # works in another unit than the secretary's
+
+    queue = client.get("/api/v1/audit/queue", headers=auth(both)).get_json()["entries"]
+
+    assert [e["id"] for e in queue] == [lives_here]
