@@ -1,5 +1,6 @@
 """The county's points rules, read from the database into the pure ledger.rules.RuleBook."""
 
+from dataclasses import asdict, fields
 from datetime import datetime
 
 from flask import current_app
@@ -10,24 +11,14 @@ from app.extensions import db
 from app.org.settings import county_settings
 from ledger.rules import Rule, RuleBook, default_rules
 
+# A stored rule row has a column for each field of the pure Rule, under the same name.
+RULE_FIELDS = tuple(field.name for field in fields(Rule))
+
 
 def rulebook() -> RuleBook:
     """The rules and the county's month cap as they stand in the database."""
     rows = db.session.scalars(select(PointsRule)).all()
-    rules = [
-        Rule(
-            code=r.code,
-            name=r.name,
-            source=r.source,
-            match=r.match,
-            points=r.points,
-            needs_audit=r.needs_audit,
-            cap_month=r.cap_month,
-            valid_from=r.valid_from,
-            valid_to=r.valid_to,
-        )
-        for r in rows
-    ]
+    rules = [Rule(**{name: getattr(r, name) for name in RULE_FIELDS}) for r in rows]
     return RuleBook(rules, month_cap=county_settings().month_cap)
 
 
@@ -73,18 +64,6 @@ def install_default_rules(valid_from: datetime) -> int:
     added = 0
     for rule in default_rules(valid_from):
         if rule.code not in known:
-            db.session.add(
-                PointsRule(
-                    code=rule.code,
-                    name=rule.name,
-                    source=rule.source,
-                    match=rule.match,
-                    points=rule.points,
-                    needs_audit=rule.needs_audit,
-                    cap_month=rule.cap_month,
-                    valid_from=rule.valid_from,
-                    valid_to=rule.valid_to,
-                )
-            )
+            db.session.add(PointsRule(**asdict(rule)))
             added += 1
     return added
