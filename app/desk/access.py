@@ -57,5 +57,28 @@ def password_first():
     return redirect(url_for("me_pages.password", next=request.full_path.rstrip("?")))
 
 
+# The desk's menu, in the order a secretary's month runs. The pages marked True are a community's business
+# (its events and hall, who may register there): a work unit's secretary is not offered them.
+MENU = (
+    ("/desk", "工作台", False),
+    ("/desk/inbox", "提醒", False),
+    ("/desk/audit", "积分审核", False),
+    ("/desk/events", "活动", True),
+    ("/desk/members", "党员", False),
+    ("/desk/duty", "季度报到", False),
+    ("/desk/notices", "通知", False),
+    ("/desk/leave", "请假", False),
+    ("/desk/registrations", "注册审核", True),
+    ("/stats", "统计报表", False),
+)
+
+
+def desk_menu(account) -> list[tuple[str, str]]:
+    """The menu entries this account's pages answer (a unit's secretary would get 403s for a community's)."""
+    of_a_community = account is not None and (account.role == "admin" or account.community_id is not None)
+    return [(path, words) for path, words, community_only in MENU if of_a_community or not community_only]
+
+
 def init_app(app) -> None:
     app.before_request(password_first)
+    app.jinja_env.globals["desk_menu"] = desk_menu

@@ -110,3 +110,13 @@ def test_a_secretary_whose_password_was_reset_changes_it_before_any_desk_or_offi
     assert client.get("/me/password").status_code == 200
     log_in(client, admin)
     assert client.get("/office/log").location.startswith("/me/password")
+
+
+def test_a_unit_secretarys_menu_offers_only_the_pages_that_answer_them(client, make):
+    log_in(client, make.account(role="secretary", unit=make.unit()))
+    menu = re.findall(
+        r'<a href="(/[^"]*)"', client.get("/desk").text.split('aria-label="工作台菜单"')[1].split("</nav>")[0]
+    )
+
+    assert "/desk/events" not in menu and "/desk/registrations" not in menu
+    assert [client.get(path).status_code for path in menu] == [200] * len(menu)
