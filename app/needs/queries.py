@@ -214,6 +214,11 @@ def served_by(member_id: int) -> list[dict]:
     return _render_all(list(needs), lambda *_: True, with_steps=False)
 
 
+def track_path(community_id: int, need_id: int, code: str) -> str:
+    """The resident's page for their need, with their code (bookmarkable): /n/{community}/t/{need}?code=."""
+    return f"/n/{community_id}/t/{need_id}?code={code}"
+
+
 def tracking_view(need: Need) -> dict:
     """What the resident reads with their code: how far it has gone, and nobody's name."""
     db.session.flush()
