@@ -16,14 +16,14 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from sqlalchemy import and_, exists, func, literal, or_, select, union
+from sqlalchemy import and_, func, literal, or_, select, union
 
 from app.auth import scope
 from app.catalogue.models import ServiceCategory
 from app.errors import NotFound
 from app.extensions import db
 from app.members.models import Member
-from app.needs.models import Need, NeedServer, NeedStep
+from app.needs.models import Need, NeedServer
 from app.org.models import Community, Unit
 from app.rankings.queries import per_member
 from ledger import periods
@@ -31,7 +31,6 @@ from ledger.ranking import rank_rows
 
 BY = ("community", "unit")
 COUNTS = ("received", "dispatched", "done", "rated")
-DISPATCH_STEPS = ("dispatched", "opened")
 DONE_STATUSES = ("done", "closed")
 CLAIMED_WORDS = "党员认领"  # a done order no unit was sent: members claimed it from their phones
 BOARD_LIMIT = 500
@@ -79,10 +78,9 @@ def _tally(period: str, by: str | None, *, community_id=None, unit_id=None) -> d
     received = and_(Need.created_at >= start, Need.created_at < end)
     done = and_(Need.done_at >= start, Need.done_at < end)
     rated = and_(Need.rated_at >= start, Need.rated_at < end, Need.rating.is_not(None))
-    sent = exists().where(NeedStep.need_id == Need.id, NeedStep.step.in_(DISPATCH_STEPS))
     counts = base.add_columns(
         func.count().filter(received).label("received"),
-        func.count().filter(and_(received, sent)).label("dispatched"),
+        func.count().filter(and_(received, Need.dispatched_at.is_not(None))).label("dispatched"),
         func.count().filter(done).label("done"),
         func.count().filter(rated).label("rated"),
         func.sum(Need.rating).filter(rated).label("rating_sum"),
@@ -213,9 +211,9 @@ def unit_ranking(period: str) -> dict:
     {"period", "rows": [{"rank", "unit", "orders", "members", "per_member"}]}."""
     tally = _tally(period, "unit")
     members = dict(
-        db.session.execute(
-            select(Member.unit_id, func.count()).where(Member.active.is_(True)).group_by(Member.unit_id)
-        ).tuples()
+        db.session.execute(select(Member.unit_id, func.count()).where(Member.active.is_(True)).group_by(Member.unit_id))
+        .tuples()
+        .all()
     )
     units = [
         {

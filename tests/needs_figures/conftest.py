@@ -26,14 +26,14 @@ class County:
     needs: dict = field(default_factory=dict)
 
 
-def category(app, name="助老助残") -> int:
-    with app.app_context():
-        found = db.session.query(ServiceCategory).filter_by(name=name).first()
-        if found is None:
-            found = ServiceCategory(name=name)
-            db.session.add(found)
-            db.session.commit()
-        return found.id
+def category(name: str) -> int:
+    """The service category's id (in an app context), made on first use."""
+    found = db.session.query(ServiceCategory).filter_by(name=name).first()
+    if found is None:
+        found = ServiceCategory(name=name)
+        db.session.add(found)
+        db.session.commit()
+    return found.id
 
 
 class Needs:
@@ -65,12 +65,13 @@ class Needs:
     ) -> int:
         c = self.county
         with self.app.app_context():
+            category_id = category(category_name)
             admin = db.session.get(Account, c.admin.id)
             need, code = operations.record(
                 admin,
                 community.id,
                 grid_id=None,
-                category_id=category(self.app, category_name),
+                category_id=category_id,
                 content=content,
                 resident_name=resident_name,
                 resident_phone=resident_phone,
@@ -86,12 +87,12 @@ class Needs:
                 operations.dispatch(
                     admin, need_id, unit_id=unit.id if unit else None, open_to_members=opened, now=local(*step)
                 )
-            for i, member in enumerate(servers):
-                at = local(*step[:3], step[3] + 2 + i)
+            if servers:
+                at = local(*step[:3], step[3] + 1)
                 if opened:
-                    operations.claim(member.id, need_id, now=at)
+                    operations.claim(servers[0].id, need_id, now=at)
                 else:
-                    operations.assign(admin, need_id, [member.id], now=at)
+                    operations.assign(admin, need_id, [m.id for m in servers], now=at)
             if done is not None:
                 operations.mark_done(servers[0].id, need_id, note, now=local(*done))
             if rated is not None:
@@ -103,14 +104,18 @@ class Needs:
 
 @pytest.fixture
 def county(app, make):
-    """Two communities, three units. Members: a, c, e of 县教育局 (one); b, d, h of 县医院 (two), and f of
-    县医院 no longer active; g of 县林业局 (three)."""
+    return small_county(app, make)
+
+
+def small_county(app, make) -> County:
+    """Two communities, three units. Members: a, e of 县教育局 (one); b, d, h of 县医院 (two), and f of 县医院
+    no longer active; c, g of 县林业局 (three)."""
     east, west = make.community("东街社区"), make.community("西街社区")
     one, two, three = make.unit("县教育局"), make.unit("县医院"), make.unit("县林业局")
     members = {
         "a": make.member(east, one),
         "b": make.member(east, two),
-        "c": make.member(east, one),
+        "c": make.member(east, three),
         "d": make.member(west, two),
         "e": make.member(west, one),
         "f": make.member(west, two),
@@ -138,7 +143,7 @@ def october(county, needs):
     """The needs of October 2026 (and around it), by number:
 
     1 east, 10-02 10:00 → unit one, a; done 10-04 10:00 (2.0 days); rated 5 on 10-05
-    2 east, 10-03 08:00 → opened, claimed by b (two) and c (one); done 10-06 20:00 (3.5 days); rated 1 on 11-02
+    2 east, 10-03 08:00 → opened, claimed by b (two); done 10-06 20:00 (3.5 days); rated 1 on 11-02
     3 west, 10-10 09:00 → unit two, d; done 10-11 09:00 (1.0 day); rated 4 on 10-12
     4 west, 10-20 09:00, waiting
     5 east, 09-28 12:00 → unit one, a; done 10-01 00:00 (2.5 days); rated 4 on 10-02
@@ -156,7 +161,7 @@ def october(county, needs):
             e,
             (2026, 10, 3, 8),
             opened=True,
-            servers=[m["b"], m["c"]],
+            servers=[m["b"]],
             done=(2026, 10, 6, 20),
             rated=(2026, 11, 2, 9),
             stars=1,

@@ -55,12 +55,12 @@ def test_the_unit_ranking_is_public_and_ties_share_a_rank(client, october):
     response = client.get("/api/v1/needs/unit-ranking?period=2026-10")
     assert response.status_code == 200
     body = response.get_json()
-    # 县教育局 3 orders over 3 members, 县医院 3 over 3 (its inactive member not counted), 县林业局 none.
+    # 县教育局 2 orders over 2 members, 县医院 3 over 3 (its inactive member not counted), 县林业局 none.
     assert body["period"] == "2026-10"
     assert sorted((r["rank"], r["unit"], r["orders"], r["members"], r["per_member"]) for r in body["rows"]) == [
         (1, "县医院", 3, 3, 1.0),
-        (1, "县教育局", 3, 3, 1.0),
-        (3, "县林业局", 0, 1, 0.0),
+        (1, "县教育局", 2, 2, 1.0),
+        (3, "县林业局", 0, 2, 0.0),
     ]
     assert all(set(r) == {"rank", "unit", "orders", "members", "per_member"} for r in body["rows"])
     assert client.get("/api/v1/needs/unit-ranking?period=2026-99").status_code == 400

@@ -34,12 +34,14 @@ def test_a_community_counts_its_own_needs_and_the_communities_add_up_to_the_coun
 
 
 def test_a_unit_counts_the_needs_sent_to_it_and_those_its_members_claimed(ctx, october):
-    # Need 2 was opened for claims and served by b (县医院) and c (县教育局): it counts for both units.
+    # Need 2 was opened for claims and taken by b of 县医院: it counts for 县医院, as the two sent to it.
     one = figures("2026-10", unit_id=october.one.id)
     two = figures("2026-10", unit_id=october.two.id)
-    assert one == {**one, "received": 2, "dispatched": 2, "done": 3, "median_days_to_done": 2.5, "rated": 2}
+    # 2.0 and 2.5 days: the median 2.25 shows as 2.3.
+    assert one == {**one, "received": 1, "dispatched": 1, "done": 2, "median_days_to_done": 2.3, "rated": 2}
     assert one["average_rating"] == 4.5
     assert two == {**two, "received": 3, "dispatched": 3, "done": 3, "median_days_to_done": 1.5, "rated": 1}
+    assert two["average_rating"] == 4.0
     assert figures("2026-10", unit_id=october.one.id, community_id=october.west.id)["done"] == 0
 
 
@@ -63,7 +65,7 @@ def test_a_quarter_holds_its_three_months_and_a_rating_given_in_november(ctx, oc
 
 def test_rows_give_every_community_and_unit_and_a_scope_only_its_parts(ctx, october):
     by_unit = {r["name"]: r for r in rows("2026-10", "unit")}
-    assert {name: r["done"] for name, r in by_unit.items()} == {"县教育局": 3, "县医院": 3, "县林业局": 0}
+    assert {name: r["done"] for name, r in by_unit.items()} == {"县教育局": 2, "县医院": 3, "县林业局": 0}
     assert by_unit["县医院"] == {**figures("2026-10", unit_id=october.two.id), "id": october.two.id, "name": "县医院"}
     # The units that served the west's orders, and the communities of 县教育局's orders.
     assert [r["name"] for r in rows("2026-10", "unit", community_id=october.west.id)] == ["县医院"]

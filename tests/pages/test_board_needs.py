@@ -1,11 +1,12 @@
 """The board's tab 群众点单 on a 390-pixel phone: reached from the board's tabs, a done order reads on the
 screen without sideways scrolling, and axe finds nothing serious."""
 
-from tests.needs_figures.conftest import Needs
+from tests.needs_figures.conftest import Needs, small_county
 from tests.pages.conftest import serious_violations
 
 
-def test_a_phone_reads_the_months_done_orders_and_the_units_ranking(app, county, phone):
+def test_a_phone_reads_the_months_done_orders_and_the_units_ranking(app, make, phone):
+    county = small_county(app, make)
     Needs(app, county)(
         county.east,
         (2026, 10, 2, 10),

@@ -4,7 +4,7 @@ order's category, community, unit, rating and date, and never who asked, their p
 
 import json
 
-from tests.needs_figures.conftest import Needs
+from tests.needs_figures.conftest import Needs, small_county
 
 PRIVATE = {
     "content": "请帮独居的李秀英老人修厨房水管，住杏林巷18号3楼",
@@ -15,7 +15,8 @@ PRIVATE = {
 }
 
 
-def test_no_public_page_or_call_shows_a_done_orders_private_fields(app, client, county, fresh_rankings):
+def test_no_public_page_or_call_shows_a_done_orders_private_fields(app, client, make, fresh_rankings):
+    county = small_county(app, make)
     needs = Needs(app, county)
     member = county.members["a"]
     need_id = needs(
