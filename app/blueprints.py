@@ -29,6 +29,7 @@ from app.me.api import blp as me_api
 from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
+from app.needs.api import blp as needs_api
 from app.needs.figures_api import blp as needs_figures_api
 from app.notices.api import blp as notices_api
 from app.office.accounts import bp as office_accounts
@@ -73,6 +74,7 @@ API = (
     org_api,
     catalogue_api,
     registrations_api,
+    needs_api,
     needs_figures_api,
 )
 PAGES = (
