@@ -30,6 +30,7 @@ from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
 from app.needs.api import blp as needs_api
+from app.needs.figures_api import blp as needs_figures_api
 from app.notices.api import blp as notices_api
 from app.office.accounts import bp as office_accounts
 from app.office.home import bp as office_home
@@ -74,6 +75,7 @@ API = (
     catalogue_api,
     registrations_api,
     needs_api,
+    needs_figures_api,
 )
 PAGES = (
     health,
