@@ -1,0 +1,138 @@
+"""The resident's pages (群众点单), with no account: the community's form on a phone, and the tracking page that
+the rating code opens, with the rating form once the need is done.
+
+Each calls the operation or query its public API call does (POST /api/v1/public/needs, GET and POST
+/api/v1/public/needs/{id}...). The form is limited per address by the limiter (as /register is) and per
+phone by the operation; the rating code is shown once and never stored, so its page is never cached."""
+
+from flask import Blueprint, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.catalogue.queries import catalogue
+from app.db import utcnow
+from app.errors import NotFound
+from app.needs import operations, queries
+from app.org.queries import choices
+from app.pages import Outcome, attempt, form_refusal, page_status
+from app.schemas import ID_MAX, ID_PATH
+from ledger.words import NEED_STATUSES, NEED_STEPS
+
+bp = Blueprint("needs_public", __name__)
+
+ID = [Optional(), NumberRange(1, ID_MAX, "请从列表中选择")]
+STARS = {5: "非常满意", 4: "满意", 3: "一般", 2: "不太满意", 1: "不满意"}
+# The code is a short token; a longer one is no code of ours and needs no lookup.
+CODE_MAX = 64
+
+
+class NeedForm(FlaskForm):
+    """The fields of POST /api/v1/public/needs by the same names; blank and length are the operation's to refuse
+    (as for the API), these bounds only stop a page of junk."""
+
+    resident_name = StringField(validators=[Length(max=200)])
+    resident_phone = StringField(validators=[Length(max=40, message="手机号应为11位手机号码")])
+    grid_id = IntegerField(validators=ID)
+    category_id = IntegerField(validators=[DataRequired("请选择需求类别"), *ID[1:]])
+    content = TextAreaField(validators=[Length(max=2000, message="需求内容最多500字")])
+
+
+class RatingForm(FlaskForm):
+    code = StringField(validators=[DataRequired("缺少评价码"), Length(max=CODE_MAX, message="评价码不对")])
+    stars = IntegerField(validators=[InputRequired("请选择几颗星"), NumberRange(1, 5, "请选择1到5颗星")])
+    comment = TextAreaField(validators=[Optional(), Length(max=800, message="评价最多200字")])
+
+
+def community_form(community_id: int) -> dict:
+    """The community as its form needs it: name and grids; an unknown community is the Chinese 404."""
+    for community in choices()["communities"]:
+        if community["id"] == community_id:
+            return community
+    raise NotFound("社区")
+
+
+def track_path(community_id: int, need_id: int, code: str) -> str:
+    """/n/{community_id}/t/{need_id}?code=...: the page the resident keeps."""
+    return url_for("needs_public.track", community_id=community_id, need_id=need_id, code=code)
+
+
+def _no_store(page):
+    # The code is shown once: neither the browser nor a proxy keeps a copy to show again.
+    body, status = page
+    return body, status, {"Cache-Control": "no-store"}
+
+
+def _submit(community_id: int, form: NeedForm) -> Outcome:
+    if not form.validate():
+        return form_refusal(form)
+    return attempt(
+        operations.submit,
+        community_id,
+        grid_id=form.grid_id.data,
+        category_id=form.category_id.data,
+        content=form.content.data,
+        resident_name=form.resident_name.data,
+        resident_phone=form.resident_phone.data,
+        now=utcnow(),
+    )
+
+
+@bp.route(f"/n/<{ID_PATH}:community_id>", methods=["GET", "POST"])
+def form(community_id):
+    community = community_form(community_id)
+    form = NeedForm()
+    outcome = _submit(community_id, form) if form.is_submitted() else None
+    submitted = outcome.value if outcome is not None and not outcome.refused else None
+    need, code = submitted if submitted else (None, None)
+    return _no_store(
+        (
+            render_template(
+                "needs/form.html",
+                community=community,
+                categories=catalogue(),
+                form=form,
+                outcome=outcome,
+                need=need,
+                code=code,
+                track=track_path(community_id, need["id"], code) if need else None,
+            ),
+            page_status(outcome),
+        )
+    )
+
+
+@bp.route(f"/n/<{ID_PATH}:community_id>/t/<{ID_PATH}:need_id>", methods=["GET", "POST"])
+def track(community_id, need_id):
+    outcome = None
+    if request.method == "POST":
+        rating = RatingForm()
+        code = (rating.code.data or "")[:CODE_MAX]
+        if rating.validate():
+            outcome = attempt(
+                operations.rate, need_id, code, rating.stars.data, rating.comment.data or "", now=utcnow()
+            )
+        else:
+            outcome = form_refusal(rating)
+    else:
+        code = (request.args.get("code") or "")[:CODE_MAX]
+    need = queries.tracking(need_id, code)
+    if need.get("community_id", community_id) != community_id:
+        raise NotFound("需求")
+    return _no_store(
+        (
+            render_template(
+                "needs/track.html",
+                need=need,
+                code=code,
+                community_id=community_id,
+                outcome=outcome,
+                stars=STARS,
+                status_words=NEED_STATUSES,
+                step_words=NEED_STEPS,
+                # A refused rating posted back keeps what the resident chose and wrote.
+                rating=RatingForm(formdata=request.form if outcome and outcome.refused else None),
+            ),
+            page_status(outcome),
+        )
+    )
