@@ -25,7 +25,7 @@ from app.needs.public import NeedForm, community_form, track_path
 from app.org.queries import choices, community_choices, unit_choices
 from app.pages import Outcome, attempt, error_page, form_refusal, page_status
 from app.schemas import ID_MAX, ID_PATH
-from ledger.words import NEED_STATUSES, NEED_STEPS
+from ledger.words import NEED_STATUSES
 
 bp = Blueprint("desk_needs", __name__)
 
@@ -70,21 +70,26 @@ def _status_arg() -> str | None:
 def list_page():
     account = desk_actor()
     community_id, status = id_arg("community_id"), _status_arg()
-    page, offset = page_arg(PAGE_SIZE)
-    listing = queries.listing(account, community_id=community_id, status=status, limit=PAGE_SIZE, offset=offset)
     counts = {
-        s: queries.listing(account, community_id=community_id, status=s, limit=1, offset=0)["total"]
+        s: queries.listing(account, community_id=community_id, status=s, limit=0, offset=0)["total"]
         for s in NEED_STATUSES
     }
+    total = counts[status] if status else sum(counts.values())
+    page, _ = page_arg(PAGE_SIZE, most=max(1, -(-total // PAGE_SIZE)))
+    # The query lists newest first; the desk reads the longest waiting first, so its page p is the query's
+    # stretch counted from the far end, reversed.
+    start = max(0, total - page * PAGE_SIZE)
+    size = max(0, total - (page - 1) * PAGE_SIZE - start)
+    needs = queries.listing(account, community_id=community_id, status=status, limit=size, offset=start)["needs"]
     return render_template(
         "desk/needs.html",
-        needs=listing["needs"],
-        total=listing["total"],
+        needs=needs[::-1],
+        total=total,
         counts=counts,
         status=status,
         community_id=community_id,
         page=page,
-        pages=max(1, -(-listing["total"] // PAGE_SIZE)),
+        pages=max(1, -(-total // PAGE_SIZE)),
         words=NEED_STATUSES,
         tags=STATUS_TAGS,
         may_record=_may_record(account),
@@ -184,7 +189,6 @@ def _need_page(account, need_id: int, *, outcome: Outcome | None = None, form: A
         outcome=outcome,
         form=form,
         words=NEED_STATUSES,
-        step_words=NEED_STEPS,
         tags=STATUS_TAGS,
         reason_max=REASON_MAX,
     ), page_status(outcome)

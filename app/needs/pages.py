@@ -1,9 +1,9 @@
 """/me/needs on the member's phone (支部接单): the open needs of their community to claim, and the needs they
 serve, each with a form to mark it done.
 
-The lists are the query GET /api/v1/me/needs answers; claim and done are the operations POST .../claim and
+The lists are the queries GET /api/v1/me/needs answers; claim and done are the operations POST .../claim and
 .../done call. The answer carries `data-claim-status` (`claimed` or the refusal's code: the loser of a race
-reads 已被其他党员认领) or `data-done-status` (`done` or the code)."""
+reads the operation's 已被其他党员认领) or `data-done-status` (`done` or the code)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -16,13 +16,10 @@ from app.errors import Forbidden
 from app.needs import operations, queries
 from app.pages import Outcome, attempt, form_refusal, page_status
 from app.schemas import ID_MAX
-from ledger.words import NEED_STATUSES
 
 bp = Blueprint("needs_pages", __name__)
 
 NOTE_MAX = 500
-# The race's loser reads this whatever words the operation chose: it is what they must understand.
-ALREADY_TAKEN = "已被其他党员认领"
 
 
 class NeedActionForm(FlaskForm):
@@ -53,10 +50,7 @@ def _act(account, form: NeedActionForm) -> Outcome:
     if not form.validate():
         return form_refusal(form)
     if form.action.data == "claim":
-        outcome = attempt(operations.claim, account.member_id, form.need_id.data, now=utcnow())
-        if outcome.code == "already_taken":
-            return Outcome(code=outcome.code, message=ALREADY_TAKEN, status=outcome.status)
-        return outcome
+        return attempt(operations.claim, account.member_id, form.need_id.data, now=utcnow())
     return attempt(operations.mark_done, account.member_id, form.need_id.data, form.note.data or "", now=utcnow())
 
 
@@ -75,6 +69,5 @@ def needs():
         outcome=outcome,
         action=form.action.data if form else None,
         acted_on=form.need_id.data if form else None,
-        words=NEED_STATUSES,
         note_max=NOTE_MAX,
     ), page_status(outcome)

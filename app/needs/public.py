@@ -15,9 +15,8 @@ from app.db import utcnow
 from app.errors import NotFound
 from app.needs import operations, queries
 from app.org.queries import choices
-from app.pages import Outcome, attempt, form_refusal, page_status
+from app.pages import Outcome, attempt, error_page, form_refusal, page_status
 from app.schemas import ID_MAX, ID_PATH
-from ledger.words import NEED_STATUSES, NEED_STEPS
 
 bp = Blueprint("needs_public", __name__)
 
@@ -25,6 +24,7 @@ ID = [Optional(), NumberRange(1, ID_MAX, "请从列表中选择")]
 STARS = {5: "非常满意", 4: "满意", 3: "一般", 2: "不太满意", 1: "不满意"}
 # The code is a short token; a longer one is no code of ours and needs no lookup.
 CODE_MAX = 64
+CODE_REFUSALS = ("invalid_code", "too_many_attempts")
 
 
 class NeedForm(FlaskForm):
@@ -57,9 +57,8 @@ def track_path(community_id: int, need_id: int, code: str) -> str:
     return url_for("needs_public.track", community_id=community_id, need_id=need_id, code=code)
 
 
-def _no_store(page):
+def _no_store(body, status: int):
     # The code is shown once: neither the browser nor a proxy keeps a copy to show again.
-    body, status = page
     return body, status, {"Cache-Control": "no-store"}
 
 
@@ -85,54 +84,42 @@ def form(community_id):
     outcome = _submit(community_id, form) if form.is_submitted() else None
     submitted = outcome.value if outcome is not None and not outcome.refused else None
     need, code = submitted if submitted else (None, None)
-    return _no_store(
-        (
-            render_template(
-                "needs/form.html",
-                community=community,
-                categories=catalogue(),
-                form=form,
-                outcome=outcome,
-                need=need,
-                code=code,
-                track=track_path(community_id, need["id"], code) if need else None,
-            ),
-            page_status(outcome),
-        )
+    page = render_template(
+        "needs/form.html",
+        community=community,
+        categories=catalogue(),
+        form=form,
+        outcome=outcome,
+        need=need,
+        code=code,
+        track=track_path(community_id, need["id"], code) if need else None,
     )
+    return _no_store(page, page_status(outcome))
 
 
 @bp.route(f"/n/<{ID_PATH}:community_id>/t/<{ID_PATH}:need_id>", methods=["GET", "POST"])
 def track(community_id, need_id):
-    outcome = None
+    outcome, rating = None, RatingForm(formdata=None)
     if request.method == "POST":
         rating = RatingForm()
         code = (rating.code.data or "")[:CODE_MAX]
         if rating.validate():
-            outcome = attempt(
-                operations.rate, need_id, code, rating.stars.data, rating.comment.data or "", now=utcnow()
-            )
+            outcome = attempt(operations.rate, need_id, code, rating.stars.data, rating.comment.data or "", utcnow())
         else:
             outcome = form_refusal(rating)
     else:
         code = (request.args.get("code") or "")[:CODE_MAX]
-    need = queries.tracking(need_id, code)
-    if need.get("community_id", community_id) != community_id:
-        raise NotFound("需求")
-    return _no_store(
-        (
-            render_template(
-                "needs/track.html",
-                need=need,
-                code=code,
-                community_id=community_id,
-                outcome=outcome,
-                stars=STARS,
-                status_words=NEED_STATUSES,
-                step_words=NEED_STEPS,
-                # A refused rating posted back keeps what the resident chose and wrote.
-                rating=RatingForm(formdata=request.form if outcome and outcome.refused else None),
-            ),
-            page_status(outcome),
-        )
+    if outcome is not None and outcome.code in CODE_REFUSALS:
+        # A wrong code opens nothing, not even the page it was posted from (and is counted once, not twice).
+        return _no_store(*error_page(outcome.status, outcome.message))
+    page = render_template(
+        "needs/track.html",
+        need=queries.tracking(need_id, code, utcnow()),
+        code=code,
+        community_id=community_id,
+        outcome=outcome,
+        stars=STARS,
+        # A refused rating keeps what the resident chose and wrote.
+        rating=rating,
     )
+    return _no_store(page, page_status(outcome))
