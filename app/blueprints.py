@@ -30,6 +30,7 @@ from app.me.api import blp as me_api
 from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
+from app.needs.api import blp as needs_api
 from app.needs.pages import bp as needs_pages
 from app.needs.public import bp as needs_public
 from app.notices.api import blp as notices_api
@@ -75,6 +76,7 @@ API = (
     org_api,
     catalogue_api,
     registrations_api,
+    needs_api,
 )
 PAGES = (
     health,
