@@ -21,7 +21,7 @@ from app.errors import Forbidden, Refusal
 from app.events import poster, qr
 from app.members.queries import list_members
 from app.needs import operations, queries
-from app.needs.public import NeedForm, community_form, track_path
+from app.needs.public import NeedForm, community_form, shown_once
 from app.org.queries import choices, community_choices, unit_choices
 from app.pages import Outcome, attempt, error_page, form_refusal, page_status
 from app.schemas import ID_MAX, ID_PATH
@@ -105,8 +105,6 @@ def _may_record(account) -> bool:
 
 
 def _render_new(account, form: RecordForm, outcome: Outcome | None = None):
-    submitted = outcome.value if outcome is not None and not outcome.refused else None
-    need, code = submitted if submitted else (None, None)
     communities = choices()["communities"]
     if not scope.is_admin(account):
         communities = [c for c in communities if c["id"] == account.community_id]
@@ -116,9 +114,7 @@ def _render_new(account, form: RecordForm, outcome: Outcome | None = None):
         outcome=outcome,
         communities=communities,
         categories=catalogue(),
-        need=need,
-        code=code,
-        track=track_path(need["community_id"], need["id"], code) if need else None,
+        **shown_once(outcome),
     )
     # The resident's code is shown once: no cache keeps a copy.
     return body, page_status(outcome), {"Cache-Control": "no-store"}
@@ -156,10 +152,11 @@ def _next_steps(account, need: dict, now) -> dict:
     """What the page offers, by the need's status and who is looking; the operation judges again on submit."""
     status, community_id = need["status"], need["community_id"]
     manages = scope.manages_community(account, community_id)
+    unit_secretary = scope.is_admin(account) or scope.secretary_of_unit(account, need["unit_id"])
     closable_at = need["done_at"] + timedelta(days=UNRATED_DAYS) if need.get("done_at") else None
     return {
         "dispatch": status == "received" and manages,
-        "assign": status == "dispatched" and (scope.is_admin(account) or scope.secretary_of_unit(account, need["unit_id"])),
+        "assign": status == "dispatched" and unit_secretary,
         "refuse": status in ("received", "dispatched", "open") and manages,
         "close": status == "done" and manages,
         "closable_at": closable_at,
@@ -265,7 +262,11 @@ def poster_pdf():
         name=f"{community['name']} 群众点单",
         footer=url,
     )
-    return body, 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'inline; filename="needs-{community_id}-poster.pdf"',
-    }
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'inline; filename="needs-{community_id}-poster.pdf"',
+        },
+    )

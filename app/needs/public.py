@@ -5,7 +5,7 @@ Each calls the operation or query its public API call does (POST /api/v1/public/
 /api/v1/public/needs/{id}...). The form is limited per address by the limiter (as /register is) and per
 phone by the operation; the rating code is shown once and never stored, so its page is never cached."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.catalogue.queries import catalogue
 from app.db import utcnow
 from app.errors import NotFound
+from app.events import qr
 from app.needs import operations, queries
 from app.org.queries import choices
 from app.pages import Outcome, attempt, error_page, form_refusal, page_status
@@ -52,9 +53,14 @@ def community_form(community_id: int) -> dict:
     raise NotFound("社区")
 
 
-def track_path(community_id: int, need_id: int, code: str) -> str:
-    """/n/{community_id}/t/{need_id}?code=...: the page the resident keeps."""
-    return url_for("needs_public.track", community_id=community_id, need_id=need_id, code=code)
+def shown_once(outcome: Outcome | None) -> dict:
+    """A need just sent, as its page shows it: `need`, the `code` (this once), and the tracking page's `track`
+    path and full `track_url` (BASE_URL's, as printed); nothing while none was sent."""
+    if outcome is None or outcome.refused:
+        return {"need": None}
+    need, code = outcome.value
+    track = queries.track_path(need["community_id"], need["id"], code)
+    return {"need": need, "code": code, "track": track, "track_url": qr.public_url(track)}
 
 
 def _no_store(body, status: int):
@@ -82,17 +88,13 @@ def form(community_id):
     community = community_form(community_id)
     form = NeedForm()
     outcome = _submit(community_id, form) if form.is_submitted() else None
-    submitted = outcome.value if outcome is not None and not outcome.refused else None
-    need, code = submitted if submitted else (None, None)
     page = render_template(
         "needs/form.html",
         community=community,
         categories=catalogue(),
         form=form,
         outcome=outcome,
-        need=need,
-        code=code,
-        track=track_path(community_id, need["id"], code) if need else None,
+        **shown_once(outcome),
     )
     return _no_store(page, page_status(outcome))
 

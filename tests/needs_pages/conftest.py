@@ -63,7 +63,11 @@ def submit(client, town):
 
 def submit_need(client, town, **fields) -> tuple[int, str, str]:
     client.post("/logout")
-    data = RESIDENT | {"grid_id": town["grid_id"], "category_id": town["category_id"], "content": "家里水管漏水，想请人帮忙看看"}
+    data = RESIDENT | {
+        "grid_id": town["grid_id"],
+        "category_id": town["category_id"],
+        "content": "家里水管漏水，想请人帮忙看看",
+    }
     response = client.post(f"/n/{town['a'].id}", data=data | fields)
     assert response.status_code == 200, response.text
     return int(hook(response.text, "data-need-id")), hook(response.text, "data-need-code"), response.text

@@ -32,9 +32,7 @@ def test_the_list_counts_each_status_oldest_first(client, town, submit, log_in):
     assert f'data-need-id="{first}"' not in client.get("/desk/needs?status=open").text
 
 
-def test_the_secretary_sees_the_resident_and_dispatches_to_a_unit_whose_secretary_assigns(
-    client, town, submit, log_in
-):
+def test_the_secretary_sees_the_resident_and_dispatches_to_a_unit_whose_secretary_assigns(client, town, submit, log_in):
     need_id, code, _ = submit()
     log_in(town["secretary"])
     page = client.get(f"/desk/needs/{need_id}").text

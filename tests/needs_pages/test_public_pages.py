@@ -35,9 +35,7 @@ def test_a_wrong_code_or_another_need_s_code_opens_nothing(client, town, submit)
 
 
 def test_a_form_the_operation_refuses_is_shown_again_with_its_chinese_reason(client, town):
-    response = client.post(
-        f"/n/{town['a'].id}", data=RESIDENT | {"category_id": town["category_id"], "content": "   "}
-    )
+    response = client.post(f"/n/{town['a'].id}", data=RESIDENT | {"category_id": town["category_id"], "content": "   "})
     assert 400 <= response.status_code < 500
     assert hook(response.text, "data-need-status") not in ("received", "")
     assert 'class="error"' in response.text and RESIDENT["resident_name"] in response.text
@@ -49,3 +47,13 @@ def test_a_need_not_done_offers_no_rating_and_a_rating_posted_anyway_is_refused(
     assert 'name="stars"' not in page
     response = client.post(f"/n/{town['a'].id}/t/{need_id}", data={"code": code, "stars": "5"})
     assert response.status_code == 409 and hook(response.text, "data-rating-status") == "not_done"
+
+
+def test_the_form_is_limited_per_address_with_a_chinese_page(app, client, town, submit):
+    app.config["RATELIMIT_NEEDS"] = "2 per hour"
+    submit()
+    submit(resident_phone="13712345679")
+    response = client.post(
+        f"/n/{town['a'].id}", data=RESIDENT | {"category_id": town["category_id"], "content": "再来"}
+    )
+    assert response.status_code == 429 and "请求过于频繁" in response.text and response.headers["Retry-After"]
