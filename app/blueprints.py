@@ -31,6 +31,7 @@ from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
 from app.needs.api import blp as needs_api
+from app.needs.figures_api import blp as needs_figures_api
 from app.needs.pages import bp as needs_pages
 from app.needs.public import bp as needs_public
 from app.notices.api import blp as notices_api
@@ -77,6 +78,7 @@ API = (
     catalogue_api,
     registrations_api,
     needs_api,
+    needs_figures_api,
 )
 PAGES = (
     health,

@@ -1,6 +1,7 @@
 """/stats (统计报表): the figures of GET /api/v1/stats for a month or a quarter and a scope, the reporting rate
-of its grids (or communities) as a chart drawn on the server beside a table of the same figures, and the
-downloads a page links: the stats workbook and the month's report, with the session cookie alone."""
+of its grids (or communities) as a chart drawn on the server beside a table of the same figures, the
+residents' needs of the scope (GET /api/v1/needs/figures) with their parts, and the downloads a page
+links: the stats workbook and the month's report, with the session cookie alone."""
 
 from io import BytesIO
 
@@ -8,6 +9,7 @@ from flask import Blueprint, render_template, request, send_file
 
 from app.db import utcnow
 from app.desk.access import desk_actor
+from app.needs import figures as need_figures
 from app.org.queries import choices
 from app.printing.fonts import cjk_font
 from app.reports.charts import bar_chart, svg
@@ -74,6 +76,8 @@ def stats():
         overview=overview,
         noun=PARTS[overview["by"]],
         chart=_chart(overview["by"], overview["parts"], words),
+        # 群众点单: the same scope's residents' needs (GET /api/v1/needs/figures), a section of its own.
+        needs=need_figures.overview(account, period, **where),
         visit_words=VISIT_CATEGORIES,
         period_choices=_period_choices(this_month, period),
         report_months=[m for m in report_months if m <= this_month],

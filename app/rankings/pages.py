@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 
 from app.db import utcnow
 from app.errors import Refusal
+from app.needs import figures as need_figures
 from app.org.queries import community_choices
 from app.pages import refusal_page
 from app.rankings import queries
@@ -74,6 +75,28 @@ def board():
         screen_rows=per_page,
         every=_bounded("every", SCREEN_SECONDS),
         month=month_words(args["period"]),
+        months=[(m, month_words(m)) for m in reversed(periods.months_up_to(this_month, PICKER_MONTHS))],
+        communities=community_choices(),
+    )
+
+
+@bp.get("/board/needs")
+def needs():
+    """The tab 群众点单: the month's done orders (what was served, where, by whom, how it was rated; nothing
+    of who asked or what they said) and the work units ranked by done orders per member."""
+    period = request.args.get("period") or periods.month_of(utcnow())
+    community_id = _int("community_id")
+    try:
+        board = need_figures.public_board(period, community_id=community_id)
+    except Refusal as refusal:
+        return refusal_page(refusal, "board/error.html")
+    this_month = periods.month_of(utcnow())
+    return render_template(
+        "board/needs.html",
+        board=board,
+        community_id=community_id,
+        by_words=BY_WORDS,
+        month=month_words(period),
         months=[(m, month_words(m)) for m in reversed(periods.months_up_to(this_month, PICKER_MONTHS))],
         communities=community_choices(),
     )

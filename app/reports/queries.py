@@ -1,7 +1,7 @@
 """The monthly leaderboard report's figures (月度积分通报): rankings, quarterly duty, pairing and visits.
 
 Rankings come from app.rankings (so the report adds up as the API does); duty, coverage and visits
-from app.duty and app.stats. Both the workbook and the PDF are drawn from `month_report`."""
+from app.duty and app.stats; residents' needs from app.needs.figures. Both the workbook and the PDF are drawn from `month_report`."""
 
 from datetime import datetime
 from typing import TypedDict
@@ -13,6 +13,7 @@ from app.duty.queries import quarter_duty, rate
 from app.errors import NotFound
 from app.extensions import db
 from app.hosts import on_replica
+from app.needs.figures import breakdown
 from app.org.models import Community, Region, Unit
 from app.rankings.queries import full_ranking
 from app.stats.queries import figures, figures_by
@@ -84,6 +85,7 @@ def _month_report(account, period: str, *, community_id, unit_id, now: datetime)
         "duty_rate": rate(sum(m["met"] for m in duty), len(duty)),
         "coverage": coverage,
         "totals": figures(period, **where),
+        "needs": breakdown(period, **where),
         "history": [
             (
                 month,

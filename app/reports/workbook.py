@@ -1,9 +1,10 @@
 """The month's leaderboard workbook (.xlsx): one sheet each for members, units, communities, quarterly
-duty, pairing coverage and visits, with Chinese headers and a frozen header row."""
+duty, pairing coverage, visits and residents' needs (群众点单), with Chinese headers and a frozen header row."""
 
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.needs.workbook import needs_table
 from app.spreadsheets import Workbook
 from ledger.words import VISIT_CATEGORIES, month_words
 
@@ -102,5 +103,7 @@ def month_workbook(report: dict) -> bytes:
         [[c["name"], *(c["visits"][k] for k in VISIT_CATEGORIES), sum(c["visits"].values())] for c in coverage],
         total=["合计", *(totals["visits"][k] for k in VISIT_CATEGORIES), sum(totals["visits"].values())],
     )
+    headers, needs, needs_total = needs_table(report["needs"])
+    _sheet(book, "群众点单", headers, needs, total=needs_total)
     book.properties.title = f"{report['county']}{month_words(report['period'])}在职党员积分通报"  # type: ignore[attr-defined]  # openpyxl-stubs omits Workbook.properties
     return book.to_bytes()

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from tests.factories import claim_visit, earn, ten_eight_eight_five
 
-SHEETS = ["党员排名", "单位排名", "社区排名", "季度报到", "结对覆盖", "走访统计"]
+SHEETS = ["党员排名", "单位排名", "社区排名", "季度报到", "结对覆盖", "走访统计", "群众点单"]
 
 
 def _api_total(client, by, **query):
