@@ -1,7 +1,8 @@
 """One resident's need in real browsers (群众点单 → 联盟派单 → 支部接单 → 大众评单): the resident's form on a
 phone, the community's secretary dispatching to a work unit, the unit's secretary assigning a member on
 their phone, the member marking it done, the resident rating it with the code they were shown once, and the
-secretary approving the entry it wrote, which the member then sees posted. axe on every page."""
+secretary approving the entry it wrote, which the member then sees posted, and the done order on the public
+board (nothing private on it). axe on every page."""
 
 from app.catalogue.models import ServiceCategory
 from app.extensions import db
@@ -116,3 +117,12 @@ def test_a_need_goes_from_the_public_form_to_a_posted_entry(app, make, desk, new
     assert "助老助残" in member.locator(f'[data-entry-id="{entry_id}"]').inner_text()
     _clean(member)
     ledger_verifies()
+
+    resident.goto("/board")
+    resident.get_by_role("link", name="群众点单").click()
+    resident.wait_for_url("**/board/needs**")
+    order = resident.locator(f'tr[data-need-id="{need_id}"]')
+    assert "县教育局" in order.inner_text() and order.get_attribute("data-rating") == "5"
+    assert "赵阿婆" not in resident.content() and "13712345678" not in resident.content()
+    _clean(resident)
+    _fits(resident)

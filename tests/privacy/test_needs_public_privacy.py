@@ -1,6 +1,6 @@
 """DOMAIN rule 6 for residents' needs: the resident's name and phone never reach a public page or a public API
 answer, whatever the need's state: the form and its answer, the tracking page, the public needs calls, and
-the board."""
+the board's 群众点单 tab."""
 
 import pytest
 
@@ -50,7 +50,13 @@ def test_no_public_page_or_answer_holds_the_resident_s_name_or_phone(client, tow
     client.post("/logout")
     community = town["a"].id
     month = periods.month_of(utcnow())
-    urls = [f"/n/{community}", "/board", f"/board?period={month}&by=unit", f"/board?period={month}&by=community"]
+    urls = [
+        f"/n/{community}",
+        "/board",
+        f"/board/needs?period={month}",
+        f"/board/needs?period={month}&community_id={community}",
+        f"/api/v1/needs/unit-ranking?period={month}",
+    ]
     for need_id, code in needs.values():
         urls += [f"/n/{community}/t/{need_id}?code={code}", f"/api/v1/public/needs/{need_id}?code={code}"]
         # A wrong code is refused, and says nothing of the need either.
