@@ -136,3 +136,16 @@ def test_the_poster_is_a_pdf_for_the_community_s_own_secretary_only(client, town
     assert response.data.startswith(b"%PDF")
     log_in(town["other"])
     assert client.get(f"/desk/needs/poster.pdf?community_id={town['a'].id}").status_code == 403
+
+
+def test_an_admin_chooses_the_community_to_record_for_and_to_print(client, town, log_in):
+    log_in(town["admin"])
+    form = client.get("/desk/needs/new").text
+    assert 'name="community_id"' in form and "东山社区" in form
+    data = RESIDENT | {"category_id": town["category_id"], "content": "来访：想了解低保政策"}
+    assert client.post("/desk/needs/new", data=data).status_code == 400
+    recorded = client.post("/desk/needs/new", data=data | {"community_id": town["b"].id})
+    assert recorded.status_code == 200 and hook(recorded.text, "data-need-code")
+    listed = client.get(f"/desk/needs?community_id={town['b'].id}").text
+    assert f'data-need-id="{hook(recorded.text, "data-need-id")}"' in listed
+    assert 'select id="poster-community"' in client.get("/desk/needs").text
