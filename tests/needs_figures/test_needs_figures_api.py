@@ -3,7 +3,7 @@ scope or the county, and nobody else; GET /api/v1/needs/unit-ranking is public, 
 
 import pytest
 
-from tests.needs_figures.test_figures import COUNTY_OCTOBER
+from tests.needs_figures.test_needs_figures import COUNTY_OCTOBER
 
 
 def test_an_admin_reads_the_countys_figures(client, auth, october):
