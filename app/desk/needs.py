@@ -6,8 +6,6 @@ opens the community's public form.
 Each action calls the operation its API call does (app.needs.operations); the lists and the need's page read
 the API's queries (app.needs.queries), so a secretary sees on the page exactly what the API answers."""
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
@@ -17,10 +15,11 @@ from app.auth import scope
 from app.catalogue.queries import catalogue
 from app.db import utcnow
 from app.desk.access import desk_actor, id_arg, page_arg
-from app.errors import Forbidden, Refusal
+from app.errors import Forbidden
 from app.events import poster, qr
 from app.members.queries import list_members
 from app.needs import operations, queries
+from app.needs.models import NOTE_MAX
 from app.needs.public import NeedForm, community_form, shown_once
 from app.org.queries import choices, community_choices, unit_choices
 from app.pages import Outcome, attempt, error_page, form_refusal, page_status
@@ -33,9 +32,6 @@ PAGE_SIZE = 50
 # The unit's members to tick from; past this many the secretary searches by name or phone.
 MEMBERS_SHOWN = 60
 SEARCH_MAX = 50
-REASON_MAX = 200
-# A need done this long ago and still unrated may be closed by the community's secretary.
-UNRATED_DAYS = 7
 ACTIONS = ("dispatch", "open", "assign", "refuse", "close")
 STATUS_TAGS = {
     "received": "warn",
@@ -57,7 +53,8 @@ class RecordForm(NeedForm):
 class ActionForm(FlaskForm):
     action = StringField(validators=[DataRequired("请选择操作"), AnyOf(ACTIONS, "不认识的操作")])
     unit_id = IntegerField(validators=[Optional(), NumberRange(1, ID_MAX, "请从列表中选择单位")])
-    reason = TextAreaField(validators=[Optional(), Length(max=REASON_MAX * 4, message=f"原因最多{REASON_MAX}字")])
+    # The operation refuses a reason past NOTE_MAX in the API's words; this only stops a page of junk.
+    reason = TextAreaField(validators=[Optional(), Length(max=NOTE_MAX * 4, message=f"原因最多{NOTE_MAX}字")])
     confirm = BooleanField()
 
 
@@ -153,7 +150,7 @@ def _next_steps(account, need: dict, now) -> dict:
     status, community_id = need["status"], need["community_id"]
     manages = scope.manages_community(account, community_id)
     unit_secretary = scope.is_admin(account) or scope.secretary_of_unit(account, need["unit_id"])
-    closable_at = need["done_at"] + timedelta(days=UNRATED_DAYS) if need.get("done_at") else None
+    closable_at = need["done_at"] + operations.CLOSE_UNRATED_AFTER if need["done_at"] else None
     return {
         "dispatch": status == "received" and manages,
         "assign": status == "dispatched" and unit_secretary,
@@ -162,13 +159,6 @@ def _next_steps(account, need: dict, now) -> dict:
         "closable_at": closable_at,
         "too_early": closable_at is not None and now < closable_at,
     }
-
-
-def _unit_members(account, need: dict, q: str) -> dict | None:
-    try:
-        return list_members(account, unit_id=need["unit_id"], q=q or None, limit=MEMBERS_SHOWN, offset=0)
-    except Refusal:
-        return None
 
 
 def _need_page(account, need_id: int, *, outcome: Outcome | None = None, form: ActionForm | None = None):
@@ -181,13 +171,14 @@ def _need_page(account, need_id: int, *, outcome: Outcome | None = None, form: A
         need=need,
         steps=steps,
         units=unit_choices() if steps["dispatch"] else [],
-        members=_unit_members(account, need, q) if steps["assign"] else None,
+        members=list_members(account, unit_id=need["unit_id"], q=q or None, limit=MEMBERS_SHOWN)
+        if steps["assign"]
+        else None,
         q=q,
         outcome=outcome,
         form=form,
-        words=NEED_STATUSES,
         tags=STATUS_TAGS,
-        reason_max=REASON_MAX,
+        reason_max=NOTE_MAX,
     ), page_status(outcome)
 
 

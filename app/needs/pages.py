@@ -14,12 +14,11 @@ from app.auth.current import actor
 from app.db import utcnow
 from app.errors import Forbidden
 from app.needs import operations, queries
+from app.needs.models import NOTE_MAX
 from app.pages import Outcome, attempt, form_refusal, page_status
 from app.schemas import ID_MAX
 
 bp = Blueprint("needs_pages", __name__)
-
-NOTE_MAX = 500
 
 
 class NeedActionForm(FlaskForm):

@@ -15,6 +15,7 @@ from app.db import utcnow
 from app.errors import NotFound
 from app.events import qr
 from app.needs import operations, queries
+from app.needs.models import CONTENT_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX
 from app.org.queries import choices
 from app.pages import Outcome, attempt, error_page, form_refusal, page_status
 from app.schemas import ID_MAX, ID_PATH
@@ -32,17 +33,17 @@ class NeedForm(FlaskForm):
     """The fields of POST /api/v1/public/needs by the same names; blank and length are the operation's to refuse
     (as for the API), these bounds only stop a page of junk."""
 
-    resident_name = StringField(validators=[Length(max=200)])
-    resident_phone = StringField(validators=[Length(max=40, message="手机号应为11位手机号码")])
+    resident_name = StringField(validators=[Length(max=NAME_MAX * 4, message=f"姓名最多{NAME_MAX}字")])
+    resident_phone = StringField(validators=[Length(max=PHONE_MAX, message="手机号应为11位手机号码")])
     grid_id = IntegerField(validators=ID)
     category_id = IntegerField(validators=[DataRequired("请选择需求类别"), *ID[1:]])
-    content = TextAreaField(validators=[Length(max=2000, message="需求内容最多500字")])
+    content = TextAreaField(validators=[Length(max=CONTENT_MAX * 4, message=f"需求内容最多{CONTENT_MAX}字")])
 
 
 class RatingForm(FlaskForm):
     code = StringField(validators=[DataRequired("缺少评价码"), Length(max=CODE_MAX, message="评价码不对")])
     stars = IntegerField(validators=[InputRequired("请选择几颗星"), NumberRange(1, 5, "请选择1到5颗星")])
-    comment = TextAreaField(validators=[Optional(), Length(max=800, message="评价最多200字")])
+    comment = TextAreaField(validators=[Optional(), Length(max=NOTE_MAX * 4, message=f"评价最多{NOTE_MAX}字")])
 
 
 def community_form(community_id: int) -> dict:
