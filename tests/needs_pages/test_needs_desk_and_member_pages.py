@@ -4,7 +4,11 @@ in Chinese), done, rated, and the refusals shown on the page."""
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from app.action_log.models import ActionLogEntry
 from app.db import utcnow
+from app.extensions import db
 from app.needs import operations
 from tests.needs_pages.conftest import RESIDENT, hook
 
@@ -32,7 +36,9 @@ def test_the_list_counts_each_status_oldest_first(client, town, submit, log_in):
     assert f'data-need-id="{first}"' not in client.get("/desk/needs?status=open").text
 
 
-def test_the_secretary_sees_the_resident_and_dispatches_to_a_unit_whose_secretary_assigns(client, town, submit, log_in):
+def test_the_secretary_sees_the_resident_and_dispatches_to_a_unit_whose_secretary_assigns(
+    app, client, town, submit, log_in
+):
     need_id, code, _ = submit()
     log_in(town["secretary"])
     page = client.get(f"/desk/needs/{need_id}").text
@@ -40,6 +46,9 @@ def test_the_secretary_sees_the_resident_and_dispatches_to_a_unit_whose_secretar
     response = client.post(f"/desk/needs/{need_id}", data={"action": "dispatch", "unit_id": town["unit"].id})
     assert response.status_code == 302
     assert hook(client.get(f"/desk/needs/{need_id}").text, "data-need-status") == "dispatched"
+    with app.app_context():
+        logged = db.session.scalars(select(ActionLogEntry).where(ActionLogEntry.action == "need.dispatch")).one()
+        assert logged.account_id == town["secretary"].id and RESIDENT["resident_name"] not in logged.target
 
     log_in(town["unit_secretary"])
     assert f'data-need-id="{need_id}"' in client.get("/desk/needs").text
