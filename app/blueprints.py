@@ -16,6 +16,7 @@ from app.desk.home import bp as desk_home
 from app.desk.inbox import bp as desk_inbox
 from app.desk.leave import bp as desk_leave
 from app.desk.members import bp as desk_members
+from app.desk.needs import bp as desk_needs
 from app.desk.notices import bp as desk_notices
 from app.desk.registrations import bp as desk_registrations
 from app.desk.stats import bp as desk_stats
@@ -31,6 +32,8 @@ from app.members.api import blp as members_api
 from app.members.cli import members
 from app.needs.api import blp as needs_api
 from app.needs.figures_api import blp as needs_figures_api
+from app.needs.pages import bp as needs_pages
+from app.needs.public import bp as needs_public
 from app.notices.api import blp as notices_api
 from app.office.accounts import bp as office_accounts
 from app.office.home import bp as office_home
@@ -103,6 +106,9 @@ PAGES = (
     office_home,
     office_periods,
     office_import,
+    desk_needs,
+    needs_pages,
+    needs_public,
 )
 COMMANDS = (
     demo,

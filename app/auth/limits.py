@@ -24,7 +24,7 @@ LOGIN_ENDPOINTS = {"auth.Token", "auth_pages.login"}
 # each answer tells whether a phone may register.
 REGISTER_ENDPOINTS = {"registrations.Registrations", "registration_pages.register"}
 # A resident's need from the public form, by the API or the page (群众点单): per address, whoever is logged in.
-NEED_ENDPOINTS = {"needs.PublicNeeds"}
+NEED_ENDPOINTS = {"needs.PublicNeeds", "needs_public.form"}
 
 
 def _kind() -> str | None:

@@ -69,6 +69,7 @@ MENU = (
     ("/desk/notices", "通知", False),
     ("/desk/leave", "请假", False),
     ("/desk/registrations", "注册审核", True),
+    ("/desk/needs", "群众点单", False),
     ("/stats", "统计报表", False),
 )
 

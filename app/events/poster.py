@@ -1,4 +1,5 @@
-"""The A4 check-in poster (签到海报): title, time, place, community and the printed code, in Chinese.
+"""A4 posters with a code to scan: the check-in poster (签到海报: title, time, place, community and the printed
+code) and any other one page of the kind (the residents' needs poster), in Chinese.
 
 The code is drawn as vector squares, so it prints sharp at any size; the CJK font is embedded as a
 subset, so the poster prints the same from any computer."""
@@ -58,21 +59,31 @@ def _draw_code(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) ->
                 pdf.rect(x + col * step, y + size - (row + 1) * step, step, step, stroke=0, fill=1)
 
 
-def render(event, url: str) -> bytes:
+def sheet(title: str, lines: list[str], url: str, call: str, *, name: str, footer: str | None = None) -> bytes:
+    """One A4 page named `name`: the title, its lines, the code of `url` as large as they leave room for, the
+    call to scan beneath it, and a footer line under that (e.g. the address typed out for who cannot scan)."""
     width, height = A4
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
-    pdf.setTitle(f"{event.title} 签到码")
-    y = _centred(pdf, event.title, height - MARGIN - 30, 30, width)
-    y = _centred(pdf, f"时间：{time_words(event.starts_at, event.ends_at)}", y - 10, 20, width)
-    if event.place:
-        y = _centred(pdf, f"地点：{event.place}", y, 20, width)
-    y = _centred(pdf, event.community.name, y, 20, width)
+    pdf.setTitle(name)
+    y = _centred(pdf, title, height - MARGIN - 30, 30, width)
+    for number, line in enumerate(lines):
+        y = _centred(pdf, line, y - (10 if number == 0 else 0), 20, width)
     # A long title or place shrinks the code rather than pushing it off the page.
-    size = max(min(CODE_SIZE, y - MARGIN - 50), 200)
+    size = max(min(CODE_SIZE, y - MARGIN - 50 - (40 if footer else 0)), 200)
     # The code's own white border is part of the matrix, so it needs no gap of its own.
     _draw_code(pdf, url, (width - size) / 2, y - size, size)
-    _centred(pdf, "请用微信扫一扫签到", y - size - 40, 32, width)
+    y = _centred(pdf, call, y - size - 40, 32, width)
+    if footer:
+        _centred(pdf, footer, y - 4, 14, width)
     pdf.showPage()
     pdf.save()
     return out.getvalue()
+
+
+def render(event, url: str) -> bytes:
+    lines = [f"时间：{time_words(event.starts_at, event.ends_at)}"]
+    if event.place:
+        lines.append(f"地点：{event.place}")
+    lines.append(event.community.name)
+    return sheet(event.title, lines, url, "请用微信扫一扫签到", name=f"{event.title} 签到码")

@@ -10,10 +10,15 @@ import qrcode.image.svg
 from flask import current_app, request
 
 
-def checkin_url(token: str) -> str:
-    """{BASE_URL}/c/{token}; without BASE_URL, the origin the request came in on."""
+def public_url(path: str) -> str:
+    """{BASE_URL}{path}: the address a printed code opens; without BASE_URL, the origin the request came in on."""
     base = current_app.config.get("BASE_URL") or request.host_url
-    return f"{base.rstrip('/')}/c/{token}"
+    return f"{base.rstrip('/')}{path}"
+
+
+def checkin_url(token: str) -> str:
+    """{BASE_URL}/c/{token}."""
+    return public_url(f"/c/{token}")
 
 
 def _code(data: str, box_size: int = 10) -> qrcode.QRCode:
