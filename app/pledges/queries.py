@@ -224,3 +224,11 @@ def desk_list(
         ],
         "total": total,
     }
+
+
+def progress_step(step_id: int) -> dict:
+    """One progress as the API answers it, after the member marked it."""
+    step = db.session.get(PledgeProgress, step_id)
+    if step is None:
+        raise NotFound("践诺")
+    return next(s for s in pledge(step.pledge_id)["progress"] if s["id"] == step_id)
