@@ -64,21 +64,16 @@ def add_demo(now: datetime) -> int:
             )
         )
         start, end = year_bounds(year)
-        last_checkin = dict(
-            db.session.execute(
-                select(Checkin.member_id, func.max(Checkin.id))
+        # Each member's latest check-in of the year, to link their progress to (the last row per member wins).
+        last_checkin = {
+            row.member_id: (row.id, row.starts_at)
+            for row in db.session.execute(
+                select(Checkin.member_id, Checkin.id, Event.starts_at)
                 .join(Event, Event.id == Checkin.event_id)
                 .where(Checkin.member_id.in_(ids), Event.starts_at >= start, Event.starts_at < end)
-                .group_by(Checkin.member_id)
-            ).all()
-        )
-        checkin_days = dict(
-            db.session.execute(
-                select(Checkin.id, Event.starts_at)
-                .join(Event, Event.id == Checkin.event_id)
-                .where(Checkin.id.in_(list(last_checkin.values())))
-            ).all()
-        )
+                .order_by(Event.starts_at, Checkin.id)
+            )
+        }
         secretaries = {
             a.community_id: a
             for a in db.session.scalars(
@@ -92,8 +87,8 @@ def add_demo(now: datetime) -> int:
                 first = operations.add_pledge(account, year, first_category, _text(first_category), now)
                 second_category = categories[(n + 3) % len(categories)]
                 operations.add_pledge(account, year, second_category, _text(second_category), now)
-                checkin_id = last_checkin.get(member_id)
-                on = periods.local(checkin_days[checkin_id]).date() if checkin_id else today
+                checkin_id, starts_at = last_checkin.get(member_id, (None, now))
+                on = periods.local(starts_at).date()
                 operations.mark_progress(
                     account, first.id, min(on, today), "按承诺参加社区活动，为群众服务", now, checkin_id=checkin_id
                 )

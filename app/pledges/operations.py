@@ -77,7 +77,7 @@ def add_pledge(account, year: int, category: str | None, text: str | None, now: 
         count = db.session.scalar(
             select(func.count(Pledge.id)).where(Pledge.member_id == account.member_id, Pledge.year == year)
         )
-        if count >= PLEDGES_PER_YEAR:
+        if (count or 0) >= PLEDGES_PER_YEAR:
             raise Refusal("too_many_pledges", f"每年至多{PLEDGES_PER_YEAR}条承诺", status=409)
         pledge = Pledge(
             member_id=account.member_id,
