@@ -68,6 +68,7 @@ MENU = (
     ("/desk/duty", "季度报到", False),
     ("/desk/notices", "通知", False),
     ("/desk/leave", "请假", False),
+    ("/desk/pledges", "承诺践诺", False),
     ("/desk/registrations", "注册审核", True),
     ("/desk/needs", "群众点单", False),
     ("/stats", "统计报表", False),
