@@ -57,6 +57,7 @@ class AgendaItem(Model):
     result: Mapped[str | None] = mapped_column(String(20))
     created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    community = relationship("Community")
     steps = relationship("AgendaStep", order_by="AgendaStep.id", back_populates="item")
     __table_args__ = (
         CheckConstraint("stage IN ('proposed', 'deliberated', 'implemented', 'evaluated')", name="stage"),
