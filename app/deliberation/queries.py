@@ -224,8 +224,9 @@ def items(actor, community_id: int | None = None, stage: str | None = None) -> l
     return [_item_row(item) | {"updated_at": at} for item, at in found]
 
 
-def item(actor, item_id: int) -> dict:
-    """One agenda item with its history: every step, who took it, when, at which day, with its note."""
+def item(actor, item_id: int, on: date | None = None) -> dict:
+    """One agenda item with its history: every step, who took it, when, at which day, with its note;
+    given `on`, also the community's days held by then (`days`), for naming the next step's."""
     found = db.session.get(AgendaItem, item_id)
     if found is None:
         raise NotFound("议题")
@@ -238,7 +239,7 @@ def item(actor, item_id: int) -> dict:
         .where(AgendaStep.item_id == item_id)
         .order_by(AgendaStep.id)
     ).all()
-    return _item_row(found) | {
+    row = _item_row(found) | {
         "community": found.community.name,
         "updated_at": steps[-1][0].at,
         "next_stage": STAGES[STAGES.index(found.stage) + 1] if found.stage != STAGES[-1] else None,
@@ -250,12 +251,15 @@ def item(actor, item_id: int) -> dict:
                 "at": s.at,
                 "note": s.note,
                 "day_id": s.day_id,
-                "day_on": on,
+                "day_on": held_on,
                 "result": s.result,
             }
-            for s, by, on in steps
+            for s, by, held_on in steps
         ],
     }
+    if on is not None:
+        row["days"] = [d for d in days(actor, found.community_id) if d["on"] <= on]
+    return row
 
 
 def committee(actor, community_id: int | None, on: date) -> list[dict]:
@@ -295,3 +299,26 @@ def one_term(actor, term_id: int, on: date) -> dict:
     if found is None:
         raise NotFound("兼职委员任期")
     return next(r for r in committee(actor, found.community_id, on) if r["id"] == term_id)
+
+
+def desk(actor, community_id: int | None, on: date) -> dict:
+    """/desk/deliberation: this month's day (of `on`'s month) with its attendance list, the agenda items
+    by stage, the committee's terms, the community's days to name a step's, and who may serve."""
+    community_id = community_of(actor, community_id)
+    month = periods.month_of_date(on)
+    held = days(actor, community_id)
+    this_month = next((d for d in held if d["period"] == month), None)
+    listed = items(actor, community_id)
+    return {
+        "community_id": community_id,
+        "community": db.session.scalar(select(Community.name).where(Community.id == community_id)),
+        "month": month,
+        "day": this_month,
+        "roll": roll(
+            community_id, this_month["on"] if this_month else on, this_month["member_ids"] if this_month else ()
+        ),
+        "days": [d for d in held if d["on"] <= on],
+        "stages": {stage: [i for i in listed if i["stage"] == stage] for stage in STAGES},
+        "terms": committee(actor, community_id, on),
+        "candidates": roll(community_id, on),
+    }
