@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from app.auth.models import Account
+from app.db import transaction
 from app.deliberation import operations, queries
 from app.deliberation.models import AgendaItem, AgendaStep, CommitteeTerm, DeliberationAttendance, DeliberationDay
 from app.extensions import db
@@ -58,9 +59,10 @@ def _attendance(secretary: Account, community_id: int, today: date, now: datetim
             select(DeliberationAttendance.day_id).where(DeliberationAttendance.day_id.in_([d.id for d in held]))
         )
     )
+    # The same few each time, committee members first: residents all, so on every past day's roll too.
+    present = [r["member_id"] for r in queries.roll(community_id, today)[:PRESENT]]
     for day in held:
         if day.id not in recorded:
-            present = [r["member_id"] for r in queries.roll(community_id, day.held_on)[:PRESENT]]
             operations.record_attendance(secretary, day.id, present, now)
 
 
@@ -78,23 +80,24 @@ def _items(secretary: Account, community: Community, day_id: int | None, now: da
 def add_demo(now: datetime) -> int:
     """Adds what is missing of the demo's deliberation rows to the county `flask demo` loaded; returns
     how many rows were added (none on a second run)."""
-    before = _rows()
     today = periods.local(now).date()
     month = periods.month_of(now)
-    months = [*periods.months_up_to(month, 4), periods.next_month(month)]
-    for period in months:
-        operations.ensure_days(period, now)
-    secretaries = _secretaries()
-    for community in db.session.scalars(select(Community).order_by(Community.id)):
-        secretary = secretaries.get(community.id)
-        if secretary is None:
-            continue
-        _terms(secretary, community.id, today.year, now)
-        _attendance(secretary, community.id, today, now)
-        last = db.session.scalar(
-            select(DeliberationDay.id)
-            .where(DeliberationDay.community_id == community.id, DeliberationDay.held_on <= today)
-            .order_by(DeliberationDay.held_on.desc())
-        )
-        _items(secretary, community, last, now)
-    return _rows() - before
+    # One unit of work: the operations below join it, so the demo commits once, not once per act.
+    with transaction():
+        before = _rows()
+        for period in [*periods.months_up_to(month, 4), periods.next_month(month)]:
+            operations.ensure_days(period, now)
+        secretaries = _secretaries()
+        for community in db.session.scalars(select(Community).order_by(Community.id)).all():
+            secretary = secretaries.get(community.id)
+            if secretary is None:
+                continue
+            _terms(secretary, community.id, today.year, now)
+            _attendance(secretary, community.id, today, now)
+            last = db.session.scalar(
+                select(DeliberationDay.id)
+                .where(DeliberationDay.community_id == community.id, DeliberationDay.held_on <= today)
+                .order_by(DeliberationDay.held_on.desc())
+            )
+            _items(secretary, community, last, now)
+        return _rows() - before

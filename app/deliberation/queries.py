@@ -34,13 +34,15 @@ def for_record(member_ids, year: int) -> dict[int, dict]:
     if not ids:
         return {}
     first, last = date(year, 1, 1), date(year, 12, 31)
-    attended = dict(
+    attended: dict[int, int] = dict(
         db.session.execute(
             select(DeliberationAttendance.member_id, func.count())
             .join(DeliberationDay, DeliberationDay.id == DeliberationAttendance.day_id)
             .where(DeliberationAttendance.member_id.in_(ids), DeliberationDay.held_on.between(first, last))
             .group_by(DeliberationAttendance.member_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     terms = db.session.execute(
         select(
@@ -58,7 +60,7 @@ def for_record(member_ids, year: int) -> dict[int, dict]:
     if terms:
         for community_id, on in db.session.execute(
             select(DeliberationDay.community_id, DeliberationDay.held_on).where(
-                DeliberationDay.community_id.in_({t.community_id for t in terms}),
+                DeliberationDay.community_id.in_(sorted({t.community_id for t in terms})),
                 DeliberationDay.held_on.between(first, last),
             )
         ):
