@@ -127,14 +127,15 @@ def eligible_ids(community_id: int, member_ids: Iterable[int], on: date) -> set[
 
 def roll(community_id: int, on: date, present: Iterable[int] = ()) -> list[dict]:
     """The attendance list of a day: its part-time committee members first, then the residents, then the
-    paired units' members, each by name; and who is recorded present (inactive ones kept, to be seen)."""
+    paired units' members, each by name; and who is recorded present, listed even if they have since
+    left the roll, so that saving the list again keeps them."""
     serving = set(db.session.scalars(_serving(community_id, on)))
+    present = set(present)
     rows = db.session.execute(
         select(Member.id, Member.name, Member.community_id, Unit.name)
         .join(Unit, Unit.id == Member.unit_id)
-        .where(Member.active, _may_attend(community_id, on))
+        .where(or_(Member.active & _may_attend(community_id, on), Member.id.in_(present)))
     ).all()
-    present = set(present)
 
     def kind(member_id: int, home: int) -> int:
         return 0 if member_id in serving else 1 if home == community_id else 2
