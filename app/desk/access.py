@@ -70,6 +70,7 @@ MENU = (
     ("/desk/leave", "请假", False),
     ("/desk/pledges", "承诺践诺", False),
     ("/desk/registrations", "注册审核", True),
+    ("/desk/deliberation", "议事日", True),
     ("/desk/needs", "群众点单", False),
     ("/stats", "统计报表", False),
 )
