@@ -52,6 +52,7 @@ from app.reports.api import blp as reports_api
 from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
 from app.visits.api import blp as visits_api
+from app.year_record.api import blp as year_record_api
 
 API = (
     auth_api,
@@ -72,6 +73,7 @@ API = (
     org_api,
     catalogue_api,
     registrations_api,
+    year_record_api,
 )
 PAGES = (
     health,

@@ -16,7 +16,7 @@ def _width(value) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _sheet(
+def add_sheet(
     book: Workbook,
     title: str,
     headers: list[str],
@@ -45,7 +45,7 @@ def _sheet(
 
 
 def _group_sheet(book, title: str, noun: str, rows: list[dict]) -> None:
-    _sheet(
+    add_sheet(
         book,
         title,
         ["名次", noun, "在册党员数", "积分", "人均积分"],
@@ -67,7 +67,7 @@ def month_workbook(report: dict) -> bytes:
     book = Workbook()
     book.remove(book.active)
     members = report["members"]
-    _sheet(
+    add_sheet(
         book,
         "党员排名",
         ["名次", "姓名", "单位", "社区", "积分"],
@@ -77,7 +77,7 @@ def month_workbook(report: dict) -> bytes:
     _group_sheet(book, "单位排名", "单位", report["units"])
     _group_sheet(book, "社区排名", "社区", report["communities"])
     duty = report["duty"]
-    _sheet(
+    add_sheet(
         book,
         "季度报到",
         ["姓名", "社区", "单位", f"{report['quarter']} 报到服务"],
@@ -87,7 +87,7 @@ def month_workbook(report: dict) -> bytes:
     )
     coverage, totals = report["coverage"], report["totals"]
     fields = ("members", "paired_households", "coverage_base", "coverage_rate", "below_target")
-    _sheet(
+    add_sheet(
         book,
         "结对覆盖",
         ["社区", "在册党员数", "已结对住户数", "住户数（或应联户数）", "群众覆盖率", "结对未达标党员数"],
@@ -95,7 +95,7 @@ def month_workbook(report: dict) -> bytes:
         total=["合计", *(totals[f] for f in fields)],
         percent=(5,),
     )
-    _sheet(
+    add_sheet(
         book,
         "走访统计",
         ["社区", *(VISIT_CATEGORIES[c] for c in VISIT_CATEGORIES), "合计"],
