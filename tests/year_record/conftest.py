@@ -37,7 +37,11 @@ def visit(app, member, household, category, on: date, *, reject_by=None) -> None
         if reject_by is not None:
             with transaction():
                 operations.decide(
-                    db.session.get(Account, reject_by.id), answer["entry_id"], "reject", "未核实", now + timedelta(hours=1)
+                    db.session.get(Account, reject_by.id),
+                    answer["entry_id"],
+                    "reject",
+                    "未核实",
+                    now + timedelta(hours=1),
                 )
 
 
