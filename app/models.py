@@ -9,6 +9,7 @@ from app.events.models import Event, Signup  # noqa: F401
 from app.integrity.models import VerifyRun  # noqa: F401
 from app.leave.models import LeaveRequest  # noqa: F401
 from app.members.models import ImportJob, Member  # noqa: F401
+from app.needs.models import Need, NeedServer, NeedStep  # noqa: F401
 from app.notices.models import InboxItem, Notice  # noqa: F401
 from app.org.models import Building, Community, CountySettings, Grid, Region, Unit  # noqa: F401
 from app.outbox.models import OutboxMessage  # noqa: F401

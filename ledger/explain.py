@@ -24,6 +24,8 @@ def explain(
     state: str,
     event_title: str | None = None,
     visit_category: str | None = None,
+    order_category: str | None = None,
+    order_rating: int | None = None,
     reverses: str | None = None,
     reason: str | None = None,
     carried_from: str | None = None,
@@ -31,6 +33,8 @@ def explain(
 ) -> str:
     """E.g. "2026年11月29日参加「11月回家日」活动签到，按「回家日签到」规则计5分，已入账。"
 
+    An order (a resident's need served): "2026年11月3日服务群众点单「助老助残」（评价5星），按「群众点单」规则计5分…";
+    `order_rating` None when a secretary closed it unrated.
     `reverses` describes the reversed entry (its date and title); `carried_from` is the
     "YYYY-MM" the entry was carried out of when that month closed; `reversed_on` the date a later
     reversal took the points back, so the member reading a posted entry knows it no longer counts.
@@ -44,6 +48,9 @@ def explain(
     elif source == "visit":
         category = VISIT_CATEGORIES.get(visit_category or "", visit_category)
         what = f"{when}入户走访（{category}）" if category else f"{when}入户走访"
+    elif source == "order":
+        what = f"{when}服务群众点单「{order_category}」" if order_category else f"{when}服务群众点单"
+        what += f"（评价{order_rating}星）" if order_rating is not None else "（未评价）"
     elif source == "manual":
         what = f"{when}人工调整积分"
     else:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .errors import RuleNotFound
 
-SOURCES = ("checkin", "visit", "manual", "rule")
+SOURCES = ("checkin", "visit", "manual", "rule", "order")
 
 
 def _aware(dt: datetime) -> bool:
@@ -21,6 +21,7 @@ class Rule:
     name: str
     source: str
     # checkin: "return_day", "service" or "kind:category" ("service:义诊"); visit: a category;
+    # order: "rated", "low_rating" or "unrated", then the need's category ("rated:助老助残");
     # manual and rule: a sub-kind; None matches anything of the source.
     match: str | None
     points: int
@@ -133,4 +134,8 @@ def default_rules(valid_from: datetime) -> list[Rule]:
         # The secretary who makes an adjustment supplies its points and reason.
         rule("manual.adjust", "人工调整", "manual", None, 0, False, None),
         rule("rule.quarter_duty", "季度报到服务达标", "rule", "quarter_duty", 2, False, None),
+        # A served need is the members' and the resident's word, so a secretary audits it; a low rating
+        # (1–2 stars) earns less, by the more specific match.
+        rule("order.served", "群众点单", "order", None, 5, True, 30),
+        rule("order.low_rating", "群众点单（评价较低）", "order", "low_rating", 2, True, 30),
     ]

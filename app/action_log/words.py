@@ -33,5 +33,10 @@ ACTIONS = {
     "org.building_edit": "修改楼栋",
     "org.unit_add": "新增单位",
     "org.unit_edit": "修改单位",
+    "need.record": "登记群众需求",
+    "need.dispatch": "群众需求派单",
+    "need.assign": "指派党员接单",
+    "need.refuse": "群众需求不予受理",
+    "need.close": "超期未评价结单",
 }
 ROLES = {"admin": "组织部", "secretary": "书记", "member": "党员", "system": "系统"}

@@ -6,11 +6,13 @@ from typing import NamedTuple
 from sqlalchemy import func, select, tuple_
 
 from app.auth import scope
+from app.catalogue.models import ServiceCategory
 from app.checkins.models import Checkin
 from app.errors import NotFound
 from app.events.models import Event
 from app.extensions import db
 from app.members.models import Member
+from app.needs.models import Need
 from app.pairing.models import Household
 from app.points.models import EntryStatus, LedgerRecord
 from app.points.rules import rule_names
@@ -257,7 +259,7 @@ def _render(rows, reader) -> list[dict]:
 
 def _sources(statuses) -> dict[tuple[str, int | None], _Source]:
     """(source, source_id) -> where the entry came from."""
-    ids: dict[str, set[int]] = {"checkin": set(), "visit": set()}
+    ids: dict[str, set[int]] = {"checkin": set(), "visit": set(), "order": set()}
     for s in statuses:
         if s.source in ids and s.source_id is not None:
             ids[s.source].add(s.source_id)
@@ -276,12 +278,23 @@ def _sources(statuses) -> dict[tuple[str, int | None], _Source]:
             .where(Visit.id.in_(ids["visit"]))
         ):
             found[("visit", visit_id)] = _Source(visited_on, {"visit_category": category}, household)
+    if ids["order"]:
+        # A need's category and rating, never its resident: the explanation is read wherever the entry is.
+        for need_id, category, rating, closed_at in db.session.execute(
+            select(Need.id, ServiceCategory.name, Need.rating, Need.closed_at)
+            .join(ServiceCategory, ServiceCategory.id == Need.category_id)
+            .where(Need.id.in_(ids["order"]))
+        ):
+            on = periods.local(closed_at).date() if closed_at is not None else None
+            found[("order", need_id)] = _Source(on, {"order_category": category, "order_rating": rating})
     return found
 
 
 def _describe(source: str, what: dict) -> str:
     if what.get("event_title"):
         return f"参加「{what['event_title']}」活动签到"
+    if what.get("order_category"):
+        return f"服务群众点单「{what['order_category']}」"
     if what.get("visit_category"):
         return f"入户走访（{VISIT_CATEGORIES.get(what['visit_category'], what['visit_category'])}）"
     return SOURCES.get(source, source)
