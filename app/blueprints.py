@@ -42,6 +42,7 @@ from app.org.api import blp as org_api
 from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
 from app.periods.cli import period_cli
+from app.pledges.api import blp as pledges_api
 from app.points.api import blp as points_api
 from app.points.cli import ledger as ledger_cli
 from app.rankings.api import blp as rankings_api
@@ -74,6 +75,7 @@ API = (
     catalogue_api,
     registrations_api,
     year_record_api,
+    pledges_api,
 )
 PAGES = (
     health,

@@ -15,6 +15,7 @@ from app.org.models import Building, Community, CountySettings, Grid, Region, Un
 from app.outbox.models import OutboxMessage  # noqa: F401
 from app.pairing.models import Household, Pairing  # noqa: F401
 from app.periods.models import Period, SealHead  # noqa: F401
+from app.pledges.models import Pledge, PledgeProgress, PledgeReview  # noqa: F401
 from app.points.models import Balance, EntryStatus, LedgerRecord  # noqa: F401
 from app.rankings.models import RankingRow  # noqa: F401
 from app.registrations.models import Registration  # noqa: F401

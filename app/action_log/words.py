@@ -7,6 +7,7 @@ ACTIONS = {
     "notice.publish": "发布通知",
     "leave.approve": "批准请假",
     "leave.refuse": "驳回请假",
+    "pledge.review": "评诺",
     "registration.confirm": "确认注册",
     "registration.refuse": "退回注册",
     "account.password_reset": "重置密码",
