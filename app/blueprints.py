@@ -8,8 +8,10 @@ from app.backup.cli import backup
 from app.catalogue.api import blp as catalogue_api
 from app.checkins.api import blp as checkins_api
 from app.checkins.pages import bp as checkin_pages
+from app.deliberation.api import blp as deliberation_api
 from app.demo.cli import demo
 from app.desk.audit import bp as desk_audit
+from app.desk.deliberation import bp as desk_deliberation
 from app.desk.duty import bp as desk_duty
 from app.desk.events import bp as desk_events
 from app.desk.home import bp as desk_home
@@ -76,6 +78,7 @@ API = (
     registrations_api,
     year_record_api,
     pledges_api,
+    deliberation_api,
 )
 PAGES = (
     health,
@@ -100,6 +103,7 @@ PAGES = (
     desk_notices,
     desk_leave,
     desk_events,
+    desk_deliberation,
     office_home,
     office_periods,
     office_import,

@@ -4,6 +4,13 @@ from app.action_log.models import ActionLogEntry  # noqa: F401
 from app.auth.models import Account, LoginFailure, LoginSession  # noqa: F401
 from app.catalogue.models import PointsRule, ServiceCategory, ServiceItem  # noqa: F401
 from app.checkins.models import Checkin  # noqa: F401
+from app.deliberation.models import (  # noqa: F401
+    AgendaItem,
+    AgendaStep,
+    CommitteeTerm,
+    DeliberationAttendance,
+    DeliberationDay,
+)
 from app.duty.models import QuarterOutcome  # noqa: F401
 from app.events.models import Event, Signup  # noqa: F401
 from app.integrity.models import VerifyRun  # noqa: F401

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from apscheduler.triggers.cron import CronTrigger
 
+from app.deliberation.jobs import deliberation_days
 from app.events.return_days import ensure_return_days
 from app.integrity.operations import default_workers, verify_and_record
 from app.outbox.operations import deliver_due
@@ -97,6 +98,12 @@ JOBS = {
             return_days,
             CronTrigger(hour=1, minute=0, timezone=periods.TZ),
             "每日 01:00 为各社区建立本月（及下月）最后一个星期日的回家日活动",
+        ),
+        Job(
+            "deliberation_days",
+            deliberation_days,
+            CronTrigger(hour=1, minute=10, timezone=periods.TZ),
+            "每日 01:10 为各社区建立本月和下月第一个工作日的议事日（书记改过的日期不变）",
         ),
         Job(
             "close_month",
