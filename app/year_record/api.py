@@ -25,19 +25,19 @@ class YearQuery(Schema):
     unit_id = Id(required=True, strict=False)
 
 
-class QuarterCount(Schema):
+class YearQuarterCount(Schema):
     quarter = fields.String(metadata={"description": "YYYY-Qn"})
     any = fields.Integer(metadata={"description": "报到次数（任一社区的活动，不含被驳回的）"})
     home = fields.Integer(metadata={"description": "其中在本人报到社区的"})
 
 
-class QuarterDuty(Schema):
+class YearQuarterDuty(Schema):
     quarter = fields.String()
     met = fields.Boolean(allow_none=True, metadata={"description": "季度报到任务是否完成；尚未开始的季度为 null"})
     recorded = fields.Boolean(metadata={"description": "true：季度结束时存档的结果；false：按当前台账计算"})
 
 
-class Visits(Schema):
+class YearVisits(Schema):
     hardship = fields.Integer()
     sickness = fields.Integer()
     abnormal_family = fields.Integer()
@@ -46,11 +46,54 @@ class Visits(Schema):
     total = fields.Integer()
 
 
-class Points(Schema):
+class YearPoints(Schema):
     months = fields.Dict(
         keys=fields.String(), values=fields.Integer(), metadata={"description": "YYYY-MM → 已入账积分"}
     )
     total = fields.Integer()
+
+
+class YearLinked(Schema):
+    kind = fields.String(metadata={"description": "checkin 或 visit"})
+    id = fields.Integer()
+    words = fields.String()
+
+
+class YearProgress(Schema):
+    on = fields.Date()
+    note = fields.String()
+    linked = fields.Nested(YearLinked, allow_none=True)
+
+
+class YearPledge(Schema):
+    category = fields.String()
+    text = fields.String()
+    progress = fields.List(fields.Nested(YearProgress))
+
+
+class YearReview(Schema):
+    grade = fields.String()
+    grade_words = fields.String()
+    comment = fields.String(allow_none=True)
+    by = fields.String()
+    at = fields.DateTime()
+
+
+class YearPledges(Schema):
+    pledges = fields.List(fields.Nested(YearPledge))
+    review = fields.Nested(YearReview, allow_none=True, metadata={"description": "评诺（最后一次为准）；尚未评议为 null"})
+
+
+class YearTerm(Schema):
+    community = fields.String()
+    start = fields.String(metadata={"description": "YYYY-MM-DD"})
+    end = fields.String(metadata={"description": "YYYY-MM-DD"})
+
+
+class YearDeliberation(Schema):
+    attended = fields.Integer(metadata={"description": "当年出席议事日次数"})
+    days = fields.Integer(allow_none=True, metadata={"description": "任兼职委员期间应出席次数；当年未任为 null"})
+    terms = fields.List(fields.Nested(YearTerm))
 
 
 class YearRow(Schema):
@@ -61,23 +104,32 @@ class YearRow(Schema):
     community_id = fields.Integer()
     community = fields.String()
     grid = fields.String(allow_none=True)
-    checkins = fields.List(fields.Nested(QuarterCount))
-    duty = fields.List(fields.Nested(QuarterDuty))
-    visits = fields.Nested(Visits, metadata={"description": "当年走访（不含被驳回的），按类别"})
-    points = fields.Nested(Points)
+    checkins = fields.List(fields.Nested(YearQuarterCount))
+    duty = fields.List(fields.Nested(YearQuarterDuty))
+    visits = fields.Nested(YearVisits, metadata={"description": "当年走访（不含被驳回的），按类别"})
+    points = fields.Nested(YearPoints)
+    orders_served = fields.Integer(metadata={"description": "当年办结、本人参与服务的群众需求订单数"})
+    pledges = fields.Nested(YearPledges, metadata={"description": "承诺践诺评诺"})
+    deliberation = fields.Nested(YearDeliberation, metadata={"description": "议事日出席与兼职委员任期"})
 
 
-class QuarterMet(Schema):
+class YearQuarterMet(Schema):
     quarter = fields.String()
     met = fields.Integer()
 
 
 class YearTotals(Schema):
     members = fields.Integer()
-    checkins = fields.List(fields.Nested(QuarterCount))
-    duty_met = fields.List(fields.Nested(QuarterMet))
-    visits = fields.Nested(Visits)
-    points = fields.Nested(Points)
+    checkins = fields.List(fields.Nested(YearQuarterCount))
+    duty_met = fields.List(fields.Nested(YearQuarterMet))
+    visits = fields.Nested(YearVisits)
+    points = fields.Nested(YearPoints)
+    orders_served = fields.Integer()
+    pledges = fields.Integer()
+    progress = fields.Integer()
+    reviewed = fields.Integer()
+    attended = fields.Integer()
+    days = fields.Integer()
 
 
 class YearRecordResponse(Schema):

@@ -3,6 +3,7 @@ what follows), a unit's or community's members in name order after a cover line;
 as in the month's report, whose styles and tables these pages share."""
 
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -12,6 +13,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 from app.printing.fonts import cjk_font
 from app.reports.charts import RED
 from app.reports.pdf import header_table, styles
+from ledger import periods
 from ledger.words import VISIT_CATEGORIES
 
 QUARTER_WORDS = ("一季度", "二季度", "三季度", "四季度")
@@ -50,7 +52,8 @@ def _member_page(font: str, record: dict, m: dict) -> list:
         header_table(
             font,
             ["姓名", "工作单位", "报到社区", "网格"],
-            [[m["name"], m["unit"], m["community"], m["grid"] or "—"]],
+            # Paragraphs, so that a long unit's or community's name wraps inside its cell.
+            [[Paragraph(escape(v), style["body"]) for v in (m["name"], m["unit"], m["community"], m["grid"] or "—")]],
             [30, 60, 50, 40],
         ),
         _section(
@@ -103,7 +106,51 @@ def _member_page(font: str, record: dict, m: dict) -> list:
                 [36, *([20] * 6), 24],
             ),
         ),
+        _section(
+            font,
+            "服务群众订单与议事日",
+            Paragraph(f"全年办结的群众需求订单（本人参与服务）：{m['orders_served']} 件", style["body"]),
+            Paragraph(_deliberation_words(m["deliberation"]), style["body"]),
+            *(
+                Paragraph(f"兼职委员：{escape(t['community'])}，{t['start']} 至 {t['end']}", style["body"])
+                for t in m["deliberation"]["terms"]
+            ),
+        ),
+        *_pledges(font, m["pledges"]),
     ]
+
+
+def _deliberation_words(d: dict) -> str:
+    due = f"，任兼职委员期间应出席 {d['days']} 次" if d["days"] is not None else ""
+    return f"出席议事日：{d['attended']} 次{due}"
+
+
+def _pledges(font: str, pledges: dict) -> list:
+    """承诺、践诺、评诺, last on the page: a long list flows on to the member's next page, line by line."""
+    style = styles(font)
+    item = ParagraphStyle("pledge", parent=style["body"], leftIndent=4 * mm, spaceBefore=3)
+    step = ParagraphStyle("progress", parent=style["body"], fontSize=10, leading=15, leftIndent=10 * mm)
+    flow: list = [Paragraph("承诺践诺评诺", style["h2"])]
+    if not pledges["pledges"]:
+        flow.append(Paragraph("本年度未填写承诺。", style["body"]))
+    for n, p in enumerate(pledges["pledges"], start=1):
+        flow.append(Paragraph(f"{n}. 〔{escape(p['category'])}〕{escape(p['text'])}", item))
+        for s in p["progress"]:
+            linked = f"（{escape(s['linked']['words'])}）" if s["linked"] else ""
+            flow.append(Paragraph(f"{s['on']:%Y-%m-%d} 践诺：{escape(s['note'])}{linked}", step))
+    review = pledges["review"]
+    if review is None:
+        flow.append(Paragraph("评诺：尚未评议。", style["body"]))
+    else:
+        at = periods.local(review["at"])
+        comment = f"；{escape(review['comment'])}" if review["comment"] else ""
+        flow.append(
+            Paragraph(
+                f"评诺：{review['grade_words']}{comment}（{escape(review['by'])}，{at:%Y-%m-%d}）",
+                ParagraphStyle("review", parent=style["body"], spaceBefore=6),
+            )
+        )
+    return flow
 
 
 def _frame(record: dict):
@@ -133,7 +180,7 @@ def year_pdf(record: dict) -> bytes:
             Paragraph(title_words(record), style["title"]),
             Spacer(1, 8 * mm),
             Paragraph(
-                f"{record['scope']} · {record['year']}年 · 党员 {len(record['members'])} 人 · 生成于 {made_words(record)}",
+                f"{escape(record['scope'])} · {record['year']}年 · 党员 {len(record['members'])} 人 · 生成于 {made_words(record)}",
                 style["subtitle"],
             ),
             Paragraph(as_of_words(record), style["subtitle"]),

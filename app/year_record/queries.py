@@ -3,7 +3,8 @@ work unit or community at once, one query per table (a unit of thousands must no
 
 What counts is what the rest of the ledger already says: check-ins and visits whose entry was not
 rejected; the quarter's duty as `flask duty record` or the quarter-close job stored it, else as the duty
-API computes it (app.duty); points as posted in the month balances the ledger API adds up."""
+API computes it (app.duty); points as posted in the month balances the ledger API adds up; orders served,
+pledges and 议事日 as their own packages answer for the record (app.needs, app.pledges, app.deliberation)."""
 
 from datetime import date, datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from app.auth import scope
 from app.checkins.models import Checkin
+from app.deliberation.queries import for_record as deliberation_record
 from app.duty.models import QuarterOutcome
 from app.duty.queries import reported
 from app.errors import NotFound, Refusal
@@ -19,7 +21,9 @@ from app.extensions import db
 from app.hosts import on_replica
 from app.members.models import Member
 from app.members.queries import in_scope
+from app.needs.queries import served_counts
 from app.org.models import Community, Grid, Region, Unit
+from app.pledges.queries import for_record as pledges_record
 from app.points.models import Balance, EntryStatus
 from app.visits.models import Visit
 from ledger import periods
@@ -107,6 +111,9 @@ def _assemble(span: dict, *, unit_id=None, community_id=None, member_id=None) ->
         "duty": _duty(ids, span),
         "visits": _visits(ids, span),
         "points": _points(ids, span),
+        "orders_served": served_counts(ids, span["start"], span["end"]),
+        "pledges": pledges_record(ids, span["year"]),
+        "deliberation": deliberation_record(ids, span["year"]),
     }
     rows = [{**m, **{key: found[m["member_id"]] for key, found in figures.items()}} for m in members]
     return {
@@ -298,4 +305,15 @@ def totals(rows: list[dict], year: int) -> dict:
             "months": {m: sum(r["points"]["months"][m] for r in rows) for m in _months(year)},
             "total": sum(r["points"]["total"] for r in rows),
         },
+        "orders_served": sum(r["orders_served"] for r in rows),
+        "pledges": sum(len(r["pledges"]["pledges"]) for r in rows),
+        "progress": sum(progress_count(r) for r in rows),
+        "reviewed": sum(r["pledges"]["review"] is not None for r in rows),
+        "attended": sum(r["deliberation"]["attended"] for r in rows),
+        "days": sum(r["deliberation"]["days"] or 0 for r in rows),
     }
+
+
+def progress_count(row: dict) -> int:
+    """践诺: how many progress marks the member made across their pledges of the year."""
+    return sum(len(p["progress"]) for p in row["pledges"]["pledges"])

@@ -4,6 +4,7 @@ of numbers summed here (no formula: app.spreadsheets keeps every text a text).""
 from app.reports.workbook import add_sheet
 from app.spreadsheets import Workbook
 from app.year_record.pdf import MET_WORDS, QUARTER_WORDS, as_of_words, title_words
+from app.year_record.queries import progress_count
 from ledger.words import VISIT_CATEGORIES
 
 
@@ -20,6 +21,13 @@ def headers() -> list[str]:
         "走访合计",
         *(f"{month}月积分" for month in range(1, 13)),
         "全年积分",
+        "服务群众订单",
+        "承诺数",
+        "践诺次数",
+        "评诺等次",
+        "议事日出席次数",
+        "议事日应出席次数（兼职委员）",
+        "兼职委员任期",
     ]
 
 
@@ -36,6 +44,13 @@ def row(m: dict) -> list:
         m["visits"]["total"],
         *m["points"]["months"].values(),
         m["points"]["total"],
+        m["orders_served"],
+        len(m["pledges"]["pledges"]),
+        progress_count(m),
+        m["pledges"]["review"]["grade_words"] if m["pledges"]["review"] else "未评议",
+        m["deliberation"]["attended"],
+        m["deliberation"]["days"],
+        "；".join(f"{t['community']} {t['start']}至{t['end']}" for t in m["deliberation"]["terms"]) or None,
     ]
 
 
@@ -54,6 +69,13 @@ def total_row(record: dict) -> list:
         t["visits"]["total"],
         *t["points"]["months"].values(),
         t["points"]["total"],
+        t["orders_served"],
+        t["pledges"],
+        t["progress"],
+        f"已评议 {t['reviewed']} 人",
+        t["attended"],
+        t["days"],
+        None,
     ]
 
 

@@ -66,6 +66,16 @@ def test_a_units_rows_are_its_active_members_in_name_order_with_the_years_figure
     assert [(d["met"], d["recorded"]) for d in li["duty"][:2]] == [(False, True), (False, False)]
     assert _duty_api(client, auth(county.unit_secretary), county.unit.id, f"{YEAR}-Q1")[li["member_id"]] is True
     assert body["totals"]["points"]["total"] == zhang["points"]["total"] + li["points"]["total"]
+    # Last December's need is last year's record; the pledges, their review and 议事日 are 张三's alone.
+    assert (zhang["orders_served"], li["orders_served"]) == (1, 0)
+    assert [p["text"] for p in zhang["pledges"]["pledges"]] == ["每季度入户走访联系户一次", "参加一次义诊服务"]
+    assert zhang["pledges"]["review"]["grade_words"] == "良好" and li["pledges"] == {"pledges": [], "review": None}
+    assert zhang["deliberation"] == {
+        "attended": 2,
+        "days": 3,
+        "terms": [{"community": "桃城社区", "start": f"{YEAR}-01-01", "end": f"{YEAR}-12-31"}],
+    }
+    assert li["deliberation"] == {"attended": 0, "days": None, "terms": []}
 
 
 def test_the_figures_are_the_ledger_apis_and_the_duty_apis(client, auth, county):
@@ -126,11 +136,12 @@ def test_a_units_workbook_adds_up_to_its_total_row_and_matches_the_json(client, 
     header, *rows, total = list(sheet.iter_rows(values_only=True))
     assert [r[0] for r in rows] == ["张三", "李四"] and total[0] == "合计"
     assert not any(c.data_type == "f" for line in sheet.iter_rows() for c in line)
-    for column, title in enumerate(header):
-        if column >= 4 and not title.endswith("报到任务"):
-            assert total[column] == sum(r[column] for r in rows), title
-        elif column >= 4:
-            assert total[column] == sum(r[column] == "已完成" for r in rows), title
+    for column, title in enumerate(header[4:], start=4):
+        values = [r[column] for r in rows]
+        if title.endswith("报到任务"):
+            assert total[column] == values.count("已完成"), title
+        elif title not in ("评诺等次", "兼职委员任期"):
+            assert total[column] == sum(v or 0 for v in values), title
     body = _rows(client, secretary, county.unit.id)
     for line, row in zip(rows, body["rows"], strict=True):
         figures = dict(zip(header, line, strict=True))
