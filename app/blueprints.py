@@ -21,6 +21,7 @@ from app.desk.members import bp as desk_members
 from app.desk.notices import bp as desk_notices
 from app.desk.registrations import bp as desk_registrations
 from app.desk.stats import bp as desk_stats
+from app.desk.year import bp as desk_year
 from app.duty.api import blp as duty_api
 from app.duty.cli import cli as duty_cli
 from app.events.api import blp as events_api
@@ -99,6 +100,7 @@ PAGES = (
     office_log,
     desk_registrations,
     desk_stats,
+    desk_year,
     registration_pages,
     desk_notices,
     desk_leave,
