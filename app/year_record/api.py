@@ -35,6 +35,7 @@ class YearQuarterDuty(Schema):
     quarter = fields.String()
     met = fields.Boolean(allow_none=True, metadata={"description": "季度报到任务是否完成；尚未开始的季度为 null"})
     recorded = fields.Boolean(metadata={"description": "true：季度结束时存档的结果；false：按当前台账计算"})
+    ended = fields.Boolean(metadata={"description": "该季度是否已结束（未结束的季度尚未报到不算未完成）"})
 
 
 class YearVisits(Schema):
@@ -81,7 +82,9 @@ class YearReview(Schema):
 
 class YearPledges(Schema):
     pledges = fields.List(fields.Nested(YearPledge))
-    review = fields.Nested(YearReview, allow_none=True, metadata={"description": "评诺（最后一次为准）；尚未评议为 null"})
+    review = fields.Nested(
+        YearReview, allow_none=True, metadata={"description": "评诺（最后一次为准）；尚未评议为 null"}
+    )
 
 
 class YearTerm(Schema):

@@ -18,6 +18,13 @@ from ledger.words import VISIT_CATEGORIES
 
 QUARTER_WORDS = ("一季度", "二季度", "三季度", "四季度")
 MET_WORDS = {True: "已完成", False: "未完成", None: "—"}
+
+
+def met_words(duty: dict) -> str:
+    """A quarter's duty in words: a quarter under way and not yet met is still going on, not missed."""
+    return "进行中" if duty["met"] is False and not duty["ended"] else MET_WORDS[duty["met"]]
+
+
 WIDTH = 180  # mm inside the margins
 
 
@@ -67,7 +74,7 @@ def _member_page(font: str, record: dict, m: dict) -> list:
                     ["其中在本人报到社区", *(c["home"] for c in checkins), sum(c["home"] for c in checkins)],
                     [
                         "季度报到任务",
-                        *(MET_WORDS[d["met"]] for d in duty),
+                        *(met_words(d) for d in duty),
                         f"{sum(d['met'] is True for d in duty)} 个季度",
                     ],
                 ],
@@ -75,7 +82,7 @@ def _member_page(font: str, record: dict, m: dict) -> list:
             ),
             Paragraph(
                 "报到次数不含被驳回的签到。季度报到任务：每季度至少到本人报到社区报到服务 1 次；"
-                "已存档的季度按存档结果，其余按当前台账计算，“—”为尚未开始的季度。",
+                "已存档的季度按存档结果，其余按当前台账计算；“进行中”为尚未结束、尚未报到的季度，“—”为尚未开始的季度。",
                 ParagraphStyle("note", parent=style["body"], fontSize=9, leading=13),
             ),
         ),

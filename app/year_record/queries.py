@@ -212,8 +212,9 @@ def _checkins(ids: list[int], span: dict) -> dict[int, list[dict]]:
 
 
 def _duty(ids: list[int], span: dict) -> dict[int, list[dict]]:
-    """Per member and quarter: met or not (None before the quarter begins), and whether that is the
-    outcome recorded when the quarter closed or, not yet recorded, computed now as the duty API does."""
+    """Per member and quarter: met or not (None before the quarter begins), whether that is the outcome
+    recorded when the quarter closed or, not yet recorded, computed now as the duty API does, and whether
+    the quarter has ended (one under way is not yet missed)."""
     quarters = _quarter_bounds(span["year"])
     recorded = {
         (r.member_id, r.quarter): r.met
@@ -235,10 +236,12 @@ def _duty(ids: list[int], span: dict) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
     for member_id in ids:
         out[member_id] = []
-        for name, _, _ in quarters:
+        for name, _, end in quarters:
             key = (member_id, name)
             met = recorded[key] if key in recorded else computed.get(key)
-            out[member_id].append({"quarter": name, "met": met, "recorded": key in recorded})
+            out[member_id].append(
+                {"quarter": name, "met": met, "recorded": key in recorded, "ended": end <= span["now"]}
+            )
     return out
 
 

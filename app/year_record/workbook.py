@@ -3,7 +3,7 @@ of numbers summed here (no formula: app.spreadsheets keeps every text a text).""
 
 from app.reports.workbook import add_sheet
 from app.spreadsheets import Workbook
-from app.year_record.pdf import MET_WORDS, QUARTER_WORDS, as_of_words, title_words
+from app.year_record.pdf import QUARTER_WORDS, as_of_words, met_words, title_words
 from app.year_record.queries import progress_count
 from ledger.words import VISIT_CATEGORIES
 
@@ -39,7 +39,7 @@ def row(m: dict) -> list:
         m["grid"],
         *(c["any"] for c in m["checkins"]),
         *(c["home"] for c in m["checkins"]),
-        *(MET_WORDS[d["met"]] for d in m["duty"]),
+        *(met_words(d) for d in m["duty"]),
         *(m["visits"][k] for k in VISIT_CATEGORIES),
         m["visits"]["total"],
         *m["points"]["months"].values(),
