@@ -2,6 +2,7 @@
 what follows), a unit's or community's members in name order after a cover line; the CJK font embedded
 as in the month's report, whose styles and tables these pages share."""
 
+from functools import cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -41,20 +42,34 @@ def made_words(record: dict) -> str:
     return f"{record['made_at']:%Y-%m-%d %H:%M}"
 
 
+@cache
+def _styles(font: str) -> dict:
+    """The month report's styles and this record's own, made once: a unit's PDF is thousands of pages."""
+    base = styles(font)
+    body = base["body"]
+    return base | {
+        "year-title": ParagraphStyle("year-title", fontName=font, fontSize=18, leading=26, alignment=1, textColor=RED),
+        "as-of": ParagraphStyle("as-of", parent=body, alignment=1),
+        "note": ParagraphStyle("note", parent=body, fontSize=9, leading=13),
+        "pledge": ParagraphStyle("pledge", parent=body, leftIndent=4 * mm, spaceBefore=3),
+        "progress": ParagraphStyle("progress", parent=body, fontSize=10, leading=15, leftIndent=10 * mm),
+        "review": ParagraphStyle("review", parent=body, spaceBefore=6),
+    }
+
+
 def _section(font: str, heading: str, *flowables) -> KeepTogether:
     # A heading never ends a page without the table it heads.
-    return KeepTogether([Paragraph(heading, styles(font)["h2"]), *flowables])
+    return KeepTogether([Paragraph(heading, _styles(font)["h2"]), *flowables])
 
 
 def _member_page(font: str, record: dict, m: dict) -> list:
-    style = styles(font)
-    title = ParagraphStyle("year-title", fontName=font, fontSize=18, leading=26, alignment=1, textColor=RED)
+    style = _styles(font)
     checkins, duty = m["checkins"], m["duty"]
     quarter_widths = [50, *([26] * 5)]
     months = list(m["points"]["months"].values())
     return [
-        Paragraph(title_words(record), title),
-        Paragraph(as_of_words(record), ParagraphStyle("as-of", parent=style["body"], alignment=1)),
+        Paragraph(title_words(record), style["year-title"]),
+        Paragraph(as_of_words(record), style["as-of"]),
         Spacer(1, 4 * mm),
         header_table(
             font,
@@ -83,7 +98,7 @@ def _member_page(font: str, record: dict, m: dict) -> list:
             Paragraph(
                 "报到次数不含被驳回的签到。季度报到任务：每季度至少到本人报到社区报到服务 1 次；"
                 "已存档的季度按存档结果，其余按当前台账计算；“进行中”为尚未结束、尚未报到的季度，“—”为尚未开始的季度。",
-                ParagraphStyle("note", parent=style["body"], fontSize=9, leading=13),
+                style["note"],
             ),
         ),
         _section(
@@ -134,9 +149,8 @@ def _deliberation_words(d: dict) -> str:
 
 def _pledges(font: str, pledges: dict) -> list:
     """承诺、践诺、评诺, last on the page: a long list flows on to the member's next page, line by line."""
-    style = styles(font)
-    item = ParagraphStyle("pledge", parent=style["body"], leftIndent=4 * mm, spaceBefore=3)
-    step = ParagraphStyle("progress", parent=style["body"], fontSize=10, leading=15, leftIndent=10 * mm)
+    style = _styles(font)
+    item, step = style["pledge"], style["progress"]
     flow: list = [Paragraph("承诺践诺评诺", style["h2"])]
     if not pledges["pledges"]:
         flow.append(Paragraph("本年度未填写承诺。", style["body"]))
@@ -154,7 +168,7 @@ def _pledges(font: str, pledges: dict) -> list:
         flow.append(
             Paragraph(
                 f"评诺：{review['grade_words']}{comment}（{escape(review['by'])}，{at:%Y-%m-%d}）",
-                ParagraphStyle("review", parent=style["body"], spaceBefore=6),
+                style["review"],
             )
         )
     return flow
@@ -179,7 +193,7 @@ def _frame(record: dict):
 def year_pdf(record: dict) -> bytes:
     """The record's members, each from a new page; a unit's or community's first page is its cover line."""
     font = cjk_font()
-    style = styles(font)
+    style = _styles(font)
     story: list = []
     if record["scope"]:
         story += [
