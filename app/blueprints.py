@@ -23,6 +23,7 @@ from app.desk.notices import bp as desk_notices
 from app.desk.pledges import bp as desk_pledges
 from app.desk.registrations import bp as desk_registrations
 from app.desk.stats import bp as desk_stats
+from app.desk.year import bp as desk_year
 from app.duty.api import blp as duty_api
 from app.duty.cli import cli as duty_cli
 from app.events.api import blp as events_api
@@ -62,6 +63,7 @@ from app.reports.api import blp as reports_api
 from app.reports.cli import report_cli
 from app.stats.api import blp as stats_api
 from app.visits.api import blp as visits_api
+from app.year_record.api import blp as year_record_api
 
 API = (
     auth_api,
@@ -84,6 +86,7 @@ API = (
     registrations_api,
     needs_api,
     needs_figures_api,
+    year_record_api,
     pledges_api,
     deliberation_api,
 )
@@ -106,6 +109,7 @@ PAGES = (
     office_log,
     desk_registrations,
     desk_stats,
+    desk_year,
     registration_pages,
     desk_notices,
     desk_leave,

@@ -19,6 +19,7 @@ ID_PATH = f"int(max={ID_MAX})"
 # is one the API answers.
 _YEAR = "(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
 MONTH = {"pattern": rf"^{_YEAR}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
+YEAR = {"pattern": rf"^{_YEAR}$", "description": "YYYY"}
 QUARTER = {"pattern": rf"^{_YEAR}-Q[1-4]$", "description": "YYYY-Qn"}
 MONTH_OR_QUARTER = {"pattern": rf"^{_YEAR}-((0[1-9]|1[0-2])|Q[1-4])$", "description": "YYYY-MM 或 YYYY-Qn"}
 # A month, a quarter or a code word (`by`, a category) is checked where it is used, which says what is wrong

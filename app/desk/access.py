@@ -72,6 +72,7 @@ MENU = (
     ("/desk/registrations", "注册审核", True),
     ("/desk/deliberation", "议事日", True),
     ("/desk/needs", "群众点单", False),
+    ("/desk/year", "年度记实", False),
     ("/stats", "统计报表", False),
 )
 

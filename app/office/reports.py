@@ -1,5 +1,6 @@
-"""/office/reports: the month's bulletin (xlsx, PDF) for the county, a community or a work unit, and the
-ledger export for an outside auditor (a zip with its standalone checker and guide), all with the session."""
+"""/office/reports: the month's bulletin (xlsx, PDF) for the county, a community or a work unit, a work
+unit's year-end record (PDF, xlsx), and the ledger export for an outside auditor (a zip with its
+standalone checker and guide), all with the session."""
 
 from io import BytesIO
 
@@ -10,12 +11,15 @@ from app.office.access import office_actor
 from app.org.queries import community_choices, unit_choices
 from app.points.export import auditor_package
 from app.reports.files import MIMETYPES, month_files
+from app.schemas import ID_PATH
+from app.year_record.files import unit_files
 from ledger import periods
 from ledger.words import month_words
 
 bp = Blueprint("office_reports", __name__)
 
 PICKER_MONTHS = 13
+PICKER_YEARS = 5
 
 
 def _scope(value: str) -> dict:
@@ -38,6 +42,7 @@ def reports():
     if period not in dict(months):
         period = months[1][0]
     scope = request.args.get("scope", "")
+    this_year = periods.local(utcnow()).year
     return render_template(
         "office/reports.html",
         months=months,
@@ -46,6 +51,9 @@ def reports():
         filters=_scope(scope),
         communities=community_choices(),
         units=unit_choices(),
+        years=list(range(this_year, this_year - PICKER_YEARS, -1)),
+        year=request.args.get("year", this_year, type=int),
+        year_unit=request.args.get("year_unit", type=int),
     )
 
 
@@ -54,6 +62,12 @@ def month_report(period, kind):
     actor = office_actor()
     filters = {k: v for k, v in request.args.items() if k in ("community_id", "unit_id") and v.isdecimal()}
     [(name, data)] = month_files(actor, period, kind, now=utcnow(), **{k: int(v) for k, v in filters.items()}).items()
+    return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
+
+
+@bp.get(f"/office/reports/year/<year>/units/<{ID_PATH}:unit_id>.<any(pdf, xlsx):kind>")
+def year_record(year, unit_id, kind):
+    [(name, data)] = unit_files(office_actor(), year, unit_id, kind, now=utcnow()).items()
     return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
 
 

@@ -16,7 +16,7 @@ from ledger.words import month_words
 TOP = 20
 
 
-def _styles(font: str) -> dict:
+def styles(font: str) -> dict:
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=26, leading=36, alignment=1, textColor=RED),
         "subtitle": ParagraphStyle("subtitle", fontName=font, fontSize=16, leading=26, alignment=1),
@@ -25,7 +25,7 @@ def _styles(font: str) -> dict:
     }
 
 
-def _table(font: str, headers: list[str], rows: list[list], widths: list[float]) -> Table:
+def header_table(font: str, headers: list[str], rows: list[list], widths: list[float]) -> Table:
     table = Table([headers] + rows, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -51,7 +51,7 @@ def _figure_cell(font: str, label: str, value: str) -> list[Paragraph]:
 def _cover(font: str, report: dict, month: str, state: str) -> list:
     """The first page as an official reads it from across the desk: who, which month, for whom, and the
     headline figures in large type, filling the page (the red band and the footer are drawn on it)."""
-    style = _styles(font)
+    style = styles(font)
     members, totals = report["members"], report["totals"]
     figures = [
         ("上榜党员（人）", f"{len(members)}"),
@@ -113,7 +113,7 @@ def _cover_page(county: str, made_on):
 
 def month_pdf(report: dict) -> bytes:
     font = cjk_font()
-    style = _styles(font)
+    style = styles(font)
     month = month_words(report["period"])
     state = "已结账（最终排名）" if report["closed"] else "未结账（实时排名，仍会变动）"
     members = report["members"]
@@ -121,7 +121,7 @@ def month_pdf(report: dict) -> bytes:
         *_cover(font, report, month, state),
         PageBreak(),
         Paragraph(f"党员积分前 {TOP} 名", style["h2"]),
-        _table(
+        header_table(
             font,
             ["名次", "姓名", "单位", "社区", "积分"],
             [[r["rank"], r["name"], r["unit"], r["community"], r["points"]] for r in members[:TOP]],
@@ -131,7 +131,7 @@ def month_pdf(report: dict) -> bytes:
     for noun, rows in (("单位", report["units"]), ("社区", report["communities"])):
         story += [
             Paragraph(f"{noun}积分前 {TOP} 名", style["h2"]),
-            _table(
+            header_table(
                 font,
                 ["名次", noun, "党员数", "积分"],
                 [[r["rank"], r["name"], r["members"], r["points"]] for r in rows[:TOP]],

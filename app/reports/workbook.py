@@ -17,7 +17,7 @@ def _width(value) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _sheet(
+def add_sheet(
     book: Workbook,
     title: str,
     headers: list[str],
@@ -46,7 +46,7 @@ def _sheet(
 
 
 def _group_sheet(book, title: str, noun: str, rows: list[dict]) -> None:
-    _sheet(
+    add_sheet(
         book,
         title,
         ["名次", noun, "在册党员数", "积分", "人均积分"],
@@ -68,7 +68,7 @@ def month_workbook(report: dict) -> bytes:
     book = Workbook()
     book.remove(book.active)
     members = report["members"]
-    _sheet(
+    add_sheet(
         book,
         "党员排名",
         ["名次", "姓名", "单位", "社区", "积分"],
@@ -78,7 +78,7 @@ def month_workbook(report: dict) -> bytes:
     _group_sheet(book, "单位排名", "单位", report["units"])
     _group_sheet(book, "社区排名", "社区", report["communities"])
     duty = report["duty"]
-    _sheet(
+    add_sheet(
         book,
         "季度报到",
         ["姓名", "社区", "单位", f"{report['quarter']} 报到服务"],
@@ -88,7 +88,7 @@ def month_workbook(report: dict) -> bytes:
     )
     coverage, totals = report["coverage"], report["totals"]
     fields = ("members", "paired_households", "coverage_base", "coverage_rate", "below_target")
-    _sheet(
+    add_sheet(
         book,
         "结对覆盖",
         ["社区", "在册党员数", "已结对住户数", "住户数（或应联户数）", "群众覆盖率", "结对未达标党员数"],
@@ -96,7 +96,7 @@ def month_workbook(report: dict) -> bytes:
         total=["合计", *(totals[f] for f in fields)],
         percent=(5,),
     )
-    _sheet(
+    add_sheet(
         book,
         "走访统计",
         ["社区", *(VISIT_CATEGORIES[c] for c in VISIT_CATEGORIES), "合计"],
