@@ -1,7 +1,7 @@
 """pledges, their progress and reviews
 
-Revision ID: 0011_pledges
-Revises: 0010
+Revision ID: 0012_pledges
+Revises: 0011_needs
 Create Date: 2026-12-02 03:22:48.583436
 
 """
@@ -13,8 +13,8 @@ import app.db
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_pledges"
-down_revision = "0010"
+revision = "0012_pledges"
+down_revision = "0011_needs"
 branch_labels = None
 depends_on = None
 

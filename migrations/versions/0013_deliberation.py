@@ -1,7 +1,7 @@
 """deliberation days, attendance, agenda items and committee terms
 
-Revision ID: 0011_deliberation
-Revises: 0010
+Revision ID: 0013_deliberation
+Revises: 0012_pledges
 Create Date: 2026-12-02 03:23:06.850516
 
 """
@@ -12,8 +12,8 @@ import app.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_deliberation'
-down_revision = '0010'
+revision = '0013_deliberation'
+down_revision = '0012_pledges'
 branch_labels = None
 depends_on = None
 
