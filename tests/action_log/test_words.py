@@ -11,12 +11,18 @@ ROOT = Path(__file__).resolve().parents[2] / "app"
 
 
 def _record_calls():
+    """Every call of the action log's `record`, by whatever name a module imported it."""
     for path in ROOT.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {"record"} if path.parts[-2:] == ("action_log", "operations.py") else set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "app.action_log.operations":
+                names |= {alias.asname or alias.name for alias in node.names if alias.name == "record"}
+        for node in ast.walk(tree):
             called = getattr(node, "func", None)
             if (
                 isinstance(node, ast.Call)
-                and getattr(called, "id", getattr(called, "attr", None)) == "record"
+                and getattr(called, "id", getattr(called, "attr", None)) in names
                 and len(node.args) >= 2
                 and isinstance(node.args[1], ast.Constant)
             ):
