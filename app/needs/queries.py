@@ -107,7 +107,7 @@ def _render_all(needs: list[Need], private, *, with_steps: bool) -> list[dict]:
                     "step": s.step,
                     "step_words": NEED_STEPS[s.step],
                     "at": s.at,
-                    "by": by.get(s.account_id),
+                    "by": by.get(s.account_id) if s.account_id is not None else None,
                     "note": s.note,
                 }
                 for s in steps
