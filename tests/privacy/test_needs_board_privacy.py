@@ -4,6 +4,13 @@ order's category, community, unit, rating and date, and never who asked, their p
 
 import json
 
+from sqlalchemy import select
+
+from app.db import utcnow
+from app.extensions import db
+from app.needs.demo import add_demo
+from app.needs.models import Need
+from ledger import periods
 from tests.needs_figures.conftest import Needs, small_county
 
 PRIVATE = {
@@ -48,3 +55,22 @@ def test_no_public_page_or_call_shows_a_done_orders_private_fields(app, client, 
         assert leaked == [], (url, leaked)
         if "needs" in url:
             assert member.name not in text, url  # nor who served it: the tab names units only
+
+
+def test_the_demo_countys_needs_stay_off_the_public_tab(app, client, runner, fresh_rankings):
+    result = runner.invoke(args=["demo", "--members", "10"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        # Whether or not `flask demo` loads them yet, the demo's needs as app.needs.demo writes them.
+        add_demo(utcnow())
+        needs = db.session.scalars(select(Need)).all()
+        secrets = {n.content for n in needs} | {n.resident_name for n in needs} | {n.resident_phone for n in needs}
+        secrets |= {t for n in needs for t in (n.done_note, n.rating_comment) if t}
+        months = sorted({periods.month_of(n.done_at) for n in needs if n.done_at is not None})
+    assert months, "the demo has done needs to show"
+    for month in months:
+        page = client.get(f"/board/needs?period={month}")
+        assert page.status_code == 200 and "data-need-id" in page.text, month
+        ranking = json.dumps(client.get(f"/api/v1/needs/unit-ranking?period={month}").get_json(), ensure_ascii=False)
+        leaked = [s for s in secrets if len(s) >= 2 and (s in page.text or s in ranking)]
+        assert leaked == [], (month, leaked[:3])
