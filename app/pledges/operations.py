@@ -33,9 +33,8 @@ def writable_year(year: int, now: datetime) -> bool:
 
 
 def _check_year(year: int, now: datetime) -> None:
-    this = _this_year(now)
     if not writable_year(year, now):
-        raise Refusal("year_closed", f"只能填写{this}年的承诺（12月起也可填写下一年的）", status=409)
+        raise Refusal("year_closed", f"只能填写{_this_year(now)}年的承诺（12月起也可填写下一年的）", status=409)
 
 
 def _reviewed(member_id: int, year: int) -> bool:
@@ -51,9 +50,8 @@ def _check_open(member_id: int, year: int) -> None:
 
 
 def _category(name: str | None) -> str:
-    if name not in category_names():
+    if name is None or name not in category_names():
         raise Refusal("invalid_category", "请从县里的服务项目类别中选择承诺类别")
-    assert name is not None
     return name
 
 
@@ -62,6 +60,8 @@ def _own_pledge(account, pledge_id: int) -> Pledge:
     # Another member's pledge is answered as none: its existence is private too.
     if pledge is None or pledge.member_id != account.member_id:
         raise NotFound("承诺")
+    # The member's row, as a review takes it: a change and a review at the same moment go one after the other.
+    lock(Member, pledge.member_id)
     _check_open(pledge.member_id, pledge.year)
     return pledge
 
