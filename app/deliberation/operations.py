@@ -4,7 +4,7 @@ part-time committee members' terms. The one write path, for the API, the desk an
 import logging
 from datetime import date, datetime
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 
 from app.action_log.operations import record
 from app.auth import scope
@@ -52,11 +52,14 @@ def ensure_days(period: str, now: datetime) -> int:
     ]
     if not rows:
         return 0
-    result = db.session.execute(
-        insert(DeliberationDay).values(rows).on_conflict_do_nothing(index_elements=["community_id", "period"])
-    )
-    assert isinstance(result, CursorResult)  # an INSERT's result; Session.execute is typed for any statement
-    return result.rowcount
+    # RETURNING, not rowcount, which psycopg reports as -1 for an INSERT … ON CONFLICT of many rows.
+    made = db.session.scalars(
+        insert(DeliberationDay)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["community_id", "period"])
+        .returning(DeliberationDay.id)
+    ).all()
+    return len(made)
 
 
 def require_manager(actor, community_id: int | None) -> None:

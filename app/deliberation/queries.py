@@ -1,5 +1,6 @@
 """Reads of the deliberation days, agenda items and committee terms; and what the year-end record takes."""
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -316,6 +317,8 @@ def desk(actor, community_id: int | None, on: date) -> dict:
         "community_id": community_id,
         "community": db.session.scalar(select(Community.name).where(Community.id == community_id)),
         "month": month,
+        # The bounds of the move form's date input: the month's first and last days.
+        "month_bounds": (on.replace(day=1), on.replace(day=calendar.monthrange(on.year, on.month)[1])),
         "day": this_month,
         "roll": roll(
             community_id, this_month["on"] if this_month else on, this_month["member_ids"] if this_month else ()
