@@ -102,6 +102,9 @@ class Config:
     # answer tells whether a phone may register, and each success is a secretary's work. A registration
     # drive in one hall behind one address may raise it for the day.
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER") or "10 per hour"
+    # Residents' needs sent from the public form (/n/{community} and POST /api/v1/public/needs) from one
+    # address: a family shares a phone's address, a flood of made-up needs is a secretary's wasted day.
+    RATELIMIT_NEEDS = os.environ.get("RATELIMIT_NEEDS") or "10 per hour;30 per day"
     # memory:// counts in each worker process by itself; redis://host:port/db shares the counts across
     # workers and hosts. While a Redis store is unreachable each worker counts in memory.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
@@ -143,4 +146,5 @@ class TestConfig(Config):
     RATELIMIT_ACCOUNT = RATELIMIT_ANONYMOUS = RATELIMIT_LOGIN = RATELIMIT_LOGIN_FAILURES = RATELIMIT_REGISTER = (
         "100000 per minute"
     )
+    RATELIMIT_NEEDS = RATELIMIT_REGISTER
     RATELIMIT_STORAGE_URI = "memory://"

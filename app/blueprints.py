@@ -32,6 +32,7 @@ from app.me.api import blp as me_api
 from app.me.pages import bp as me_pages
 from app.members.api import blp as members_api
 from app.members.cli import members
+from app.needs.api import blp as needs_api
 from app.notices.api import blp as notices_api
 from app.office.accounts import bp as office_accounts
 from app.office.home import bp as office_home
@@ -80,6 +81,7 @@ API = (
     year_record_api,
     pledges_api,
     deliberation_api,
+    needs_api,
 )
 PAGES = (
     health,

@@ -23,14 +23,19 @@ LOGIN_ENDPOINTS = {"auth.Token", "auth_pages.login"}
 # Self-registration (线上双报到), by the API or the page: counted per address whoever is logged in, since
 # each answer tells whether a phone may register.
 REGISTER_ENDPOINTS = {"registrations.Registrations", "registration_pages.register"}
+# A resident's need from the public form, by the API or the page (群众点单): per address, whoever is logged in.
+NEED_ENDPOINTS = {"needs.PublicNeeds"}
 
 
 def _kind() -> str | None:
-    """Which limits a request counts against: `login`, `register`, `account` or `anonymous`; None for /healthz."""
+    """Which limits a request counts against: `login`, `register`, `needs`, `account` or `anonymous`; None for
+    /healthz."""
     if request.endpoint == "health.healthz":
         return None
     if request.method == "POST" and request.endpoint in REGISTER_ENDPOINTS:
         return "register"
+    if request.method == "POST" and request.endpoint in NEED_ENDPOINTS:
+        return "needs"
     if request.method == "POST" and request.endpoint in LOGIN_ENDPOINTS:
         return "login"
     return "account" if g.get("actor") is not None else "anonymous"
@@ -66,6 +71,7 @@ def init_app(app) -> Limiter:
         "RATELIMIT_LOGIN",
         "RATELIMIT_LOGIN_FAILURES",
         "RATELIMIT_REGISTER",
+        "RATELIMIT_NEEDS",
         "RATELIMIT_ACCOUNT",
         "RATELIMIT_ANONYMOUS",
     ):
@@ -77,6 +83,7 @@ def init_app(app) -> Limiter:
             _limit("RATELIMIT_LOGIN", "login", _address_key, "login"),
             _limit("RATELIMIT_LOGIN_FAILURES", "login", _address_key, "login-failures", deduct_when=_failed),
             _limit("RATELIMIT_REGISTER", "register", _address_key, "register"),
+            _limit("RATELIMIT_NEEDS", "needs", _address_key, "needs"),
             _limit("RATELIMIT_ACCOUNT", "account", _account_key, "account"),
             _limit("RATELIMIT_ANONYMOUS", "anonymous", _address_key, "anonymous"),
         ],

@@ -128,9 +128,9 @@ def submit(
         # Two forms sent at once from one phone count one after the other (SQLite's writer lock does the same).
         advisory_lock(zlib.crc32(f"need-phone:{phone}".encode()), shared=False)
         day_start = periods.local(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        today = db.session.scalar(
+        today = db.session.execute(
             select(func.count()).where(Need.resident_phone == phone, Need.created_at >= day_start)
-        )
+        ).scalar_one()
         if today >= PHONE_PER_DAY:
             raise Refusal("too_many_needs", f"同一手机号每天最多提交{PHONE_PER_DAY}条需求，请明天再试", 409)
         need, code = _create(fields, channel="public", actor=None, now=now)
@@ -308,9 +308,10 @@ def check_code(need_id: int, code: str | None, now: datetime) -> None:
     refused (its own transaction), and past CODE_TRIES in CODE_WINDOW every code waits (429)."""
     with transaction():
         need = _need(need_id)
-        fresh = need.code_failed_at is None or now - need.code_failed_at >= CODE_WINDOW
-        if not fresh and need.code_failures >= CODE_TRIES:
-            wait = need.code_failed_at + CODE_WINDOW - now
+        since = need.code_failed_at
+        fresh = since is None or now - since >= CODE_WINDOW
+        if since is not None and not fresh and need.code_failures >= CODE_TRIES:
+            wait = since + CODE_WINDOW - now
             refusal = Refusal("too_many_attempts", "评价码错误次数过多，请1小时后再试", 429)
             refusal.retry_after = max(1, int(wait.total_seconds()))
             raise refusal
@@ -346,10 +347,11 @@ def close_unrated(actor: Account, need_id: int, now: datetime) -> dict:
     with transaction():
         need = _need(need_id)
         _manages(actor, need)
-        if need.status != "done":
+        done_at = need.done_at
+        if need.status != "done" or done_at is None:
             raise _wrong_status(need, "结单")
-        if now - need.done_at < CLOSE_UNRATED_AFTER:
-            ready = periods.local(need.done_at + CLOSE_UNRATED_AFTER)
+        if now - done_at < CLOSE_UNRATED_AFTER:
+            ready = periods.local(done_at + CLOSE_UNRATED_AFTER)
             raise Refusal("too_early", f"办结满7天仍未评价才能结单（{date_words(ready.date())}起）", 409)
         _step(need, "closed", now, account_id=actor.id)
         _close(need, now)

@@ -107,7 +107,7 @@ def _render_all(needs: list[Need], private, *, with_steps: bool) -> list[dict]:
                     "step": s.step,
                     "step_words": NEED_STEPS[s.step],
                     "at": s.at,
-                    "by": by.get(s.account_id),
+                    "by": by.get(s.account_id) if s.account_id is not None else None,
                     "note": s.note,
                 }
                 for s in steps
@@ -212,6 +212,11 @@ def served_by(member_id: int) -> list[dict]:
         select(Need).where(Need.id.in_(_served(member_id))).order_by(Need.created_at.desc(), Need.id.desc())
     ).all()
     return _render_all(list(needs), lambda *_: True, with_steps=False)
+
+
+def track_path(community_id: int, need_id: int, code: str) -> str:
+    """The resident's page for their need, with their code (bookmarkable): /n/{community}/t/{need}?code=."""
+    return f"/n/{community_id}/t/{need_id}?code={code}"
 
 
 def tracking_view(need: Need) -> dict:

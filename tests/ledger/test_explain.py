@@ -33,6 +33,28 @@ def test_a_visit_names_its_category_in_chinese():
     )
 
 
+def test_a_served_need_names_its_category_its_rating_and_the_date():
+    assert (
+        explain(
+            source="order",
+            points=5,
+            rule_name="群众点单",
+            on=date(2026, 11, 3),
+            state="pending",
+            order_category="助老助残",
+            order_rating=5,
+        )
+        == "2026年11月3日服务群众点单「助老助残」（评价5星），按「群众点单」规则计5分，待审核。"
+    )
+
+
+def test_a_need_closed_unrated_says_so():
+    text = explain(
+        source="order", points=5, rule_name="群众点单", on=date(2026, 11, 3), state="posted", order_category="助老助残"
+    )
+    assert text == "2026年11月3日服务群众点单「助老助残」（未评价），按「群众点单」规则计5分，已入账。"
+
+
 def test_a_reversal_names_what_it_reverses_and_why():
     text = explain(
         source="checkin",

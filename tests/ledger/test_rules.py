@@ -101,6 +101,23 @@ def test_the_default_rules_cover_every_activity():
     assert book.find("manual", at=T1).code == "manual.adjust"
 
 
+def test_a_served_need_waits_for_audit_and_a_low_rating_earns_less():
+    book = RuleBook(default_rules(T0))
+    rated = book.find("order", kind="rated", category="助老助残", at=T1)
+    unrated = book.find("order", kind="unrated", category="助老助残", at=T1)
+    low = book.find("order", kind="low_rating", category="助老助残", at=T1)
+    assert rated == unrated and rated.needs_audit and low.needs_audit
+    assert (rated.code, low.code) == ("order.served", "order.low_rating")
+    assert low.points < rated.points
+
+
+def test_a_county_may_price_one_category_of_rated_needs_apart():
+    book = RuleBook([*default_rules(T0), rule("order.elders", "rated:助老助残", 8, source="order")])
+    assert book.find("order", kind="rated", category="助老助残", at=T1).points == 8
+    assert book.find("order", kind="rated", category="政策宣传", at=T1).code == "order.served"
+    assert book.find("order", kind="low_rating", category="助老助残", at=T1).code == "order.low_rating"
+
+
 def test_a_rule_refuses_naive_validity_and_unknown_sources():
     with pytest.raises(ValueError):
         Rule("x", "x", "checkin", None, 1, False, None, datetime(2026, 1, 1))

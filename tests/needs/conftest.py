@@ -79,3 +79,21 @@ class Ops:
 @pytest.fixture
 def ops(app, town):
     return Ops(app, town)
+
+
+@pytest.fixture
+def public_need(client, town):
+    """public_need(**fields) -> the response of POST /api/v1/public/needs for the town's community."""
+
+    def send(**fields):
+        body = {
+            "community_id": town.community.id,
+            "grid_id": town.grid.id,
+            "category_id": town.category_id,
+            "content": "帮忙修水龙头",
+            **RESIDENT,
+            **fields,
+        }
+        return client.post("/api/v1/public/needs", json=body)
+
+    return send
