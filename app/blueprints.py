@@ -19,6 +19,7 @@ from app.desk.inbox import bp as desk_inbox
 from app.desk.leave import bp as desk_leave
 from app.desk.members import bp as desk_members
 from app.desk.notices import bp as desk_notices
+from app.desk.pledges import bp as desk_pledges
 from app.desk.registrations import bp as desk_registrations
 from app.desk.stats import bp as desk_stats
 from app.desk.year import bp as desk_year
@@ -47,6 +48,7 @@ from app.pairing.api import blp as pairing_api
 from app.periods.api import blp as periods_api
 from app.periods.cli import period_cli
 from app.pledges.api import blp as pledges_api
+from app.pledges.pages import bp as me_pledges
 from app.points.api import blp as points_api
 from app.points.cli import ledger as ledger_cli
 from app.rankings.api import blp as rankings_api
@@ -106,6 +108,8 @@ PAGES = (
     registration_pages,
     desk_notices,
     desk_leave,
+    desk_pledges,
+    me_pledges,
     desk_events,
     desk_deliberation,
     office_home,

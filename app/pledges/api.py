@@ -103,7 +103,8 @@ class MyPledges(MethodView):
     @blp.doc(operationId="listMyPledges")
     def get(self, query):
         """One's own pledges of the year, with progress and the review once given."""
-        return queries.member_year(member_actor(), member_actor().member_id, _year(query))
+        account = member_actor()
+        return queries.member_year(account, account.member_id, _year(query))
 
     @blp.arguments(YearQuery, location="query")
     @blp.arguments(PledgeAsk)

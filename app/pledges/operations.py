@@ -6,7 +6,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from app.action_log.operations import record
-from app.auth import scope
 from app.catalogue.queries import category_names
 from app.checkins.models import Checkin
 from app.db import lock, transaction
@@ -15,7 +14,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.members.models import Member
 from app.pledges.models import COMMENT_MAX, GRADES, PLEDGES_PER_YEAR, TEXT_MAX, Pledge, PledgeProgress, PledgeReview
-from app.pledges.queries import review_window, year_bounds
+from app.pledges.queries import why_not_review, year_bounds
 from app.text import person_text
 from app.visits.models import Visit
 from ledger import periods
@@ -27,10 +26,15 @@ def _this_year(now: datetime) -> int:
     return periods.local(now).year
 
 
-def _check_year(year: int, now: datetime) -> None:
-    # This year's pledges, and next year's from December, when the branch plans the year ahead.
+def writable_year(year: int, now: datetime) -> bool:
+    """Pledges are written for this year, and for the next from December, when the branch plans ahead."""
     this = _this_year(now)
-    if year != this and not (year == this + 1 and periods.local(now).month == 12):
+    return year == this or (year == this + 1 and periods.local(now).month == 12)
+
+
+def _check_year(year: int, now: datetime) -> None:
+    this = _this_year(now)
+    if not writable_year(year, now):
         raise Refusal("year_closed", f"只能填写{this}年的承诺（12月起也可填写下一年的）", status=409)
 
 
@@ -73,7 +77,7 @@ def add_pledge(account, year: int, category: str | None, text: str | None, now: 
         count = db.session.scalar(
             select(func.count(Pledge.id)).where(Pledge.member_id == account.member_id, Pledge.year == year)
         )
-        if count >= PLEDGES_PER_YEAR:
+        if (count or 0) >= PLEDGES_PER_YEAR:
             raise Refusal("too_many_pledges", f"每年至多{PLEDGES_PER_YEAR}条承诺", status=409)
         pledge = Pledge(
             member_id=account.member_id,
@@ -175,16 +179,9 @@ def review(actor, member_id: int, year: int, grade: str, comment: str | None, no
         member = lock(Member, member_id)
         if member is None:
             raise NotFound("党员")
-        if actor.member_id is not None and actor.member_id == member_id:
-            raise Forbidden("不能评议本人的承诺", code="own_review")
-        scope.require(
-            scope.oversees(actor, community_id=member.community_id, unit_id=member.unit_id),
-            "只有该党员所在社区或单位的书记、管理员可以评议",
-            "not_allowed",
-        )
-        opens, closes = review_window(year)
-        if not opens <= now < closes:
-            raise Refusal("review_closed", f"{year}年的评诺在{year}年12月1日至{year + 1}年3月31日进行", status=409)
+        refusal = why_not_review(actor, member_id, year, now)
+        if refusal is not None:
+            raise refusal
         revision = _reviewed(member_id, year)
         given = PledgeReview(
             member_id=member_id, year=year, grade=grade, comment=comment, by_account_id=actor.id, at=now

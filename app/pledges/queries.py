@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, select
 from app.auth import scope
 from app.auth.models import Account
 from app.checkins.models import Checkin
-from app.errors import NotFound
+from app.errors import Forbidden, NotFound, Refusal
 from app.events.models import Event
 from app.extensions import db
 from app.members.models import Member
@@ -27,6 +27,22 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 def review_window(year: int) -> tuple[datetime, datetime]:
     """评诺 is given from 1 December of the year to the end of March of the next (local), half-open in UTC."""
     return periods.bounds(f"{year:04d}-12")[0], periods.bounds(f"{year + 1:04d}-03")[1]
+
+
+def why_not_review(actor, member_id: int, year: int, now: datetime) -> Refusal | None:
+    """Why `actor` may not review the member's year now (None: they may): nobody their own, only the
+    secretary of the member's community or unit or an admin, only within the window."""
+    member = db.session.get(Member, member_id)
+    if member is None:
+        return NotFound("党员")
+    if actor.member_id is not None and actor.member_id == member.id:
+        return Forbidden("不能评议本人的承诺", code="own_review")
+    if not scope.oversees(actor, community_id=member.community_id, unit_id=member.unit_id):
+        return Forbidden("只有该党员所在社区或单位的书记、管理员可以评议", code="not_allowed")
+    opens, closes = review_window(year)
+    if not opens <= now < closes:
+        return Refusal("review_closed", f"{year}年的评诺在{year}年12月1日至{year + 1}年3月31日进行", status=409)
+    return None
 
 
 def _date_words(on: date) -> str:

@@ -18,7 +18,7 @@ YEAR = 2026
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
     """The API and the pages read the clock through utcnow(); the rules here are judged as of NOW."""
-    for module in ("app.pledges.api",):
+    for module in ("app.pledges.api", "app.pledges.pages", "app.desk.pledges"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: NOW, raising=False)
     return NOW
 
