@@ -4,7 +4,7 @@ part-time committee members' terms. The one write path, for the API, the desk an
 import logging
 from datetime import date, datetime
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 
 from app.action_log.operations import record
 from app.auth import scope
@@ -52,11 +52,14 @@ def ensure_days(period: str, now: datetime) -> int:
     ]
     if not rows:
         return 0
-    result = db.session.execute(
-        insert(DeliberationDay).values(rows).on_conflict_do_nothing(index_elements=["community_id", "period"])
-    )
-    assert isinstance(result, CursorResult)  # an INSERT's result; Session.execute is typed for any statement
-    return result.rowcount
+    # RETURNING, not rowcount, which psycopg reports as -1 for an INSERT … ON CONFLICT of many rows.
+    made = db.session.scalars(
+        insert(DeliberationDay)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["community_id", "period"])
+        .returning(DeliberationDay.id)
+    ).all()
+    return len(made)
 
 
 def require_manager(actor, community_id: int | None) -> None:
@@ -103,7 +106,11 @@ def record_attendance(actor, day_id: int, member_ids, now: datetime) -> Delibera
         day = _day(actor, day_id)
         if day.held_on > today(now):
             raise Refusal("day_not_come", "议事日还没到，不能登记出席", status=409)
-        strangers = wanted - eligible_ids(day.community_id, wanted, day.held_on)
+        present = set(
+            db.session.scalars(select(DeliberationAttendance.member_id).where(DeliberationAttendance.day_id == day.id))
+        )
+        # Who was recorded stays recordable: a member who has since moved away was still there that day.
+        strangers = wanted - present - eligible_ids(day.community_id, wanted - present, day.held_on)
         if strangers:
             raise Refusal(
                 "not_eligible",
@@ -111,9 +118,6 @@ def record_attendance(actor, day_id: int, member_ids, now: datetime) -> Delibera
                 + "、".join(map(str, sorted(strangers))),
                 status=409,
             )
-        present = set(
-            db.session.scalars(select(DeliberationAttendance.member_id).where(DeliberationAttendance.day_id == day.id))
-        )
         added, removed = wanted - present, present - wanted
         if not added and not removed:
             return day
@@ -207,6 +211,8 @@ def advance(
             day = db.session.get(DeliberationDay, day_id)
             if day is None or day.community_id != item.community_id:
                 raise Refusal("wrong_day", "所选议事日不是该议题所在社区的议事日", status=409)
+            if day.held_on > today(now):
+                raise Refusal("day_not_come", "所选议事日还没到", status=409)
         item.stage, item.result = step, result
         db.session.add(
             AgendaStep(

@@ -1,5 +1,6 @@
 """Reads of the deliberation days, agenda items and committee terms; and what the year-end record takes."""
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -34,13 +35,15 @@ def for_record(member_ids, year: int) -> dict[int, dict]:
     if not ids:
         return {}
     first, last = date(year, 1, 1), date(year, 12, 31)
-    attended = dict(
+    attended: dict[int, int] = dict(
         db.session.execute(
             select(DeliberationAttendance.member_id, func.count())
             .join(DeliberationDay, DeliberationDay.id == DeliberationAttendance.day_id)
             .where(DeliberationAttendance.member_id.in_(ids), DeliberationDay.held_on.between(first, last))
             .group_by(DeliberationAttendance.member_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     terms = db.session.execute(
         select(
@@ -58,7 +61,7 @@ def for_record(member_ids, year: int) -> dict[int, dict]:
     if terms:
         for community_id, on in db.session.execute(
             select(DeliberationDay.community_id, DeliberationDay.held_on).where(
-                DeliberationDay.community_id.in_({t.community_id for t in terms}),
+                DeliberationDay.community_id.in_(sorted({t.community_id for t in terms})),
                 DeliberationDay.held_on.between(first, last),
             )
         ):
@@ -125,14 +128,15 @@ def eligible_ids(community_id: int, member_ids: Iterable[int], on: date) -> set[
 
 def roll(community_id: int, on: date, present: Iterable[int] = ()) -> list[dict]:
     """The attendance list of a day: its part-time committee members first, then the residents, then the
-    paired units' members, each by name; and who is recorded present (inactive ones kept, to be seen)."""
+    paired units' members, each by name; and who is recorded present, listed even if they have since
+    left the roll, so that saving the list again keeps them."""
     serving = set(db.session.scalars(_serving(community_id, on)))
+    present = set(present)
     rows = db.session.execute(
         select(Member.id, Member.name, Member.community_id, Unit.name)
         .join(Unit, Unit.id == Member.unit_id)
-        .where(Member.active, _may_attend(community_id, on))
+        .where(or_(Member.active & _may_attend(community_id, on), Member.id.in_(present)))
     ).all()
-    present = set(present)
 
     def kind(member_id: int, home: int) -> int:
         return 0 if member_id in serving else 1 if home == community_id else 2
@@ -313,6 +317,8 @@ def desk(actor, community_id: int | None, on: date) -> dict:
         "community_id": community_id,
         "community": db.session.scalar(select(Community.name).where(Community.id == community_id)),
         "month": month,
+        # The bounds of the move form's date input: the month's first and last days.
+        "month_bounds": (on.replace(day=1), on.replace(day=calendar.monthrange(on.year, on.month)[1])),
         "day": this_month,
         "roll": roll(
             community_id, this_month["on"] if this_month else on, this_month["member_ids"] if this_month else ()

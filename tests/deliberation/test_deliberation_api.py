@@ -12,6 +12,7 @@ from app.action_log.models import ActionLogEntry
 from app.db import utcnow
 from app.deliberation.queries import for_record
 from app.extensions import db
+from app.members.models import Member
 from ledger import periods
 from scheduler.jobs import JOBS
 
@@ -86,6 +87,12 @@ def test_attendance_is_the_secretarys_list_of_residents_and_paired_units_and_cou
     claimed = client.put(path, json={"member_ids": [town["resident"].id]}, headers=auth(town["resident"].account))
     assert claimed.status_code == 403
     with app.app_context():
+        # The resident moves away: the day's list, saved again, still holds them.
+        db.session.get(Member, town["resident"].id).active = False
+        db.session.commit()
+    again = client.put(path, json={"member_ids": wanted}, headers=auth(secretary))
+    assert again.status_code == 200 and again.get_json()["member_ids"] == wanted
+    with app.app_context():
         record = for_record(wanted + [town["stranger"].id], _today().year)
     assert [record[i]["attended"] for i in wanted] == [1, 1] and record[town["stranger"].id]["attended"] == 0
     assert _actions(app).count("deliberation.attendance") == 1
@@ -151,6 +158,30 @@ def test_an_item_moves_forward_one_step_at_a_time_and_is_evaluated_with_a_result
     assert _actions(app).count("deliberation.advance") == 3 and "deliberation.item_add" in _actions(app)
 
 
+def test_a_step_names_a_day_of_its_own_community_already_held(client, auth, app, make, town):
+    secretary = town["secretary"]
+    item = client.post(
+        "/api/v1/deliberation/items",
+        json={"community_id": town["community"].id, "title": "路灯"},
+        headers=auth(secretary),
+    ).get_json()
+    month = periods.next_month(periods.month_of(utcnow()))
+    [coming] = client.get(
+        f"/api/v1/deliberation/days?community_id={town['community'].id}&month={month}", headers=auth(secretary)
+    ).get_json()["days"]
+    early = _advance(client, auth, secretary, item["id"], day_id=coming["id"])
+    assert early.status_code == 409 and early.get_json()["code"] == "day_not_come"
+    other = make.community()
+    with app.app_context():
+        JOBS["deliberation_days"].run(utcnow())
+    [elsewhere] = client.get(
+        f"/api/v1/deliberation/days?community_id={other.id}&month={periods.month_of(utcnow())}",
+        headers=auth(town["admin"]),
+    ).get_json()["days"]
+    wrong = _advance(client, auth, secretary, item["id"], day_id=elsewhere["id"])
+    assert wrong.status_code == 409 and wrong.get_json()["code"] == "wrong_day"
+
+
 def test_a_blank_title_or_note_is_refused(client, auth, town):
     secretary = town["secretary"]
     blank = client.post(
@@ -159,6 +190,19 @@ def test_a_blank_title_or_note_is_refused(client, auth, town):
         headers=auth(secretary),
     )
     assert blank.status_code == 400
+    item = client.post(
+        "/api/v1/deliberation/items",
+        json={"community_id": town["community"].id, "title": "路灯"},
+        headers=auth(secretary),
+    ).get_json()
+    silent = _advance(client, auth, secretary, item["id"], note="  ")
+    assert silent.status_code == 400
+    long = _advance(client, auth, secretary, item["id"], note="议" * 501)
+    assert long.status_code == 400
+    assert (
+        client.get(f"/api/v1/deliberation/items/{item['id']}", headers=auth(secretary)).get_json()["stage"]
+        == "proposed"
+    )
 
 
 def _term(client, auth, account, community, member, start, end):
