@@ -26,7 +26,7 @@ def met_words(duty: dict) -> str:
     return "进行中" if duty["met"] is False and not duty["ended"] else MET_WORDS[duty["met"]]
 
 
-WIDTH = 180  # mm inside the margins
+WIDTH = 180.0  # mm inside the margins
 
 
 def title_words(record: dict) -> str:
@@ -65,7 +65,7 @@ def _section(font: str, heading: str, *flowables) -> KeepTogether:
 def _member_page(font: str, record: dict, m: dict) -> list:
     style = _styles(font)
     checkins, duty = m["checkins"], m["duty"]
-    quarter_widths = [50, *([26] * 5)]
+    quarter_widths: list[float] = [50, *([26] * 5)]
     months = list(m["points"]["months"].values())
     return [
         Paragraph(title_words(record), style["year-title"]),

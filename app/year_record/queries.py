@@ -93,20 +93,24 @@ def _record(year, now: datetime, **where) -> dict:
 
 def _scope_name(*, unit_id=None, community_id=None) -> str:
     """The unit's or community's name ("" for one member's record); 404 for an unknown one."""
-    for model, noun, key in ((Unit, "单位", unit_id), (Community, "社区", community_id)):
-        if key is not None:
-            row = db.session.get(model, key)
-            if row is None:
-                raise NotFound(noun)
-            return row.name
-    return ""
+    if unit_id is not None:
+        name = db.session.scalar(select(Unit.name).where(Unit.id == unit_id))
+        noun = "单位"
+    elif community_id is not None:
+        name = db.session.scalar(select(Community.name).where(Community.id == community_id))
+        noun = "社区"
+    else:
+        return ""
+    if name is None:
+        raise NotFound(noun)
+    return name
 
 
 def _assemble(span: dict, *, unit_id=None, community_id=None, member_id=None) -> dict:
     name = _scope_name(unit_id=unit_id, community_id=community_id)
     members = _members(unit_id=unit_id, community_id=community_id, member_id=member_id)
     ids = [m["member_id"] for m in members]
-    figures = {
+    figures: dict[str, dict] = {
         "checkins": _checkins(ids, span),
         "duty": _duty(ids, span),
         "visits": _visits(ids, span),
