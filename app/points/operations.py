@@ -313,15 +313,19 @@ def _new_entry(record: dict, state: State, now: datetime) -> int:
     return entry_id
 
 
+def _check_auditor(actor, member) -> None:
+    if actor.member_id == member.id:
+        raise Forbidden("不能审核本人的积分", code="own_entry")
+    if not scope.may_audit(actor, member):
+        raise Forbidden("只能审核本社区党员的积分", code="out_of_scope")
+
+
 def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
     status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= ID_MAX else None
     if status is None:
         raise NotFound("积分条目")
     member = db.session.get_one(Member, status.member_id)
-    if actor.member_id == member.id:
-        raise Forbidden("不能审核本人的积分", code="own_entry")
-    if not scope.may_audit(actor, member):
-        raise Forbidden("只能审核本社区党员的积分", code="out_of_scope")
+    _check_auditor(actor, member)
     lock_member(member.id)
     db.session.refresh(status)  # read again under the lock
     return status, member
@@ -488,8 +492,8 @@ def append_histories(histories: dict[int, list[Activity]]) -> int:
     made by the same ledger.chain functions, their statuses and balances ledger.replay's; then every row in
     one executemany per table. Returns the entries written.
 
-    The caller picks auditors in the member's scope; nobody audits their own points, a rejection needs a reason
-    and a decision lands only on a month still open, as in `decide`."""
+    Decisions are refused as `decide` refuses them: not approve or reject, the auditor's own points or a
+    member out of their scope, a rejection without a reason; and they land only on a month still open."""
     members = sorted(histories)
     if not members:
         return 0
@@ -498,6 +502,7 @@ def append_histories(histories: dict[int, list[Activity]]) -> int:
     started = _run(_CHAIN_HEADS, {"members": members}).all()
     if started:
         raise ValueError(f"append_histories writes only empty chains; chain {started[0][0]} has records")
+    places = {row.id: row for row in _run(select(Member.id, Member.community_id).where(Member.id.in_(members)), {})}
     known = _run(select(_VERSION, _LAST_CLOSED), {}).one()
     book = rulebook_as_of(known.version)
     records: list[dict] = []
@@ -535,8 +540,9 @@ def append_histories(histories: dict[int, list[Activity]]) -> int:
             counted = points if points > 0 else 0
             decided = activity.decided
             if decided is not None:
-                if decided.actor.member_id == member_id:
-                    raise Forbidden("不能审核本人的积分", code="own_entry")
+                if decided.decision not in (Decision.APPROVE.value, Decision.REJECT.value):
+                    raise Refusal("invalid_decision", "审核结论只能是通过或驳回")
+                _check_auditor(decided.actor, places[member_id])
                 move = Decision(decided.decision)
                 if move is Decision.REJECT and not visible(decided.reason):
                     raise Refusal("reason_required", "驳回须填写原因")

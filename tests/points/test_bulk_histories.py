@@ -99,11 +99,14 @@ def test_the_bulk_form_writes_only_empty_chains_and_refuses_as_decide_does(app, 
         _one_by_one(started.id, [operations.Activity("2026-11", "checkin", 1, NOW, kind="return_day")])
         with pytest.raises(ValueError, match="empty chains"):
             operations.append_histories({started.id: [operations.Activity("2026-11", "visit", 2, NOW)]})
-        own = operations.Decided(secretary, "approve", None, NOW)
-        with pytest.raises(Forbidden):
-            operations.append_histories(
-                {member.id: [operations.Activity("2026-11", "visit", 3, NOW, category="hardship", decided=own)]}
-            )
+        elsewhere = db.session.get(Account, make.secretary(make.community()).id)
+        for auditor, code in ((secretary, "own_entry"), (elsewhere, "out_of_scope")):
+            decided = operations.Decided(auditor, "approve", None, NOW)
+            with pytest.raises(Forbidden) as refused:
+                operations.append_histories(
+                    {member.id: [operations.Activity("2026-11", "visit", 3, NOW, category="hardship", decided=decided)]}
+                )
+            assert refused.value.code == code
         other = make.member(community)
         silent = operations.Decided(db.session.get(Account, make.secretary(community).id), "reject", " ", NOW)
         with pytest.raises(Refusal, match="原因"):
