@@ -6,7 +6,6 @@ exactly the members still missing. Points are written through app.points.operati
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import exists, insert, select
 
@@ -159,7 +158,9 @@ def _plan(m: Newcomer, households: list[tuple[int, str]], now: datetime):
 def _insert_ids(model, rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    return list(db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+    # Core on the session's connection: the ORM's bulk path splices its RETURNING rows batch after batch.
+    statement = insert(model.__table__).returning(model.__table__.c.id, sort_by_parameter_order=True)
+    return list(db.session.connection().execute(statement, rows).scalars())
 
 
 def fill(county: County, newcomers: list[Newcomer], now: datetime) -> int:
@@ -195,56 +196,49 @@ def fill(county: County, newcomers: list[Newcomer], now: datetime) -> int:
         )
     )
     admin = db.session.get_one(Account, county.admin_id)
-    written = 0
+    histories: dict[int, list[operations.Activity]] = {}
     for m in newcomers:
         checkins, visits = plans[m.id]
         # Chronological, so each chain reads in the order things happened.
-        # (time, source, source id, detail): a check-in's detail is (kind, category), a visit's
-        # (category, decision, decided at).
-        steps: list[tuple[datetime, str, int, tuple[Any, ...]]] = [
-            (at, "checkin", next(checkin_ids), (kind, category)) for at, _, _, kind, category in checkins
-        ]
-        steps += [
-            (at, "visit", next(visit_ids), (category, decision, decided_at))
-            for at, _, category, _, decision, decided_at in visits
+        steps = [
+            (
+                at,
+                operations.Activity(
+                    periods.month_of(at), "checkin", next(checkin_ids), at, kind=kind, category=category
+                ),
+            )
+            for at, _, _, kind, category in checkins
         ]
         secretary = db.session.get_one(Account, m.place.secretary_id)
         # A secretary who is a member runs every event of the community they live in: as the check-in
         # operation does (runs_event), their scans wait for audit, and the county audits them, as it does
         # their visits (nobody audits their own points).
         runs_own_events = secretary.member_id == m.id
+        if runs_own_events:
+            steps = [
+                (
+                    at,
+                    step._replace(
+                        force_pending=True,
+                        decided=operations.Decided(admin, "approve", None, min(now, at + timedelta(days=1))),
+                    ),
+                )
+                for at, step in steps
+            ]
         auditor = admin if runs_own_events else secretary
-        for at, source, source_id, detail in sorted(steps, key=lambda s: s[0]):
-            if source == "checkin":
-                entry = operations.append_entry(
-                    m.id,
-                    natural_period=periods.month_of(at),
-                    source="checkin",
-                    source_id=source_id,
-                    now=at,
-                    kind=detail[0],
-                    category=detail[1],
-                    force_pending=runs_own_events,
+        for at, _, category, _, decision, decided_at in visits:
+            decided = None
+            if decision is not None:
+                reason = "走访记录不完整，请补充走访情况" if decision == "reject" else None
+                decided = operations.Decided(auditor, decision, reason, decided_at)
+            steps.append(
+                (
+                    at,
+                    operations.Activity(
+                        periods.month_of(at), "visit", next(visit_ids), at, category=category, decided=decided
+                    ),
                 )
-                if runs_own_events:
-                    operations.decide(admin, entry.id, "approve", None, min(now, at + timedelta(days=1)))
-            else:
-                category, decision, decided_at = detail
-                entry = operations.append_entry(
-                    m.id,
-                    natural_period=periods.month_of(at),
-                    source="visit",
-                    source_id=source_id,
-                    now=at,
-                    category=category,
-                )
-                if decision is not None:
-                    operations.decide(
-                        auditor,
-                        entry.id,
-                        decision,
-                        "走访记录不完整，请补充走访情况" if decision == "reject" else None,
-                        decided_at,
-                    )
-            written += 1
-    return written
+            )
+        histories[m.id] = [step for _, step in sorted(steps, key=lambda s: s[0])]
+    # In bulk, through the write path's bulk form: the demo's thousands of entries in a few statements.
+    return operations.append_histories(histories)

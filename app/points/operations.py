@@ -6,7 +6,7 @@ updates or deletes a ledger record. The public operations (decide, reverse, deci
 transactions; the helpers the other domains call (append_entry, carry, lock_member) join the caller's."""
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Insert, bindparam, case, func, select, text, true
 from sqlalchemy import insert as sql_insert
@@ -26,6 +26,8 @@ from app.text import visible
 from ledger import chain, periods
 from ledger.balances import balance_moves, reversal_points
 from ledger.errors import AlreadyReversed, NotReversible
+from ledger.replay import balances as replay_balances
+from ledger.replay import replay
 from ledger.states import Decision, State
 from ledger.states import decide as next_state
 
@@ -113,13 +115,15 @@ _USED = select(
 # and the last closed month (a close cannot commit meanwhile: it waits at the gate this transaction holds).
 _head_row = _HEAD.subquery("head")
 _used_row = _USED.subquery("used")
+_VERSION = select(ConfigVersion.version).where(ConfigVersion.id == 1).scalar_subquery().label("version")
+_LAST_CLOSED = select(func.max(Period.period)).scalar_subquery().label("last_closed")
 _BEFORE_ENTRY = select(
     _head_row.c.seq,
     _head_row.c.hash,
     _used_row.c.by_rule,
     _used_row.c.in_month,
-    select(ConfigVersion.version).where(ConfigVersion.id == 1).scalar_subquery().label("version"),
-    select(func.max(Period.period)).scalar_subquery().label("last_closed"),
+    _VERSION,
+    _LAST_CLOSED,
 ).select_from(_used_row.outerjoin(_head_row, true()))
 _APPEND = sql_insert(LedgerRecord).returning(LedgerRecord.id)
 _NEW_STATUS = sql_insert(EntryStatus)
@@ -251,10 +255,7 @@ def append_entry(
     if period != natural_period or guess is None or rule.code != guess.code:
         # Rarely: a closed month sends the entry on, or the rules changed since this process last read them.
         by_rule, in_month = _used(member_id, period, rule.code)
-    points = book.price(rule, used_by_rule=int(by_rule), used_in_month=int(in_month))
-    capped = points == 0 < rule.points
-    state = State.PENDING if force_pending or (rule.needs_audit and not capped) else State.POSTED
-    reason = reason or (CAPPED if capped else None)
+    points, state, reason = _priced(book, rule, int(by_rule), int(in_month), force_pending, reason)
     head = chain.Head(member_id, known.seq, known.hash) if known.seq is not None else chain.Head(member_id)
     record = chain.entry_record(
         head,
@@ -269,6 +270,16 @@ def append_entry(
     )
     entry_id = _new_entry(record, state, now)
     return Appended(entry_id, record["seq"], state.value, period, points)
+
+
+def _priced(
+    book, rule, by_rule: int, in_month: int, force_pending: bool, reason: str | None
+) -> tuple[int, State, str | None]:
+    """(points, initial state, reason) of a new entry, given the member's points this month under the caps."""
+    points = book.price(rule, used_by_rule=by_rule, used_in_month=in_month)
+    capped = points == 0 < rule.points
+    state = State.PENDING if force_pending or (rule.needs_audit and not capped) else State.POSTED
+    return points, state, reason or (CAPPED if capped else None)
 
 
 def _new_entry(record: dict, state: State, now: datetime) -> int:
@@ -302,15 +313,19 @@ def _new_entry(record: dict, state: State, now: datetime) -> int:
     return entry_id
 
 
+def _check_auditor(actor, member) -> None:
+    if actor.member_id == member.id:
+        raise Forbidden("不能审核本人的积分", code="own_entry")
+    if not scope.may_audit(actor, member):
+        raise Forbidden("只能审核本社区党员的积分", code="out_of_scope")
+
+
 def _status_for_audit(actor, entry_id: int) -> tuple[EntryStatus, Member]:
     status = db.session.get(EntryStatus, entry_id) if 0 < entry_id <= ID_MAX else None
     if status is None:
         raise NotFound("积分条目")
     member = db.session.get_one(Member, status.member_id)
-    if actor.member_id == member.id:
-        raise Forbidden("不能审核本人的积分", code="own_entry")
-    if not scope.may_audit(actor, member):
-        raise Forbidden("只能审核本社区党员的积分", code="out_of_scope")
+    _check_auditor(actor, member)
     lock_member(member.id)
     db.session.refresh(status)  # read again under the lock
     return status, member
@@ -436,3 +451,157 @@ def decide_each(
         else:
             done.append(entry_id)
     return done, refused
+
+
+# The bulk form ------------------------------------------------------------------------------------
+
+
+class Decided(NamedTuple):
+    """An audit decision on the entry just before it in a bulk history, as `decide` takes it."""
+
+    actor: Any  # the Account deciding
+    decision: str
+    reason: str | None
+    now: datetime
+
+
+class Activity(NamedTuple):
+    """One entry of a bulk history: append_entry's arguments, and the decision that follows it, if any."""
+
+    natural_period: str
+    source: str
+    source_id: int | None
+    now: datetime
+    kind: str | None = None
+    category: str | None = None
+    force_pending: bool = False
+    decided: Decided | None = None
+
+
+_CHAIN_HEADS = (
+    select(LedgerRecord.chain, func.count())
+    .where(LedgerRecord.chain.in_(bindparam("members", expanding=True)))
+    .group_by(LedgerRecord.chain)
+)
+
+
+@transaction()
+def append_histories(histories: dict[int, list[Activity]]) -> int:
+    """The bulk form of `append_entry` then `decide`, for members whose chains are still empty (the demo's new
+    members): each activity priced and decided exactly as those two would, one after the other, its records
+    made by the same ledger.chain functions, their statuses and balances ledger.replay's; then every row in
+    one executemany per table. Returns the entries written.
+
+    Decisions are refused as `decide` refuses them: not approve or reject, the auditor's own points or a
+    member out of their scope, a rejection without a reason; and they land only on a month still open."""
+    members = sorted(histories)
+    if not members:
+        return 0
+    for member_id in members:
+        lock_member(member_id)
+    started = _run(_CHAIN_HEADS, {"members": members}).all()
+    if started:
+        raise ValueError(f"append_histories writes only empty chains; chain {started[0][0]} has records")
+    places = {row.id: row for row in _run(select(Member.id, Member.community_id).where(Member.id.in_(members)), {})}
+    known = _run(select(_VERSION, _LAST_CLOSED), {}).one()
+    book = rulebook_as_of(known.version)
+    records: list[dict] = []
+    chains: list[tuple[int, list[dict], dict[int, list[datetime]]]] = []
+    for member_id in members:
+        head = chain.Head(member_id)
+        written: list[dict] = []
+        stamps: dict[int, list[datetime]] = {}  # entry seq -> [when it was written, when its status last changed]
+        used: dict[tuple[str, str | None], int] = {}  # (month, rule or None for every rule) -> points under the caps
+        for activity in histories[member_id]:
+            rule = book.find(activity.source, kind=activity.kind, category=activity.category, at=activity.now)
+            period = periods.landing_month(activity.natural_period, known.last_closed)
+            points, state, reason = _priced(
+                book,
+                rule,
+                used.get((period, rule.code), 0),
+                used.get((period, None), 0),
+                activity.force_pending,
+                None,
+            )
+            record = chain.entry_record(
+                head,
+                period=period,
+                points=points,
+                rule=rule.code,
+                source=activity.source,
+                source_id=activity.source_id,
+                state=state.value,
+                now=activity.now,
+                reason=reason,
+            )
+            head = chain.advance(head, record)
+            written.append(record)
+            stamps[record["seq"]] = [activity.now, activity.now]
+            counted = points if points > 0 else 0
+            decided = activity.decided
+            if decided is not None:
+                if decided.decision not in (Decision.APPROVE.value, Decision.REJECT.value):
+                    raise Refusal("invalid_decision", "审核结论只能是通过或驳回")
+                _check_auditor(decided.actor, places[member_id])
+                move = Decision(decided.decision)
+                if move is Decision.REJECT and not visible(decided.reason):
+                    raise Refusal("reason_required", "驳回须填写原因")
+                if next_state(state, move) is not None:
+                    audit = chain.audit_record(
+                        head,
+                        entry_seq=record["seq"],
+                        decision=move.value,
+                        actor_id=decided.actor.id,
+                        reason=(decided.reason or "").strip() or None,
+                        period=period,
+                        now=decided.now,
+                    )
+                    head = chain.advance(head, audit)
+                    written.append(audit)
+                    stamps[record["seq"]][1] = decided.now
+                    if move is Decision.REJECT:
+                        counted = 0  # a rejected entry no longer counts against the caps
+            for key in ((period, rule.code), (period, None)):
+                used[key] = used.get(key, 0) + counted
+        records += written
+        chains.append((member_id, written, stamps))
+    ids = iter(
+        _run(
+            sql_insert(LedgerRecord).returning(LedgerRecord.id, sort_by_parameter_order=True),
+            [{k: record.get(k) for k in _RECORD_COLUMNS} for record in records],
+        ).scalars()
+    )
+    statuses, moved, entries = [], [], 0
+    for member_id, written, stamps in chains:
+        standing = replay(written)
+        for record in written:
+            entry_id = next(ids)
+            if record["kind"] != "entry":
+                continue
+            entry = standing[record["seq"]]
+            statuses.append(
+                {
+                    "entry_id": entry_id,
+                    "member_id": member_id,
+                    "seq": record["seq"],
+                    "period": entry.period,
+                    "state": entry.state.value,
+                    "points": entry.points,
+                    "rule": record["rule"],
+                    "source": record["source"],
+                    "source_id": record["source_id"],
+                    "created_at": stamps[record["seq"]][0],
+                    "updated_at": stamps[record["seq"]][1],
+                    "reversed_by": entry.reversed_by,
+                }
+            )
+        entries += len(standing)
+        moved += [
+            {"member_id": member_id, "period": period, **vars(tally)}
+            for period, tally in sorted(replay_balances(standing.values()).items())
+        ]
+    if statuses:
+        _run(_NEW_STATUS, statuses)
+    if moved:
+        _run(sql_insert(Balance), moved)
+    return entries

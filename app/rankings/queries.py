@@ -7,7 +7,7 @@ The API, the /board page and the report all read through `ranking` / `standings`
 import time
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.errors import Refusal
 from app.extensions import db
@@ -145,30 +145,39 @@ def _member_source(period: str, closed: bool, community_id, unit_id):
 
 
 def _member_page(source, closed: bool, limit: int, offset: int) -> list[dict]:
-    # Rank over the whole filtered list, cut the page, and only then fetch the page's names. Ordered as the
-    # index ix_balances_ranking is, PostgreSQL reads the index in order and stops after offset + limit rows.
+    # Cut the page first, ordered as the index ix_balances_ranking is, so PostgreSQL reads the index in order
+    # and stops after offset + limit rows; then rank it and only then fetch the page's names. A window over
+    # the whole list would rank offset + limit rows and sort them again for the tiebreak.
     src = source.subquery()
-    ranked = select(func.rank().over(order_by=src.c.points.desc()).label("rank"), *src.c).subquery()
-    page = select(ranked).order_by(ranked.c.points.desc(), ranked.c.member_id).limit(limit).offset(offset).subquery()
+    page = select(src).order_by(src.c.points.desc(), src.c.member_id).limit(limit).offset(offset).cte("page")
+    # Competition ranks (1, 2, 2, 4): a row tied with the page's best shares its rank, 1 + the members ahead
+    # of the page's best (an index-only count); any other row is ranked among the page, after the offset
+    # members before it, who all have more points.
+    best = select(func.max(page.c.points)).scalar_subquery()
+    ahead = select(func.count()).select_from(src).where(src.c.points > best).scalar_subquery()
+    rank = case(
+        (page.c.points == best, ahead + 1), else_=offset + func.rank().over(order_by=page.c.points.desc())
+    ).label("rank")
+    ranked = select(rank, *page.c).subquery()
     if closed:
-        query = select(page)
+        query = select(ranked)
     else:
         query = (
             select(
-                page.c.rank,
-                page.c.points,
-                page.c.member_id,
+                ranked.c.rank,
+                ranked.c.points,
+                ranked.c.member_id,
                 Member.name,
                 Unit.name.label("unit"),
                 Community.name.label("community"),
             )
-            .join(Member, Member.id == page.c.member_id)
+            .join(Member, Member.id == ranked.c.member_id)
             .join(Unit, Unit.id == Member.unit_id)
             .join(Community, Community.id == Member.community_id)
         )
     return [
         {"rank": r.rank, "name": r.name, "unit": r.unit, "community": r.community, "points": r.points}
-        for r in db.session.execute(query.order_by(page.c.rank, page.c.member_id))
+        for r in db.session.execute(query.order_by(ranked.c.rank, ranked.c.member_id))
     ]
 
 

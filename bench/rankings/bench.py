@@ -20,6 +20,8 @@ sys.path.insert(0, str(ROOT))
 from app.db import utcnow  # noqa: E402
 from ledger import periods  # noqa: E402
 
+GOAL = 3.0  # issue 19: an uncached ranking page of 100,000 members within 3x /healthz
+
 
 def create_schema(url: str) -> None:
     from app import create_app
@@ -86,6 +88,13 @@ def load(dsn: str, *, members: int, entries: int, communities: int, units: int, 
         conn.execute("VACUUM ANALYZE")
 
 
+def _loaded(dsn: str) -> bool:
+    with psycopg.connect(dsn) as conn:
+        return bool(conn.execute("SELECT to_regclass('members') IS NOT NULL").fetchone()[0]) and bool(
+            conn.execute("SELECT EXISTS (SELECT 1 FROM members)").fetchone()[0]
+        )
+
+
 def _timed(conn: http.client.HTTPConnection, path: str) -> float:
     start = time.perf_counter()
     conn.request("GET", path)
@@ -103,7 +112,8 @@ def _figures(samples: list[float]) -> tuple[float, float]:
 
 
 def serve(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret"}
+    # One client timing one request after another is no abuse: the limiter still runs, but never trips.
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "RATELIMIT_ANONYMOUS": "1000000 per minute"}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -140,6 +150,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--port", type=int, default=8917)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true", help="keep a county an earlier run loaded into the database")
     args = parser.parse_args()
     month = periods.month_of(utcnow())
     months = [month]
@@ -149,8 +160,9 @@ def main() -> None:
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
 
     started = time.perf_counter()
-    create_schema(args.database_url)
-    load(dsn, members=args.members, entries=args.entries, communities=24, units=800, months=months)
+    if not (args.reuse and _loaded(dsn)):
+        create_schema(args.database_url)
+        load(dsn, members=args.members, entries=args.entries, communities=24, units=800, months=months)
     with psycopg.connect(dsn) as conn:
         ranked = conn.execute(
             "SELECT count(*), sum(posted_entries) FROM balances WHERE period = %s", (month,)
@@ -194,6 +206,11 @@ def main() -> None:
         median, p99 = _figures(samples)
         print(f"{name:42}{median:10.2f}{p99:10.2f}{median / base:18.1f}")
     print(f"{'first county page after start, cold':42}{cold:10.2f}{'':10}{cold / base:18.1f}   (1 request)")
+    ratio = _figures(uncached)[0] / base
+    print(
+        f"goal: an uncached county page within {GOAL}x /healthz: {ratio:.1f}x, {'met' if ratio <= GOAL else 'not met'}"
+        f" (load average {' '.join(open('/proc/loadavg').read().split()[:3])}, {os.cpu_count()} CPUs)"
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from app.periods.operations import close_month
+from ledger.ranking import competition_ranks
 from tests.factories import AFTER_OCTOBER, claim_visit, earn, ten_eight_eight_five
 
 
@@ -146,3 +147,25 @@ def test_an_open_month_is_cached_briefly_but_its_close_shows_at_once(app, make, 
         close_month("2026-10", None, AFTER_OCTOBER)
     after = _ranking(client)
     assert after["closed"] is True and after["rows"][0]["points"] == 8
+
+
+def test_every_page_of_every_size_ranks_as_the_whole_list_does_open_or_closed(app, make, client):
+    # Points of 0 to 4 check-ins of 5 and of 3: many ties, some straddling every page boundary.
+    kinds = [("return_day",) * (i % 3) + ("service",) * (i % 4) for i in range(14)]
+    for member_kinds in kinds:
+        if member_kinds:
+            earn(app, make.member(), *member_kinds)
+    for closed in (False, True):
+        if closed:
+            with app.app_context():
+                close_month("2026-10", None, AFTER_OCTOBER)
+        whole = _ranking(client)["rows"]
+        points = [r["points"] for r in whole]
+        assert [r["rank"] for r in whole] == competition_ranks(points) and len(set(points)) < len(points)
+        for size in range(1, 6):
+            paged = [
+                row
+                for offset in range(0, len(whole), size)
+                for row in _ranking(client, limit=size, offset=offset)["rows"]
+            ]
+            assert paged == whole
