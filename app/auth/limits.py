@@ -71,7 +71,7 @@ def _storage_uri(configured: str) -> str:
 def _kind() -> str | None:
     """Which limits a request counts against: `login`, `register`, `account` or `anonymous`; None for /healthz.
 
-    Worked out once per request: each of the five limits asks it, twice."""
+    Worked out once per request: the limiter asks it several times."""
     if "limit_kind" not in g:
         g.limit_kind = _kind_of_request()
     return g.limit_kind
@@ -99,38 +99,45 @@ def _failed(response) -> bool:
     return response.status_code >= 400
 
 
-def _limit(setting: str, kind: str, key, scope: str, **options) -> Limit:
-    # Shared, with a scope of its own: one count across every endpoint, not one per endpoint.
-    return Limit(
-        lambda: current_app.config[setting],
-        key_function=key,
-        scope=scope,
-        shared=True,
-        exempt_when=lambda: _kind() != kind,
-        **options,
-    )
+# Each kind's limits, counted per address but for a logged-in account's. A request counts against one kind
+# (a login also against its failures, below): one Limit chooses it, since Flask-Limiter parses, hashes and
+# asks every Limit on every request, an exempt one too.
+_SETTINGS = {
+    "login": "RATELIMIT_LOGIN",
+    "register": "RATELIMIT_REGISTER",
+    "account": "RATELIMIT_ACCOUNT",
+    "anonymous": "RATELIMIT_ANONYMOUS",
+}
+
+
+def _limits_of_kind() -> str:
+    kind = _kind()
+    return current_app.config[_SETTINGS[kind]] if kind else ""  # nothing to count for /healthz
+
+
+def _key_of_kind() -> str:
+    return _account_key() if _kind() == "account" else _address_key()
 
 
 def init_app(app) -> Limiter:
     """Bind a limiter of the app's own (tests build many apps, each with its own counts)."""
-    for setting in (
-        "RATELIMIT_LOGIN",
-        "RATELIMIT_LOGIN_FAILURES",
-        "RATELIMIT_REGISTER",
-        "RATELIMIT_ACCOUNT",
-        "RATELIMIT_ANONYMOUS",
-    ):
+    for setting in (*_SETTINGS.values(), "RATELIMIT_LOGIN_FAILURES"):
         # A mistyped limit fails here, at start, not on every request.
         parse_many(app.config[setting])
+    # Shared, each kind with a scope of its own: one count across every endpoint, not one per endpoint.
     limiter = Limiter(
         _address_key,
         storage_uri=_storage_uri(app.config["RATELIMIT_STORAGE_URI"]),
         default_limits=[
-            _limit("RATELIMIT_LOGIN", "login", _address_key, "login"),
-            _limit("RATELIMIT_LOGIN_FAILURES", "login", _address_key, "login-failures", deduct_when=_failed),
-            _limit("RATELIMIT_REGISTER", "register", _address_key, "register"),
-            _limit("RATELIMIT_ACCOUNT", "account", _account_key, "account"),
-            _limit("RATELIMIT_ANONYMOUS", "anonymous", _address_key, "anonymous"),
+            Limit(_limits_of_kind, key_function=_key_of_kind, scope=lambda _endpoint: _kind() or "", shared=True),
+            Limit(
+                lambda: current_app.config["RATELIMIT_LOGIN_FAILURES"],
+                key_function=_address_key,
+                scope="login-failures",
+                shared=True,
+                exempt_when=lambda: _kind() != "login",
+                deduct_when=_failed,
+            ),
         ],
     )
     limiter.init_app(app)
