@@ -54,7 +54,9 @@ _TITLE_ZH = "在职党员回社区报到积分台账 API"
 class Config:
     """Production and development settings; values that need the instance folder are filled by `load`."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping (a round trip on every checkout, a tenth of a check-in): app.outage polls a pooled
+    # connection's socket on checkout instead, which finds the ones a restarted server closed without asking it.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # Beyond one host (app.hosts): a streaming replica for the public board, rankings and reports, skipped
     # while down or more than READ_MAX_LAG_SECONDS behind (looked at every READ_CHECK_SECONDS); PgBouncer in
     # transaction pooling before 1.21 needs DATABASE_NO_PREPARE=1; the scheduler's session advisory lock

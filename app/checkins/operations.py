@@ -17,7 +17,7 @@ from sqlalchemy import Row, bindparam, select, text
 
 from app.auth import scope
 from app.checkins.models import Checkin
-from app.db import UTCDateTime, transaction
+from app.db import HotStatement, UTCDateTime, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.events import codes
 from app.events.models import Event
@@ -42,7 +42,7 @@ EARTH_RADIUS_M = 6_371_008.8
 
 # What a scan reads, in one round trip: the event's columns the checks need, and the member's check-in at it
 # with its ledger entry if there is one. Core, not the ORM: on the return day it runs on every scan.
-_SCAN = (
+_SCAN = HotStatement(
     select(
         Event.id,
         Event.community_id,
@@ -67,11 +67,13 @@ _SCAN = (
 )
 # A text statement, which SQLAlchemy compiles once: it has no cache key for the dialects' INSERT ... ON CONFLICT,
 # and built afresh it cost more than the rest of the scan. The same SQL on SQLite and PostgreSQL.
-_INSERT = text(
-    "INSERT INTO checkins (event_id, member_id, method, by_account_id, reason, latitude, longitude, "
-    "idempotency_key, created_at) VALUES (:event_id, :member_id, :method, :by_account_id, :reason, :latitude, "
-    ":longitude, :idempotency_key, :created_at) ON CONFLICT DO NOTHING RETURNING id"
-).bindparams(bindparam("created_at", type_=UTCDateTime()))
+_INSERT = HotStatement(
+    text(
+        "INSERT INTO checkins (event_id, member_id, method, by_account_id, reason, latitude, longitude, "
+        "idempotency_key, created_at) VALUES (:event_id, :member_id, :method, :by_account_id, :reason, :latitude, "
+        ":longitude, :idempotency_key, :created_at) ON CONFLICT DO NOTHING RETURNING id"
+    ).bindparams(bindparam("created_at", type_=UTCDateTime()))
+)
 _INSERT_KEYS = ("method", "by_account_id", "reason", "latitude", "longitude", "idempotency_key", "created_at")
 
 
@@ -135,7 +137,7 @@ def _record(event: Event | Row, member_id: int, now: datetime, *, for_audit: boo
     # An offline scan's check-in keeps the time it was made (given in `values`), before its ledger entry's.
     values.setdefault("created_at", now)
     params = {key: values.get(key) for key in _INSERT_KEYS} | {"event_id": event.id, "member_id": member_id}
-    checkin_id = db.session.connection().execute(_INSERT, params).scalar()
+    checkin_id = _INSERT.run(params).scalar()
     if checkin_id is None:
         # Lost to a concurrent scan or a retry of this event: answer with that one. Otherwise the key was
         # taken meanwhile by a scan of another event.
@@ -257,7 +259,7 @@ def _scanned_event(
         # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
         raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
     claim = codes.read(signing_key, token)
-    scan = db.session.connection().execute(_SCAN, {"event_id": claim.event_id, "member_id": account.member_id})
+    scan = _SCAN.run({"event_id": claim.event_id, "member_id": account.member_id})
     return scan.first(), claim
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Insert, bindparam, case, func, select, text, true
 from sqlalchemy import insert as sql_insert
 
 from app.auth import scope
-from app.db import UTCDateTime, advisory_lock, insert, per_transaction, transaction
+from app.db import HotStatement, UTCDateTime, advisory_lock, insert, per_transaction, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
 from app.members.models import Member
@@ -92,7 +92,7 @@ def _balance_upsert():
 _LOCK_MEMBER = select(Member.id).where(Member.id == bindparam("member_id")).with_for_update()
 # The gate and the row lock in one round trip: PostgreSQL computes the target list as it reads the row and
 # locks the row after, so the gate is held first, as a month close (gate, then rows) needs.
-_ENTER_AND_LOCK = _LOCK_MEMBER.add_columns(func.pg_advisory_xact_lock_shared(LEDGER_GATE))
+_ENTER_AND_LOCK = HotStatement(_LOCK_MEMBER.add_columns(func.pg_advisory_xact_lock_shared(LEDGER_GATE)))
 _HEAD = (
     select(LedgerRecord.seq, LedgerRecord.hash)
     .where(LedgerRecord.chain == bindparam("member_id"))
@@ -117,30 +117,34 @@ _head_row = _HEAD.subquery("head")
 _used_row = _USED.subquery("used")
 _VERSION = select(ConfigVersion.version).where(ConfigVersion.id == 1).scalar_subquery().label("version")
 _LAST_CLOSED = select(func.max(Period.period)).scalar_subquery().label("last_closed")
-_BEFORE_ENTRY = select(
-    _head_row.c.seq,
-    _head_row.c.hash,
-    _used_row.c.by_rule,
-    _used_row.c.in_month,
-    _VERSION,
-    _LAST_CLOSED,
-).select_from(_used_row.outerjoin(_head_row, true()))
+_BEFORE_ENTRY = HotStatement(
+    select(
+        _head_row.c.seq,
+        _head_row.c.hash,
+        _used_row.c.by_rule,
+        _used_row.c.in_month,
+        _VERSION,
+        _LAST_CLOSED,
+    ).select_from(_used_row.outerjoin(_head_row, true()))
+)
 _APPEND = sql_insert(LedgerRecord).returning(LedgerRecord.id)
 _NEW_STATUS = sql_insert(EntryStatus)
 # On PostgreSQL a new entry's record, its status and its balance go in one statement of data-modifying CTEs
 # (one round trip, not three); SQLite, in the process, takes the three. An entry moves at most one balance.
-_NEW_ENTRY_PG = text(
-    f"WITH record AS (INSERT INTO ledger_records ({', '.join(_RECORD_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in _RECORD_COLUMNS)}) RETURNING id), "
-    "status AS (INSERT INTO entry_status (entry_id, member_id, seq, period, state, points, rule, source, source_id, "
-    "created_at, updated_at) SELECT id, :chain, :seq, :period, :state, :points, :rule, :source, :source_id, :now, :now "
-    "FROM record), "
-    "balance AS (INSERT INTO balances (member_id, period, posted, pending, posted_entries) "
-    "SELECT :chain, :period, :posted, :pending, :posted_entries WHERE :moves "
-    "ON CONFLICT (member_id, period) DO UPDATE SET posted = balances.posted + excluded.posted, "
-    "pending = balances.pending + excluded.pending, posted_entries = balances.posted_entries + excluded.posted_entries) "
-    "SELECT id FROM record"
-).bindparams(bindparam("now", type_=UTCDateTime()))
+_NEW_ENTRY_PG = HotStatement(
+    text(
+        f"WITH record AS (INSERT INTO ledger_records ({', '.join(_RECORD_COLUMNS)}) "
+        f"VALUES ({', '.join(':' + c for c in _RECORD_COLUMNS)}) RETURNING id), "
+        "status AS (INSERT INTO entry_status (entry_id, member_id, seq, period, state, points, rule, source, source_id, "
+        "created_at, updated_at) SELECT id, :chain, :seq, :period, :state, :points, :rule, :source, :source_id, :now, :now "
+        "FROM record), "
+        "balance AS (INSERT INTO balances (member_id, period, posted, pending, posted_entries) "
+        "SELECT :chain, :period, :posted, :pending, :posted_entries WHERE :moves "
+        "ON CONFLICT (member_id, period) DO UPDATE SET posted = balances.posted + excluded.posted, "
+        "pending = balances.pending + excluded.pending, posted_entries = balances.posted_entries + excluded.posted_entries) "
+        "SELECT id FROM record"
+    ).bindparams(bindparam("now", type_=UTCDateTime()))
+)
 _BALANCE_UPSERT: dict[str, Insert] = {}  # by dialect name
 
 
@@ -164,7 +168,7 @@ def _lock_row(member_id: int) -> None:
     def gate_and_row():
         nonlocal locked
         # Fetched, not left open: an unread cursor would hold SQLite's read snapshot past the commit.
-        locked = _run(_ENTER_AND_LOCK, params).first() is not None
+        locked = _ENTER_AND_LOCK.run(params).first() is not None
         if not locked:  # no such row, so the target list never ran: the gate on its own
             _run(select(func.pg_advisory_xact_lock_shared(LEDGER_GATE)), {})
 
@@ -245,8 +249,8 @@ def append_entry(
     lock_member(member_id)
     kept = kept_rulebook()
     guess = kept.find(source, kind=kind, category=category, at=now) if kept is not None else None
-    known = _run(
-        _BEFORE_ENTRY, {"member_id": member_id, "period": natural_period, "rule": guess.code if guess else None}
+    known = _BEFORE_ENTRY.run(
+        {"member_id": member_id, "period": natural_period, "rule": guess.code if guess else None}
     ).one()
     book = rulebook_as_of(known.version)
     rule = book.find(source, kind=kind, category=category, at=now)
@@ -295,7 +299,7 @@ def _new_entry(record: dict, state: State, now: datetime) -> int:
             "pending": delta.pending if delta else 0,
             "posted_entries": delta.posted_entries if delta else 0,
         }
-        return _run(_NEW_ENTRY_PG, params).scalar_one()
+        return _NEW_ENTRY_PG.run(params).scalar_one()
     entry_id = _append(record)
     _new_status(
         entry_id,

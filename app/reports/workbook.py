@@ -104,6 +104,6 @@ def month_workbook(report: dict) -> bytes:
         total=["合计", *(totals["visits"][k] for k in VISIT_CATEGORIES), sum(totals["visits"].values())],
     )
     headers, needs, needs_total = needs_table(report["needs"])
-    _sheet(book, "群众点单", headers, needs, total=needs_total)
+    add_sheet(book, "群众点单", headers, needs, total=needs_total)
     book.properties.title = f"{report['county']}{month_words(report['period'])}在职党员积分通报"  # type: ignore[attr-defined]  # openpyxl-stubs omits Workbook.properties
     return book.to_bytes()

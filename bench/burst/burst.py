@@ -288,7 +288,6 @@ class Bench:
         return {
             "warmup": 1,
             "inside": 1,
-            "whatif": 4 if a.profile else 0,
             "burst": a.events,
             "c16": math.ceil(a.c16_max_rate * a.c16_seconds / a.members),
             "open": math.ceil(a.rate * a.open_seconds / a.members),
@@ -488,18 +487,6 @@ class Bench:
             command += ["--profile", "300"]
         run = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
         (self.out / "inside.txt").write_text(run.stdout)
-        if self.args.profile:
-            log("what-ifs: each proposed change patched in, in one process")
-            whatif = subprocess.run(
-                [sys.executable, str(HERE / "whatif.py"), str(self.out), "whatif"],
-                cwd=ROOT,
-                env=self.env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            (self.out / "whatif.txt").write_text(whatif)
-            self.results["whatif"] = whatif.rstrip()
         trips = re.findall(r"^== (.*?): (\d+) round trips", run.stdout, re.M)
         self.results["round_trips"] = {title: int(n) for title, n in trips}
         self.results["one_process_ms"] = {
@@ -746,8 +733,6 @@ class Bench:
             f"logins                         {r['logins']}",
             f"(everything in {self.out})",
         ]
-        if "whatif" in r:
-            lines[-1:-1] = ["", r["whatif"]]
         if "pyspy_steps" in r:
             lines[-1:-1] = [
                 "",

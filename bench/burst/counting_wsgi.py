@@ -28,9 +28,17 @@ with app.app_context():
     event.listen(engine.pool, "checkout", lambda *args: engine.pool._pre_ping and _note("SELECT 1 -- pool_pre_ping"))
 
 
-@app.before_request
-def _start() -> None:
+_serve = app.wsgi_app
+
+
+def _counted(environ, start_response):
+    # From the first byte of the request, not from a before_request hook: the app's own hooks (the bearer's
+    # account, the rate limiter) run before any hook added here and make round trips of their own.
     trips.clear()
+    return _serve(environ, start_response)
+
+
+app.wsgi_app = _counted  # type: ignore[method-assign]
 
 
 @app.after_request

@@ -3,10 +3,13 @@ of 500 behind one address checks in unslowed while a guesser is slowed (issue 14
 runs on the in-memory store and on a real Redis (TEST_REDIS_URL)."""
 
 import re
+import threading
+import time
 
 import pytest
 
 from app import create_app
+from app.auth.limits import SweptMemoryStorage
 from app.events import codes as tokens
 from config import TestConfig
 from tests.auth.conftest import REAL_LIMITS, csrf_token, log_in_page, login, redis_config
@@ -123,3 +126,32 @@ def test_a_mistyped_limit_stops_the_app_at_start_not_on_every_request():
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     with pytest.raises(ValueError):
         create_app({**config, "RATELIMIT_ACCOUNT": "forty a minute", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_the_in_memory_counts_start_no_thread_per_request_and_a_quiet_accounts_counts_are_swept(monkeypatch):
+    # limits' own memory:// started a timer thread on nearly every count: a third of a check-in's CPU.
+    started = []
+
+    class Timer:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def start(self):
+            started.append(self)
+
+        def is_alive(self):
+            return False
+
+    monkeypatch.setattr(threading, "Timer", Timer)
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    app = create_app({**config, "RATELIMIT_STORAGE_URI": "memory://", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    storage = app.extensions["rate_limiter"]._storage
+    assert isinstance(storage, SweptMemoryStorage)
+    started.clear()
+    answers = [storage.acquire_entry("account:1", 40, 10) for _ in range(41)]
+    assert answers == [True] * 40 + [False] and started == []
+    later = time.time() + 11
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert storage.acquire_entry("account:2", 40, 10)
+    assert "account:1" not in storage.events and started == []
