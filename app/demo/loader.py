@@ -9,11 +9,17 @@ from sqlalchemy import select
 from app.auth.models import Account
 from app.auth.passwords import check_password, hash_password
 from app.db import transaction
+from app.deliberation import demo as deliberation_demo
 from app.demo import county as structure
 from app.demo import people
 from app.extensions import db
 from app.members.models import Member
+from app.needs import demo as needs_demo
+from app.pledges import demo as pledges_demo
 
+# The year around the return day, after the members' histories it refers to (a pledge's progress names a
+# check-in): residents' needs, pledges, deliberation days. Each adds what is missing of its own rows.
+CALENDAR = (needs_demo.add_demo, pledges_demo.add_demo, deliberation_demo.add_demo)
 CHUNK = 250  # members per transaction: a crash loses at most one chunk, and the session stays small
 
 
@@ -47,13 +53,14 @@ def load(
         with transaction():
             entries += people.fill(county, people.add_members(county, chunk, password_hash, now), now)
         progress(len(chunk), len(missing))
+    calendar_rows = sum(add(now) for add in CALENDAR)
     return Loaded(
         communities=len(county.communities),
         grids=sum(len(p.grids) for p in county.communities),
         units=len(county.unit_ids),
         members_added=len(missing),
         entries_written=entries,
-        rows_added=county.added + len(missing),
+        rows_added=county.added + len(missing) + calendar_rows,
     )
 
 
