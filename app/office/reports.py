@@ -9,16 +9,15 @@ from flask import Blueprint, render_template, request, send_file
 from app.db import utcnow
 from app.office.access import office_actor
 from app.org.queries import community_choices, unit_choices
+from app.pages import month_choices
 from app.points.export import auditor_package
 from app.reports.files import MIMETYPES, month_files
 from app.schemas import ID_PATH
 from app.year_record.files import unit_files
 from ledger import periods
-from ledger.words import month_words
 
 bp = Blueprint("office_reports", __name__)
 
-PICKER_MONTHS = 13
 PICKER_YEARS = 5
 
 
@@ -30,14 +29,10 @@ def _scope(value: str) -> dict:
     return {}
 
 
-def _months() -> list[tuple[str, str]]:
-    return [(m, month_words(m)) for m in reversed(periods.months_up_to(periods.month_of(utcnow()), PICKER_MONTHS))]
-
-
 @bp.get("/office/reports")
 def reports():
     office_actor()
-    months = _months()
+    months = month_choices(utcnow())
     period = request.args.get("period") or months[1][0]  # last month: the one a bulletin is usually for
     if period not in dict(months):
         period = months[1][0]

@@ -10,7 +10,7 @@ from app.db import utcnow
 from app.errors import Refusal
 from app.needs import figures as need_figures
 from app.org.queries import community_choices
-from app.pages import refusal_page
+from app.pages import month_choices, refusal_page
 from app.rankings import queries
 from app.rankings.api import ranking_args
 from app.schemas import ID_MAX
@@ -21,7 +21,6 @@ bp = Blueprint("board", __name__)
 
 BY_WORDS = {"member": "党员", "unit": "单位", "community": "社区"}
 METRIC_WORDS = {"total": "总积分", "per_member": "人均积分"}
-PICKER_MONTHS = 13
 SCREEN_ROWS = (10, 5, 30)  # default, fewest, most rows on one screen page
 SCREEN_SECONDS = (10, 2, 120)  # default, shortest, longest stay of one screen page
 
@@ -62,7 +61,6 @@ def board():
         # A screen left on a page the ranking no longer has (rows went away) starts over.
         page = 1
         ranking = queries.ranking(**args, limit=per_page, offset=0)
-    this_month = periods.month_of(utcnow())
     return render_template(
         "board/board.html",
         ranking=ranking,
@@ -75,7 +73,7 @@ def board():
         screen_rows=per_page,
         every=_bounded("every", SCREEN_SECONDS),
         month=month_words(args["period"]),
-        months=[(m, month_words(m)) for m in reversed(periods.months_up_to(this_month, PICKER_MONTHS))],
+        months=month_choices(utcnow()),
         communities=community_choices(),
     )
 
@@ -90,13 +88,12 @@ def needs():
         board = need_figures.public_board(period, community_id=community_id)
     except Refusal as refusal:
         return refusal_page(refusal, "board/error.html")
-    this_month = periods.month_of(utcnow())
     return render_template(
         "board/needs.html",
         board=board,
         community_id=community_id,
         by_words=BY_WORDS,
         month=month_words(period),
-        months=[(m, month_words(m)) for m in reversed(periods.months_up_to(this_month, PICKER_MONTHS))],
+        months=month_choices(utcnow()),
         communities=community_choices(),
     )
