@@ -64,7 +64,7 @@ def _section(font: str, heading: str, *flowables) -> KeepTogether:
 
 def _member_page(font: str, record: dict, m: dict) -> list:
     style = _styles(font)
-    checkins, duty = m["checkins"], m["duty"]
+    checkins, duty, kinds = m["checkins"], m["duty"], record["visit_kinds"]
     quarter_widths: list[float] = [50, *([26] * 5)]
     months = list(m["points"]["months"].values())
     return [
@@ -103,12 +103,12 @@ def _member_page(font: str, record: dict, m: dict) -> list:
         ),
         _section(
             font,
-            "入户走访（按类别）",
+            "入户走访（按类别）" if kinds else "入户走访",
             header_table(
                 font,
-                [*VISIT_CATEGORIES.values(), "合计"],
-                [[*(m["visits"][k] for k in VISIT_CATEGORIES), m["visits"]["total"]]],
-                [WIDTH / 6] * 6,
+                [*(VISIT_CATEGORIES[k] for k in kinds), "合计"],
+                [[*(m["visits"][k] for k in kinds), m["visits"]["total"]]],
+                [WIDTH / (len(kinds) + 1)] * (len(kinds) + 1),
             ),
         ),
         _section(

@@ -110,10 +110,14 @@ def _assemble(span: dict, *, unit_id=None, community_id=None, member_id=None) ->
     name = _scope_name(unit_id=unit_id, community_id=community_id)
     members = _members(unit_id=unit_id, community_id=community_id, member_id=member_id)
     ids = [m["member_id"] for m in members]
+    # A work unit's copy counts visits in all: what kind of household a member visits (hardship, illness,
+    # family trouble) is for their community, not their employer (DOMAIN rule 6; a unit secretary reads a
+    # visit as a visit in the ledger too).
+    kinds = () if unit_id is not None else tuple(VISIT_CATEGORIES)
     figures: dict[str, dict] = {
         "checkins": _checkins(ids, span),
         "duty": _duty(ids, span),
-        "visits": _visits(ids, span),
+        "visits": _visits(ids, span, kinds),
         "points": _points(ids, span),
         "orders_served": served_counts(ids, span["start"], span["end"]),
         "pledges": pledges_record(ids, span["year"]),
@@ -129,7 +133,8 @@ def _assemble(span: dict, *, unit_id=None, community_id=None, member_id=None) ->
         "community_id": community_id,
         "scope": name,
         "members": rows,
-        "totals": totals(rows, span["year"]),
+        "visit_kinds": kinds,
+        "totals": totals(rows, span["year"], kinds),
     }
 
 
@@ -249,8 +254,8 @@ def _duty(ids: list[int], span: dict) -> dict[int, list[dict]]:
     return out
 
 
-def _visits(ids: list[int], span: dict) -> dict[int, dict[str, int]]:
-    """Per member: visits dated in the year by category (and in all), not rejected."""
+def _visits(ids: list[int], span: dict, kinds: tuple[str, ...]) -> dict[int, dict[str, int]]:
+    """Per member: visits dated in the year, not rejected, in all and by each of `kinds` (categories)."""
     year = span["year"]
     joined, counted = _not_rejected("visit", Visit.id, Visit.member_id)
     rows = db.session.execute(
@@ -264,12 +269,12 @@ def _visits(ids: list[int], span: dict) -> dict[int, dict[str, int]]:
         )
         .group_by(Visit.member_id, Visit.category)
     )
-    out = {member_id: dict.fromkeys(VISIT_CATEGORIES, 0) for member_id in ids}
+    out = {member_id: {**dict.fromkeys(kinds, 0), "total": 0} for member_id in ids}
     for r in rows:
         if r.category in VISIT_CATEGORIES:
-            out[r.member_id][r.category] = r.n
-    for counts in out.values():
-        counts["total"] = sum(counts.values())
+            out[r.member_id]["total"] += r.n
+            if r.category in kinds:
+                out[r.member_id][r.category] = r.n
     return out
 
 
@@ -291,7 +296,7 @@ def _points(ids: list[int], span: dict) -> dict[int, dict]:
     return out
 
 
-def totals(rows: list[dict], year: int) -> dict:
+def totals(rows: list[dict], year: int, kinds: tuple[str, ...]) -> dict:
     """The figures summed over the rows: the workbook's total row and the JSON's `totals`."""
     quarters = [name for name, _, _ in _quarter_bounds(year)]
     return {
@@ -307,7 +312,7 @@ def totals(rows: list[dict], year: int) -> dict:
         "duty_met": [
             {"quarter": q, "met": sum(r["duty"][i]["met"] is True for r in rows)} for i, q in enumerate(quarters)
         ],
-        "visits": {k: sum(r["visits"][k] for r in rows) for k in (*VISIT_CATEGORIES, "total")},
+        "visits": {k: sum(r["visits"][k] for r in rows) for k in (*kinds, "total")},
         "points": {
             "months": {m: sum(r["points"]["months"][m] for r in rows) for m in _months(year)},
             "total": sum(r["points"]["total"] for r in rows),

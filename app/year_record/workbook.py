@@ -8,7 +8,7 @@ from app.year_record.queries import progress_count
 from ledger.words import VISIT_CATEGORIES
 
 
-def headers() -> list[str]:
+def headers(kinds: tuple[str, ...]) -> list[str]:
     return [
         "姓名",
         "工作单位",
@@ -17,7 +17,7 @@ def headers() -> list[str]:
         *(f"{q}报到次数（各社区）" for q in QUARTER_WORDS),
         *(f"{q}其中本社区" for q in QUARTER_WORDS),
         *(f"{q}报到任务" for q in QUARTER_WORDS),
-        *(f"走访{words}" for words in VISIT_CATEGORIES.values()),
+        *(f"走访{VISIT_CATEGORIES[k]}" for k in kinds),
         "走访合计",
         *(f"{month}月积分" for month in range(1, 13)),
         "全年积分",
@@ -31,7 +31,7 @@ def headers() -> list[str]:
     ]
 
 
-def row(m: dict) -> list:
+def row(m: dict, kinds: tuple[str, ...]) -> list:
     return [
         m["name"],
         m["unit"],
@@ -40,7 +40,7 @@ def row(m: dict) -> list:
         *(c["any"] for c in m["checkins"]),
         *(c["home"] for c in m["checkins"]),
         *(met_words(d) for d in m["duty"]),
-        *(m["visits"][k] for k in VISIT_CATEGORIES),
+        *(m["visits"][k] for k in kinds),
         m["visits"]["total"],
         *m["points"]["months"].values(),
         m["points"]["total"],
@@ -65,7 +65,7 @@ def total_row(record: dict) -> list:
         *(c["any"] for c in t["checkins"]),
         *(c["home"] for c in t["checkins"]),
         *(d["met"] for d in t["duty_met"]),
-        *(t["visits"][k] for k in VISIT_CATEGORIES),
+        *(t["visits"][k] for k in record["visit_kinds"]),
         t["visits"]["total"],
         *t["points"]["months"].values(),
         t["points"]["total"],
@@ -82,8 +82,13 @@ def total_row(record: dict) -> list:
 def year_workbook(record: dict) -> bytes:
     book = Workbook()
     book.remove(book.active)
+    kinds = record["visit_kinds"]
     add_sheet(
-        book, f"{record['year']}年度记实", headers(), [row(m) for m in record["members"]], total=total_row(record)
+        book,
+        f"{record['year']}年度记实",
+        headers(kinds),
+        [row(m, kinds) for m in record["members"]],
+        total=total_row(record),
     )
     book.properties.title = f"{record['scope']}{title_words(record)}（{as_of_words(record)}）"  # type: ignore[attr-defined]  # openpyxl-stubs omits Workbook.properties
     return book.to_bytes()
