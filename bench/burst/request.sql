@@ -1,12 +1,11 @@
 -- pgbench: every statement that one new check-in (POST /api/v1/checkins, 201) sends to PostgreSQL, in its
--- order, as bench/burst/counting_wsgi.py lists them: the pool's liveness ping, the bearer's account with its
--- member, the event with any earlier check-in and its entry, then the statements of writes.sql. The
--- database's share of the whole request; run as writes.sql is.
+-- order, as bench/burst/counting_wsgi.py lists them: the bearer's account with its member, the event with
+-- any earlier check-in and its entry, then the statements of writes.sql. The database's share of the whole
+-- request; run as writes.sql is.
 \set k :k + 1
 \set pair (:k - 1) * :clients + :client_id
 \set member :first_member + :pair % :members
 \set event :first_event + :pair / :members
-SELECT 1;
 BEGIN;
 SELECT accounts.id, accounts.phone, accounts.name, accounts.password_hash, accounts.role, accounts.member_id, accounts.community_id, accounts.unit_id, accounts.suspended, accounts.token_version, accounts.must_change_password, accounts.created_at, members_1.id AS id_1, members_1.name AS name_1, members_1.phone AS phone_1, members_1.unit_id AS unit_id_1, members_1.community_id AS community_id_1, members_1.grid_id, members_1.building_id, members_1.address, members_1.reported_on, members_1.active, members_1.created_at AS created_at_1 FROM accounts LEFT OUTER JOIN members AS members_1 ON members_1.id = accounts.member_id WHERE accounts.member_id = :member;
 SELECT events.id, events.community_id, events.created_by, events.kind, events.category, events.starts_at, events.checkin_opens_at, events.checkin_closes_at, events.latitude, events.longitude, events.radius_m, events.key_version, checkins.id AS checkin_id, checkins.by_account_id, entry_status.entry_id, entry_status.state FROM events LEFT OUTER JOIN checkins ON checkins.event_id = events.id AND checkins.member_id = :member LEFT OUTER JOIN entry_status ON entry_status.source = 'checkin' AND entry_status.source_id = checkins.id WHERE events.id = :event;
