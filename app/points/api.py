@@ -32,7 +32,8 @@ class QueueQuery(Page, ScopeQuery):
 
     event_id = Id(strict=False, metadata={"description": "只看该活动的签到积分"})
     source = fields.String(
-        validate=validate.OneOf(list(SOURCES)), metadata={"description": "只看该来源：checkin、visit、manual、rule、order"}
+        validate=validate.OneOf(list(SOURCES)),
+        metadata={"description": "只看该来源：checkin、visit、manual、rule、order"},
     )
     month = Text(max=CODE_MAX, metadata={**MONTH, "description": "只看记入该月（YYYY-MM）的积分"})
 
