@@ -3,7 +3,7 @@
 Each page calls the operation or query its API call does; a form's answer is rendered on the page it was
 posted to, with a `data-*-status` element carrying `created`/`already`/... or the refusal's code."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
@@ -13,11 +13,11 @@ from app.auth.api import PASSWORD_MAX
 from app.auth.current import actor, client_address, login_session_id
 from app.auth.pages import safe_next
 from app.db import utcnow
-from app.errors import Forbidden
 from app.events import operations as event_operations
 from app.events import queries as event_queries
 from app.leave import operations as leave_operations
 from app.me import queries
+from app.me.access import member_account, password_first
 from app.notices import operations as notice_operations
 from app.notices import queries as notice_queries
 from app.pages import Outcome, attempt, form_refusal, home_path, month_choices, page_status
@@ -32,6 +32,7 @@ from ledger.words import STATES, month_words
 from ledger.words import VISIT_CATEGORIES as CATEGORY_WORDS
 
 bp = Blueprint("me_pages", __name__)
+bp.before_request(password_first)
 
 ID = [DataRequired("缺少编号"), NumberRange(1, ID_MAX, "编号不对")]
 
@@ -65,31 +66,13 @@ class PasswordForm(FlaskForm):
     )
 
 
-def _member():
-    """The logged-in member's account, or a Chinese 403 for an account that is not an in-service member."""
-    account = actor()
-    if account.member_id is None:
-        raise Forbidden("该页面只供在职党员使用", code="not_allowed")
-    return account
-
-
-@bp.before_request
-def _logged_in():
-    # actor() sends the lost session to /login and back (app.pages); a password to change comes first.
-    account = actor()
-    if account.must_change_password and request.endpoint != "me_pages.password":
-        flash("请先修改密码")
-        return redirect(url_for("me_pages.password", next=request.full_path.rstrip("?")))
-    return None
-
-
 def _today() -> str:
     return periods.local(utcnow()).date().isoformat()
 
 
 @bp.route("/me", methods=["GET", "POST"])
 def home():
-    account = _member()
+    account = member_account()
     outcome, leave_status = None, None
     if request.method == "POST":
         outcome, leave_status = _leave(account, LeaveForm())
@@ -116,7 +99,7 @@ def _leave(account, form: LeaveForm) -> tuple[Outcome, str | None]:
 
 @bp.get("/me/points")
 def points():
-    account = _member()
+    account = member_account()
     period = request.args.get("period") or periods.month_of(utcnow())
     try:
         entries = points_queries.entries(account, member_id=account.member_id, period=period, limit=1000)
@@ -148,7 +131,7 @@ def points():
 
 @bp.route("/me/households", methods=["GET", "POST"])
 def households():
-    account = _member()
+    account = member_account()
     outcome, posted_to = None, None
     if request.method == "POST":
         form = VisitForm()
@@ -192,7 +175,7 @@ def _visit_status(outcome: Outcome | None) -> str | None:
 
 @bp.route("/events", methods=["GET", "POST"])
 def events():
-    account = _member()
+    account = member_account()
     outcome, signup_status = None, None
     if request.method == "POST":
         form = SignupForm()
@@ -216,14 +199,14 @@ def events():
 
 @bp.get("/me/notices")
 def notices():
-    account = _member()
+    account = member_account()
     return render_template("me/notices.html", notices=notice_queries.my_notices(account.member_id, limit=200))
 
 
 @bp.get("/me/notices/<int(max=2147483647):notice_id>")
 def notice(notice_id):
     # Opening a notice is reading it: the operation keeps the first time it was read.
-    account = _member()
+    account = member_account()
     notice_operations.mark_read(account.member_id, notice_id, utcnow())
     return render_template("me/notice.html", notice=notice_queries.my_notice(account.member_id, notice_id))
 
@@ -231,7 +214,7 @@ def notice(notice_id):
 @bp.get("/me/inbox/<int(max=2147483647):item_id>")
 def inbox_item(item_id):
     # A reminder, opened, is read, like a notice.
-    account = _member()
+    account = member_account()
     notice_operations.mark_item_read(item_id, utcnow(), member_id=account.member_id)
     return render_template("me/notice.html", notice=notice_queries.inbox_item(item_id, member_id=account.member_id))
 

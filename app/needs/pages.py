@@ -5,44 +5,26 @@ The lists are the queries GET /api/v1/me/needs answers; claim and done are the o
 .../done call. The answer carries `data-claim-status` (`claimed` or the refusal's code: the loser of a race
 reads the operation's 已被其他党员认领) or `data-done-status` (`done` or the code)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
-from app.auth.current import actor
 from app.db import utcnow
-from app.errors import Forbidden
+from app.me.access import member_account, password_first
 from app.needs import operations, queries
 from app.needs.models import NOTE_MAX
 from app.pages import Outcome, attempt, form_refusal, page_status
 from app.schemas import ID_MAX
 
 bp = Blueprint("needs_pages", __name__)
+bp.before_request(password_first)
 
 
 class NeedActionForm(FlaskForm):
     need_id = IntegerField(validators=[DataRequired("缺少需求编号"), NumberRange(1, ID_MAX, "需求编号不对")])
     action = StringField(validators=[AnyOf(["claim", "done"], "不认识的操作")])
     note = TextAreaField(validators=[Optional(), Length(max=NOTE_MAX * 4, message=f"办理情况最多{NOTE_MAX}字")])
-
-
-def _member():
-    """The logged-in member's account, or a Chinese 403 for an account that is not an in-service member."""
-    account = actor()
-    if account.member_id is None:
-        raise Forbidden("该页面只供在职党员使用", code="not_allowed")
-    return account
-
-
-@bp.before_request
-def _password_first():
-    # As on every member's page: a one-time password is changed before anything else.
-    account = actor()
-    if account.must_change_password:
-        flash("请先修改密码")
-        return redirect(url_for("me_pages.password", next=request.full_path.rstrip("?")))
-    return None
 
 
 def _act(account, form: NeedActionForm) -> Outcome:
@@ -55,7 +37,7 @@ def _act(account, form: NeedActionForm) -> Outcome:
 
 @bp.route("/me/needs", methods=["GET", "POST"])
 def needs():
-    account = _member()
+    account = member_account()
     outcome, form = None, None
     if request.method == "POST":
         form = NeedActionForm()

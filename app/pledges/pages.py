@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.catalogue.queries import category_names
 from app.db import utcnow
-from app.me.pages import _logged_in, _member
+from app.me.access import member_account, password_first
 from app.pages import Outcome, attempt, form_refusal, page_status
 from app.pledges import operations, queries
 from app.pledges.models import PLEDGES_PER_YEAR, TEXT_MAX
@@ -18,7 +18,7 @@ from ledger.periods import MAX_YEAR, MIN_YEAR
 
 bp = Blueprint("me_pledges", __name__)
 # The member's pages share one gate: logged in, and a password to change comes first.
-bp.before_request(_logged_in)
+bp.before_request(password_first)
 
 ID = [DataRequired("缺少编号"), NumberRange(1, ID_MAX, "编号不对")]
 ACTIONS = ("add", "edit", "remove", "progress")
@@ -76,7 +76,7 @@ def _submit(account, form: PledgeForm, year: int) -> Outcome:
 
 @bp.route("/me/pledges", methods=["GET", "POST"])
 def pledges():
-    account = _member()
+    account = member_account()
     now = utcnow()
     year = page_year(now)
     outcome, action, posted_to = None, None, None
