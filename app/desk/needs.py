@@ -135,11 +135,7 @@ def new():
         operations.record,
         account,
         community_id,
-        grid_id=form.grid_id.data,
-        category_id=form.category_id.data,
-        content=form.content.data,
-        resident_name=form.resident_name.data,
-        resident_phone=form.resident_phone.data,
+        **form.need(),
         now=utcnow(),
     )
     return _render_new(account, form, outcome)

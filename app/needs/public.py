@@ -39,6 +39,13 @@ class NeedForm(FlaskForm):
     category_id = IntegerField(validators=[DataRequired("请选择需求类别"), *ID[1:]])
     content = TextAreaField(validators=[Length(max=CONTENT_MAX * 4, message=f"需求内容最多{CONTENT_MAX}字")])
 
+    def need(self) -> dict:
+        """The need's fields as the operations (submit and record) take them."""
+        return {name: getattr(self, name).data for name in NEED_FIELDS}
+
+
+NEED_FIELDS = ("grid_id", "category_id", "content", "resident_name", "resident_phone")
+
 
 class RatingForm(FlaskForm):
     code = StringField(validators=[DataRequired("缺少评价码"), Length(max=CODE_MAX, message="评价码不对")])
@@ -75,11 +82,7 @@ def _submit(community_id: int, form: NeedForm) -> Outcome:
     return attempt(
         operations.submit,
         community_id,
-        grid_id=form.grid_id.data,
-        category_id=form.category_id.data,
-        content=form.content.data,
-        resident_name=form.resident_name.data,
-        resident_phone=form.resident_phone.data,
+        **form.need(),
         now=utcnow(),
     )
 
