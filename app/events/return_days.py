@@ -2,7 +2,7 @@
 
 from datetime import datetime, time
 
-from sqlalchemy import CursorResult, select, text
+from sqlalchemy import select, text
 
 from app.catalogue.models import ServiceCategory
 from app.db import insert, transaction
@@ -50,7 +50,7 @@ def ensure_return_days(period: str, now: datetime) -> int:
         insert(Event)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["community_id", "starts_at"], index_where=text("kind = 'return_day'"))
+        .returning(Event.id)
     )
-    result = db.session.execute(stmt)
-    assert isinstance(result, CursorResult)  # an INSERT's result; Session.execute is typed for any statement
-    return result.rowcount
+    # Counted from RETURNING: psycopg reports the rowcount of a many-row INSERT … ON CONFLICT as -1.
+    return len(db.session.execute(stmt).all())
