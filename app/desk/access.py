@@ -57,7 +57,7 @@ def password_first():
     return redirect(url_for("me_pages.password", next=request.full_path.rstrip("?")))
 
 
-# The desk's menu, in the order a secretary's month runs. The pages marked True are a community's business
+# The desk's menu: the month's work first (audit, events, members, duty, needs, deliberation), the year's last. The pages marked True are a community's business
 # (its events and hall, who may register there): a work unit's secretary is not offered them.
 MENU = (
     ("/desk", "工作台", False),
@@ -66,12 +66,12 @@ MENU = (
     ("/desk/events", "活动", True),
     ("/desk/members", "党员", False),
     ("/desk/duty", "季度报到", False),
+    ("/desk/needs", "群众点单", False),
+    ("/desk/deliberation", "议事日", True),
     ("/desk/notices", "通知", False),
     ("/desk/leave", "请假", False),
-    ("/desk/pledges", "承诺践诺", False),
     ("/desk/registrations", "注册审核", True),
-    ("/desk/deliberation", "议事日", True),
-    ("/desk/needs", "群众点单", False),
+    ("/desk/pledges", "承诺践诺", False),
     ("/desk/year", "年度记实", False),
     ("/stats", "统计报表", False),
 )
