@@ -57,8 +57,9 @@ def password_first():
     return redirect(url_for("me_pages.password", next=request.full_path.rstrip("?")))
 
 
-# The desk's menu: the month's work first (audit, events, members, duty, needs, deliberation), the year's last. The pages marked True are a community's business
-# (its events and hall, who may register there): a work unit's secretary is not offered them.
+# The desk's menu: the month's work first (audit, events, members, duty, needs, deliberation), the year's
+# last. The pages marked True are a community's business (its events and hall, its deliberation day, who may
+# register there): a work unit's secretary is not offered them.
 MENU = (
     ("/desk", "工作台", False),
     ("/desk/inbox", "提醒", False),
