@@ -21,26 +21,6 @@ def _today() -> date:
     return periods.local(utcnow()).date()
 
 
-@pytest.fixture
-def town(app, make):
-    community = make.community("花石社区")
-    paired = make.unit("县委组织部")
-    with app.app_context():
-        from app.org.models import Unit
-
-        db.session.get(Unit, paired.id).community_id = community.id
-        db.session.commit()
-        JOBS["deliberation_days"].run(utcnow())
-    return {
-        "community": community,
-        "secretary": make.secretary(community),
-        "resident": make.member(community),
-        "colleague": make.member(make.community(), unit=paired),
-        "stranger": make.member(make.community()),
-        "admin": make.admin(),
-    }
-
-
 def _this_month(client, auth, account, community):
     month = periods.month_of(utcnow())
     found = client.get(f"/api/v1/deliberation/days?community_id={community.id}&month={month}", headers=auth(account))

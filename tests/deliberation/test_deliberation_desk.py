@@ -4,30 +4,9 @@ on the page under its own status, and nobody but the community's secretary or an
 import re
 from datetime import timedelta
 
-import pytest
-
 from app.db import utcnow
-from app.extensions import db
-from app.org.models import Unit
 from ledger import periods
-from scheduler.jobs import JOBS
 from tests.factories import log_in
-
-
-@pytest.fixture
-def town(app, make):
-    community = make.community("花石社区")
-    unit = make.unit("县委组织部")
-    with app.app_context():
-        db.session.get(Unit, unit.id).community_id = community.id
-        db.session.commit()
-        JOBS["deliberation_days"].run(utcnow())
-    return {
-        "community": community,
-        "secretary": make.secretary(community),
-        "resident": make.member(community, name="林秀英"),
-        "colleague": make.member(make.community(), unit=unit, name="黄文山"),
-    }
 
 
 def _day_id(page: str) -> int:
