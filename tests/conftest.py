@@ -4,9 +4,10 @@ a client, and `make`, the factory of the domain's rows (tests/factories.py)."""
 import os
 import threading
 import uuid
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
@@ -99,6 +100,28 @@ def ctx(app):
 @pytest.fixture
 def make(app):
     return Make(app)
+
+
+@pytest.fixture
+def statements(app):
+    """with statements() as seen: every SQL statement the block sends, in order."""
+
+    @contextmanager
+    def count():
+        seen: list[str] = []
+
+        def note(_conn, _cursor, sql, *_args):
+            seen.append(sql)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+
+    return count
 
 
 @pytest.fixture

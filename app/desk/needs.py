@@ -67,26 +67,22 @@ def _status_arg() -> str | None:
 def list_page():
     account = desk_actor()
     community_id, status = id_arg("community_id"), _status_arg()
-    counts = {
-        s: queries.listing(account, community_id=community_id, status=s, limit=0, offset=0)["total"]
-        for s in NEED_STATUSES
-    }
+    counts = queries.status_counts(account, community_id=community_id)
     total = counts[status] if status else sum(counts.values())
-    page, _ = page_arg(PAGE_SIZE, most=max(1, -(-total // PAGE_SIZE)))
-    # The query lists newest first; the desk reads the longest waiting first, so its page p is the query's
-    # stretch counted from the far end, reversed.
-    start = max(0, total - page * PAGE_SIZE)
-    size = max(0, total - (page - 1) * PAGE_SIZE - start)
-    needs = queries.listing(account, community_id=community_id, status=status, limit=size, offset=start)["needs"]
+    pages = max(1, -(-total // PAGE_SIZE))
+    page, offset = page_arg(PAGE_SIZE, most=pages)
+    listed = queries.listing(
+        account, community_id=community_id, status=status, limit=PAGE_SIZE, offset=offset, oldest_first=True
+    )
     return render_template(
         "desk/needs.html",
-        needs=needs[::-1],
+        needs=listed["needs"],
         total=total,
         counts=counts,
         status=status,
         community_id=community_id,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
         words=NEED_STATUSES,
         tags=STATUS_TAGS,
         may_record=_may_record(account),

@@ -179,20 +179,36 @@ def _in_scope(actor: Account, community_id, unit_id) -> Select:
     return query
 
 
-def listing(actor: Account, *, community_id=None, unit_id=None, status=None, limit: int = 50, offset: int = 0) -> dict:
-    """The needs in `actor`'s scope, newest first, without their steps: {"needs", "total"}."""
+def listing(
+    actor: Account,
+    *,
+    community_id=None,
+    unit_id=None,
+    status=None,
+    limit: int = 50,
+    offset: int = 0,
+    oldest_first: bool = False,
+) -> dict:
+    """The needs in `actor`'s scope, newest first (the desk's longest waiting first with `oldest_first`),
+    without their steps: {"needs", "total"}."""
     if status is not None and status not in NEED_STATUSES:
         raise Refusal("invalid_status", "需求状态应为：" + "、".join(NEED_STATUSES.values()))
     query = _in_scope(actor, community_id, unit_id)
     if status is not None:
         query = query.where(Need.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = list(
-        db.session.scalars(
-            query.order_by(Need.created_at.desc(), Need.id.desc()).limit(min(limit, LIST_MAX)).offset(offset)
-        )
-    )
+    order = (Need.created_at, Need.id) if oldest_first else (Need.created_at.desc(), Need.id.desc())
+    page = list(db.session.scalars(query.order_by(*order).limit(min(limit, LIST_MAX)).offset(offset)))
     return {"needs": _render_all(page, lambda n, s: may_see_private(actor, n, s), with_steps=False), "total": total}
+
+
+def status_counts(actor: Account, *, community_id=None, unit_id=None) -> dict[str, int]:
+    """How many needs in `actor`'s scope (as `listing` judges it) are in each status, every status named (0
+    for none): one query."""
+    query = _in_scope(actor, community_id, unit_id).with_only_columns(Need.status, func.count())
+    counts = dict.fromkeys(NEED_STATUSES, 0)
+    counts.update(db.session.execute(query.group_by(Need.status)).tuples().all())
+    return counts
 
 
 def open_for_member(member_id: int) -> list[dict]:

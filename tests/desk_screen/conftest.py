@@ -1,13 +1,10 @@
 """A hall on a return day as the desk's screen, notices and leave see it: a community with its secretary,
-members and an event open for check-in; a page session for any account; counted SQL statements."""
+members and an event open for check-in; a page session for any account."""
 
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db
 from tests.factories import PASSWORD
 
 
@@ -32,28 +29,6 @@ def log_in(client):
         assert response.status_code == 302, response.text
 
     return as_
-
-
-@pytest.fixture
-def statements(app):
-    """with statements() as seen: every SQL statement the block sends, in order."""
-
-    @contextmanager
-    def count():
-        seen: list[str] = []
-
-        def note(_conn, _cursor, sql, *_args):
-            seen.append(sql)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", note)
-        try:
-            yield seen
-        finally:
-            event.remove(engine, "before_cursor_execute", note)
-
-    return count
 
 
 def hook(html: str, name: str) -> str:

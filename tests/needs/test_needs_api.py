@@ -6,9 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from app.action_log.models import ActionLogEntry
+from app.auth.models import Account
+from app.errors import Forbidden
 from app.extensions import db
+from app.needs import queries
 from app.needs.models import Need, NeedStep
 from app.outbox.models import OutboxMessage
+from ledger.words import NEED_STATUSES
 from tests.needs.conftest import RESIDENT, T0
 
 PRIVATE = ("resident_name", "resident_phone")
@@ -220,6 +224,34 @@ def test_listing_is_cut_to_the_secretarys_scope(client, auth, ops, town):
     assert client.get("/api/v1/needs?status=nonsense", headers=auth(town.admin)).status_code == 400
     assert client.get("/api/v1/needs/99999999999", headers=auth(town.admin)).status_code == 404
     assert client.get("/api/v1/needs/424242", headers=auth(town.admin)).status_code == 404
+
+
+def test_the_counts_per_status_are_the_listing_s_totals_for_every_reader(app, ops, town):
+    ops.to_taken()
+    opened, _ = ops.submit()
+    ops("dispatch", town.secretary, opened["id"], open_to_members=True, now=T0)
+    ops.submit()
+    ops("submit", town.other.id, grid_id=None, category_id=town.category_id, content="修路灯", now=T0, **RESIDENT)
+    readers = [
+        (town.secretary, {}),
+        (town.unit_secretary, {}),
+        (town.unit_secretary, {"unit_id": town.unit.id}),
+        (town.other_unit_secretary, {}),
+        (town.admin, {}),
+        (town.admin, {"community_id": town.other.id}),
+        (town.helper.account, {}),
+        (town.server.account, {}),
+        (town.away.account, {}),
+    ]
+    with app.app_context():
+        for reader, narrowed in readers:
+            actor = db.session.get(Account, reader.id)
+            counts = queries.status_counts(actor, **narrowed)
+            totals = {s: queries.listing(actor, status=s, limit=0, **narrowed)["total"] for s in NEED_STATUSES}
+            assert counts == totals, (reader.phone, narrowed)
+        assert queries.status_counts(db.session.get(Account, town.secretary.id))["received"] == 1
+        with pytest.raises(Forbidden):
+            queries.status_counts(db.session.get(Account, town.secretary.id), community_id=town.other.id)
 
 
 def test_refusing_needs_a_reason_tells_the_resident_by_sms_and_on_tracking(app, client, auth, ops, town):

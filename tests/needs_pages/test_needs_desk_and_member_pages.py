@@ -2,6 +2,7 @@
 one next step each status offers, the unit's secretary assigning, a member claiming (the race's loser told
 in Chinese), done, rated, and the refusals shown on the page."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -34,6 +35,42 @@ def test_the_list_counts_each_status_oldest_first(client, town, submit, log_in):
     assert html.index(f'data-need-id="{first}"') < html.index(f'data-need-id="{second}"')
     assert 'data-count="received">2<' in html and 'data-count="open">0<' in html
     assert f'data-need-id="{first}"' not in client.get("/desk/needs?status=open").text
+
+
+def _recorded(app, town, community, minutes_ago: int) -> int:
+    with app.app_context():
+        need, _ = operations.record(
+            town["admin"],
+            community.id,
+            grid_id=None,
+            category_id=town["category_id"],
+            content="想请人帮忙买菜",
+            **RESIDENT,
+            now=utcnow() - timedelta(minutes=minutes_ago),
+        )
+        return need["id"]
+
+
+def test_the_list_pages_oldest_first_with_every_count_in_one_query(app, client, town, log_in, statements):
+    # 52 needs, one a minute, the first the oldest; two of them opened to members; one in another community.
+    ids = [_recorded(app, town, town["a"], 60 - i) for i in range(52)]
+    with app.app_context():
+        for need_id in ids[10:12]:
+            operations.dispatch(town["secretary"], need_id, open_to_members=True, now=utcnow())
+    elsewhere = _recorded(app, town, town["b"], 90)
+    log_in(town["secretary"])
+    with statements() as seen:
+        first = client.get("/desk/needs").text
+    listed = [int(i) for i in re.findall(r'<tr data-need-id="(\d+)"', first)]
+    assert listed == ids[:50] and elsewhere not in listed
+    assert 'data-count="all">52<' in first and 'data-count="received">50<' in first
+    assert 'data-count="open">2<' in first and 'data-count="refused">0<' in first
+    # The counts in one GROUP BY, the page's total and the page: three reads of the needs, whatever the statuses.
+    assert len([sql for sql in seen if re.search(r"\bFROM needs\b", sql)]) == 3
+    second = client.get("/desk/needs?page=2").text
+    assert [int(i) for i in re.findall(r'<tr data-need-id="(\d+)"', second)] == ids[50:]
+    opened = client.get("/desk/needs?status=open&page=9").text
+    assert [int(i) for i in re.findall(r'<tr data-need-id="(\d+)"', opened)] == ids[10:12]
 
 
 def test_the_secretary_sees_the_resident_and_dispatches_to_a_unit_whose_secretary_assigns(
