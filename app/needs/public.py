@@ -105,6 +105,7 @@ def form(community_id):
 
 @bp.route(f"/n/<{ID_PATH}:community_id>/t/<{ID_PATH}:need_id>", methods=["GET", "POST"])
 def track(community_id, need_id):
+    queries.in_community(need_id, community_id)
     outcome, rating = None, RatingForm(formdata=None)
     if request.method == "POST":
         rating = RatingForm()

@@ -235,6 +235,13 @@ def track_path(community_id: int, need_id: int, code: str) -> str:
     return f"/n/{community_id}/t/{need_id}?code={code}"
 
 
+def in_community(need_id: int, community_id: int) -> None:
+    """404 `not_found` unless the need is the community's: the tracking page's address names both, and under
+    another community's address a need is as unknown as one that never was (its code is not even tried)."""
+    if _found(need_id).community_id != community_id:
+        raise NotFound("需求")
+
+
 def tracking_view(need: Need) -> dict:
     """What the resident reads with their code: how far it has gone, and nobody's name."""
     db.session.flush()

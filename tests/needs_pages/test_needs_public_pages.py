@@ -1,6 +1,9 @@
 """/n/{community_id} and its tracking page: the resident's form, the code shown once, progress read with the
 code, and the rating given once, on the page itself."""
 
+from app.extensions import db
+from app.needs import operations
+from app.needs.models import Need
 from tests.needs_pages.conftest import RESIDENT, hook
 
 
@@ -57,3 +60,28 @@ def test_the_form_is_limited_per_address_with_a_chinese_page(app, client, town, 
         f"/n/{town['a'].id}", data=RESIDENT | {"category_id": town["category_id"], "content": "再来"}
     )
     assert response.status_code == 429 and "请求过于频繁" in response.text and response.headers["Retry-After"]
+
+
+def test_a_need_under_another_community_s_address_is_an_unknown_need_and_its_code_is_not_tried(
+    app, client, town, submit
+):
+    need_id, code, _ = submit()
+    a, b = town["a"].id, town["b"].id
+    unknown = client.get(f"/n/{a}/t/{need_id + 1000}?code={code}")
+    assert unknown.status_code == 404 and "需求不存在" in unknown.text
+    elsewhere = [
+        client.get(f"/n/{b}/t/{need_id}?code={code}"),
+        client.get(f"/n/{b}/t/{need_id}?code=WRONG"),
+        client.post(f"/n/{b}/t/{need_id}", data={"code": "WRONG", "stars": "5"}),
+    ]
+    for response in elsewhere:
+        assert (response.status_code, response.text) == (unknown.status_code, unknown.text)
+        assert response.headers.get("Cache-Control") == unknown.headers.get("Cache-Control")
+    with app.app_context():
+        assert db.session.get(Need, need_id).code_failures == 0
+    assert client.get(f"/n/{a}/t/{need_id}?code={code}").status_code == 200
+    # The wrong codes tried under the need's own address still hold every code back, there and only there.
+    for _ in range(operations.CODE_TRIES):
+        assert client.get(f"/n/{a}/t/{need_id}?code=WRONG").status_code == 403
+    assert client.get(f"/n/{a}/t/{need_id}?code={code}").status_code == 429
+    assert client.get(f"/n/{b}/t/{need_id}?code={code}").status_code == 404
