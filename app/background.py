@@ -5,7 +5,8 @@ reach another worker. The roster import (app.members) and the year-end files (ap
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -14,7 +15,8 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, lock, transaction, utcnow
-from app.errors import NotFound
+from app.errors import NotFound, Refusal
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +33,8 @@ class BackgroundJob:
     """The columns every job shares; a job's own table adds what it works on and names its running states."""
 
     running_states: ClassVar[tuple[str, ...]]
-    # Its own columns that its page and JSON show beside the shared ones.
-    shown: ClassVar[tuple[str, ...]] = ()
+    # Its own columns that its view (`follow`) carries beside the shared ones.
+    own_fields: ClassVar[tuple[str, ...]] = ()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))  # who started it
@@ -53,13 +55,25 @@ def progress_of(view: dict) -> dict:
     return {k: view[k] for k in PROGRESS_FIELDS}
 
 
+def queue(model: Callable[..., BackgroundJob], account, now: datetime, **own) -> int:
+    """A new job's row, queued, in the caller's transaction; its id."""
+    job = model(account_id=account.id, state="queued", created_at=now, updated_at=now, **own)
+    db.session.add(job)
+    db.session.flush()
+    return job.id
+
+
 def start(work: Callable[[int], None], job_id: int) -> None:
-    """Run `work(job_id)` in a thread of this process, in an app context of its own."""
+    """Run `work(job_id)` in a thread of this process, in an app context of its own. `work` gives its job
+    its outcome; what escapes it (the database gone while it failed) goes to the log, not to stderr."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def run() -> None:
         with app.app_context():
-            work(job_id)
+            try:
+                work(job_id)
+            except Exception:
+                log.exception("job %s: its thread stopped", job_id)
 
     threading.Thread(target=run, name=f"job-{job_id}", daemon=True).start()
 
@@ -91,8 +105,7 @@ def finish(model: type[BackgroundJob], job_id: int, state: str, result: dict, **
     """The job's outcome, unless it was already given up as stalled (False: its caller undoes its work)."""
     with transaction():
         job = lock(model, job_id)
-        assert job is not None
-        if job.state not in model.running_states:
+        if job is None or job.state not in model.running_states:
             return False
         job.state, job.result, job.updated_at = state, result, utcnow()
         for key, value in changes.items():
@@ -100,6 +113,20 @@ def finish(model: type[BackgroundJob], job_id: int, state: str, result: dict, **
         if state == "done":
             job.rows_done = job.rows_total
         return True
+
+
+@contextmanager
+def outcome(model: type[BackgroundJob], job_id: int, failure: str) -> Iterator[None]:
+    """Around a job's work: a refusal is its outcome, "rejected" with the code and Chinese message; any other
+    fault is logged and "failed" with `failure`, the Chinese words its page shows."""
+    try:
+        yield
+    except Refusal as refusal:
+        finish(model, job_id, "rejected", {"code": refusal.code, "message": refusal.message})
+    except Exception:
+        log.exception("%s %s failed", model.__name__, job_id)
+        db.session.rollback()
+        finish(model, job_id, "failed", {"message": failure})
 
 
 def stalled(job: BackgroundJob, now: datetime) -> bool:
@@ -134,5 +161,5 @@ def follow(
             "result": job.result,
             "created_at": job.created_at,
             "updated_at": job.updated_at,
-            **{k: getattr(job, k) for k in model.shown},
+            **{k: getattr(job, k) for k in model.own_fields},
         }

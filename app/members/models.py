@@ -40,6 +40,6 @@ class ImportJob(BackgroundJob, Model):
 
     __tablename__ = "import_jobs"
     running_states = ("queued", "checking", "importing")
-    shown = ("file_name",)
+    own_fields = ("file_name",)
     file_name: Mapped[str] = mapped_column(String(200))  # as uploaded, for the page and the action log
     stored_path: Mapped[str] = mapped_column(String(500))  # in the instance folder; removed once done

@@ -155,17 +155,7 @@ def start_import(account, file_name: str | None, upload: BinaryIO, now: datetime
                 )
             out.write(data)
         with transaction():
-            job = ImportJob(
-                account_id=account.id,
-                file_name=name,
-                stored_path=str(stored),
-                state="queued",
-                created_at=now,
-                updated_at=now,
-            )
-            db.session.add(job)
-            db.session.flush()
-            job_id = job.id
+            job_id = background.queue(ImportJob, account, now, file_name=name, stored_path=str(stored))
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
@@ -181,34 +171,31 @@ def run_import_job(job_id: int, address: str | None = None) -> None:
     account = db.session.get(Account, job.account_id)
     background.advance(ImportJob, job_id, state="checking")
     try:
-        import_members(
-            path,
-            None,
-            utcnow(),
-            actor=account,
-            name=name,
-            progress=background.reporter(ImportJob, job_id),
-            job_id=job_id,
-            address=address,
-        )
-    except importer.ImportRejected as rejected:
-        background.finish(
-            ImportJob,
-            job_id,
-            "rejected",
-            {
-                "code": rejected.code,
-                "message": rejected.message,
-                "problems": [asdict(p) for p in rejected.problems],
-                "unlisted_rows": rejected.unlisted_rows,
-            },
-        )
-    except Refusal as refusal:
-        background.finish(ImportJob, job_id, "rejected", {"code": refusal.code, "message": refusal.message})
-    except Exception:
-        log.exception("import job %s failed", job_id)
-        db.session.rollback()
-        background.finish(ImportJob, job_id, "failed", {"message": "导入时出错，未导入任何数据；请稍后重试"})
+        with background.outcome(ImportJob, job_id, "导入时出错，未导入任何数据；请稍后重试"):
+            try:
+                import_members(
+                    path,
+                    None,
+                    utcnow(),
+                    actor=account,
+                    name=name,
+                    progress=background.reporter(ImportJob, job_id),
+                    job_id=job_id,
+                    address=address,
+                )
+            except importer.ImportRejected as rejected:
+                # Every bad cell, for the page to list; any other refusal is the outcome's code and message.
+                background.finish(
+                    ImportJob,
+                    job_id,
+                    "rejected",
+                    {
+                        "code": rejected.code,
+                        "message": rejected.message,
+                        "problems": [asdict(p) for p in rejected.problems],
+                        "unlisted_rows": rejected.unlisted_rows,
+                    },
+                )
     finally:
         path.unlink(missing_ok=True)
 
