@@ -9,8 +9,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
+from app.background import Progress
 from app.printing.fonts import cjk_font
 from app.reports.charts import RED
 from app.reports.pdf import header_table, styles
@@ -190,8 +191,24 @@ def _frame(record: dict):
     return draw
 
 
-def year_pdf(record: dict) -> bytes:
-    """The record's members, each from a new page; a unit's or community's first page is its cover line."""
+class _Laid(Flowable):
+    """Nothing on the page: laid out after a member's last line, it tells `progress` that member is done.
+    Pages are laid out and drawn as the document builds, the slow part, so this is how far the build is."""
+
+    def __init__(self, progress: Progress, done: int, total: int) -> None:
+        super().__init__()
+        self.progress, self.done, self.total = progress, done, total
+
+    def wrap(self, *_):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.progress(self.done, self.total)
+
+
+def year_pdf(record: dict, progress: Progress | None = None) -> bytes:
+    """The record's members, each from a new page; a unit's or community's first page is its cover line.
+    `progress(done, total)` hears of each member as their pages are laid out."""
     font = cjk_font()
     style = _styles(font)
     story: list = []
@@ -206,10 +223,13 @@ def year_pdf(record: dict) -> bytes:
             ),
             Paragraph(as_of_words(record), style["subtitle"]),
         ]
-    for m in record["members"]:
+    total = len(record["members"])
+    for done, m in enumerate(record["members"], start=1):
         if story:
             story.append(PageBreak())
         story += _member_page(font, record, m)
+        if progress is not None:
+            story.append(_Laid(progress, done, total))
     out = BytesIO()
     doc = SimpleDocTemplate(
         out,
