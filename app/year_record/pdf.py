@@ -51,7 +51,7 @@ def _styles(font: str) -> dict:
     return base | {
         "year-title": ParagraphStyle("year-title", fontName=font, fontSize=18, leading=26, alignment=1, textColor=RED),
         "as-of": ParagraphStyle("as-of", parent=body, alignment=1),
-        "note": ParagraphStyle("note", parent=body, fontSize=9, leading=13),
+        "note": ParagraphStyle("note", parent=body, fontSize=9, leading=13, spaceBefore=2 * mm),
         "pledge": ParagraphStyle("pledge", parent=body, leftIndent=4 * mm, spaceBefore=3),
         "progress": ParagraphStyle("progress", parent=body, fontSize=10, leading=15, leftIndent=10 * mm),
         "review": ParagraphStyle("review", parent=body, spaceBefore=6),
@@ -102,16 +102,7 @@ def _member_page(font: str, record: dict, m: dict) -> list:
                 style["note"],
             ),
         ),
-        _section(
-            font,
-            "入户走访（按类别）" if kinds else "入户走访",
-            header_table(
-                font,
-                [*(VISIT_CATEGORIES[k] for k in kinds), "合计"],
-                [[*(m["visits"][k] for k in kinds), m["visits"]["total"]]],
-                [WIDTH / (len(kinds) + 1)] * (len(kinds) + 1),
-            ),
-        ),
+        _visits(font, kinds, m["visits"]),
         _section(
             font,
             "积分（已入账，按月）",
@@ -141,6 +132,23 @@ def _member_page(font: str, record: dict, m: dict) -> list:
         ),
         *_pledges(font, m["pledges"]),
     ]
+
+
+def _visits(font: str, kinds: tuple[str, ...], visits: dict) -> KeepTogether:
+    """By category where the record has them; a unit's copy counts visits in all, one line as the orders'."""
+    if not kinds:
+        line = f"全年入户走访（不含被驳回的）：{visits['total']} 次"
+        return _section(font, "入户走访", Paragraph(line, _styles(font)["body"]))
+    return _section(
+        font,
+        "入户走访（按类别）",
+        header_table(
+            font,
+            [*(VISIT_CATEGORIES[k] for k in kinds), "合计"],
+            [[*(visits[k] for k in kinds), visits["total"]]],
+            [WIDTH / (len(kinds) + 1)] * (len(kinds) + 1),
+        ),
+    )
 
 
 def _deliberation_words(d: dict) -> str:
