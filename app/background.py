@@ -65,7 +65,7 @@ def queue(model: Callable[..., BackgroundJob], account, now: datetime, **own) ->
 
 def start(work: Callable[[int], None], job_id: int) -> None:
     """Run `work(job_id)` in a thread of this process, in an app context of its own. `work` gives its job
-    its outcome; what escapes it (the database gone while it failed) goes to the log, not to stderr."""
+    its outcome; a fault that escapes even that (the database gone) goes to the log, not to stderr."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def run() -> None:
@@ -90,12 +90,13 @@ def advance(model: type[BackgroundJob], job_id: int, **changes) -> None:
 
 def reporter(model: type[BackgroundJob], job_id: int) -> Progress:
     """A `progress(done, total)` for a builder's loop, written at most every PROGRESS_SECONDS and at the end."""
-    last = [0.0]
+    last = 0.0
 
     def report(done: int, total: int) -> None:
+        nonlocal last
         now = time.monotonic()
-        if done == total or now - last[0] >= PROGRESS_SECONDS:
-            last[0] = now
+        if done == total or now - last >= PROGRESS_SECONDS:
+            last = now
             advance(model, job_id, rows_done=done, rows_total=total)
 
     return report
