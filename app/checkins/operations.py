@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, bindparam, select, text
 
 from app.auth import scope
+from app.auth.caller import Caller
+from app.auth.models import Account
 from app.checkins.models import Checkin
 from app.db import HotStatement, UTCDateTime, transaction
 from app.errors import Forbidden, NotFound, Refusal
@@ -124,7 +126,7 @@ def _replayed(member_id: int, idempotency_key: str | None) -> Checkin | None:
     ).first()
 
 
-def runs_event(account, event: Event | Row) -> bool:
+def runs_event(account: Account | Caller, event: Event | Row) -> bool:
     """Whether the account checking in manages the event itself (its community's secretary, or whoever made it):
     then its points wait for someone else's audit, so nobody earns points alone."""
     return scope.secretary_of_community(account, event.community_id) or event.created_by == account.id
@@ -205,7 +207,7 @@ def _check_place(event: Event | Row, latitude: float | None, longitude: float | 
 
 
 def check_in(
-    account,
+    account: Caller,
     token: str,
     *,
     now: datetime,
@@ -221,6 +223,7 @@ def check_in(
     with transaction():
         event, claim = _scanned_event(account, token, signing_key, idempotency_key)
         member_id = account.member_id
+        assert member_id is not None  # refused by _scanned_event otherwise
         # A retried request is answered as the first one was, even after its screen code has expired or its
         # offline scan has grown old: whichever code of the same event it carries.
         replayed = _replayed(member_id, idempotency_key)
@@ -250,7 +253,7 @@ def check_in(
 
 
 def _scanned_event(
-    account, token: str, signing_key: str, idempotency_key: str | None
+    account: Caller, token: str, signing_key: str, idempotency_key: str | None
 ) -> tuple[Row | None, codes.Claim]:
     """The scanned event's row, with the member's check-in at it if any, and the code's claim."""
     if not scope.may_check_in(account):
