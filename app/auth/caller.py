@@ -60,4 +60,13 @@ def read(account_id: int) -> Caller | None:
     if row is None:
         return None
     # A member-less account's outer join reads NULL for the member's flag.
-    return Caller(*row[:-1], bool(row[-1]))
+    return Caller(
+        row.id,
+        row.token_version,
+        row.role,
+        row.community_id,
+        row.unit_id,
+        row.member_id,
+        row.suspended,
+        bool(row.active),
+    )

@@ -207,7 +207,7 @@ def _check_place(event: Event | Row, latitude: float | None, longitude: float | 
 
 
 def check_in(
-    account: Caller,
+    account: Account | Caller,
     token: str,
     *,
     now: datetime,
@@ -220,6 +220,8 @@ def check_in(
 ) -> Outcome:
     """A member's scan: once per event, whichever code (signed with `signing_key`), however often retried,
     judged as of `scanned_at` when the phone kept it offline."""
+    if isinstance(account, Account):
+        account = Caller.of(account)
     with transaction():
         event, claim = _scanned_event(account, token, signing_key, idempotency_key)
         member_id = account.member_id

@@ -24,7 +24,6 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
-from app.auth.caller import Caller
 from app.auth.current import optional_actor
 from app.checkins import grace, operations, queries
 from app.db import utcnow
@@ -138,7 +137,7 @@ def tap(token):
     seen = grace.seen_at(request.form.get("grace"), token, account=account, phone=request.cookies.get(grace.COOKIE))
     try:
         outcome = operations.check_in(
-            Caller.of(account),
+            account,
             token,
             now=utcnow(),
             signing_key=signing_key(),
