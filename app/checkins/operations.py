@@ -28,7 +28,7 @@ from app.extensions import db
 from app.idempotency import require_same_target
 from app.members.models import Member
 from app.points.models import EntryStatus
-from app.points.operations import append_entry, lock_member
+from app.points.operations import LOCKED_MEMBER, append_entry, insert_locking_member
 from app.text import visible
 from ledger import periods
 
@@ -69,13 +69,22 @@ _SCAN = HotStatement(
 )
 # A text statement, which SQLAlchemy compiles once: it has no cache key for the dialects' INSERT ... ON CONFLICT,
 # and built afresh it cost more than the rest of the scan. The same SQL on SQLite and PostgreSQL.
-_INSERT = HotStatement(
-    text(
-        "INSERT INTO checkins (event_id, member_id, method, by_account_id, reason, latitude, longitude, "
-        "idempotency_key, created_at) VALUES (:event_id, :member_id, :method, :by_account_id, :reason, :latitude, "
-        ":longitude, :idempotency_key, :created_at) ON CONFLICT DO NOTHING RETURNING id"
-    ).bindparams(bindparam("created_at", type_=UTCDateTime()))
-)
+_COLUMNS = "event_id, member_id, method, by_account_id, reason, latitude, longitude, idempotency_key, created_at"
+_VALUES = ":method, :by_account_id, :reason, :latitude, :longitude, :idempotency_key, :created_at"
+
+
+def _insert(prefix: str, member: str) -> HotStatement:
+    return HotStatement(
+        text(
+            f"{prefix}INSERT INTO checkins ({_COLUMNS}) VALUES (:event_id, {member}, {_VALUES}) "
+            "ON CONFLICT DO NOTHING RETURNING id"
+        ).bindparams(bindparam("created_at", type_=UTCDateTime()))
+    )
+
+
+_INSERT = _insert("", ":member_id")
+# The same, taking the member's lock in the same round trip (PostgreSQL).
+_LOCK_AND_INSERT = _insert(LOCKED_MEMBER, "(SELECT id FROM locked)")
 _INSERT_KEYS = ("method", "by_account_id", "reason", "latitude", "longitude", "idempotency_key", "created_at")
 
 
@@ -135,11 +144,10 @@ def runs_event(account: Account | Caller, event: Event | Row) -> bool:
 def _record(event: Event | Row, member_id: int, now: datetime, *, for_audit: bool, **values) -> Outcome:
     """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction,
     left pending when `for_audit`."""
-    lock_member(member_id)
     # An offline scan's check-in keeps the time it was made (given in `values`), before its ledger entry's.
     values.setdefault("created_at", now)
     params = {key: values.get(key) for key in _INSERT_KEYS} | {"event_id": event.id, "member_id": member_id}
-    checkin_id = _INSERT.run(params).scalar()
+    checkin_id = insert_locking_member(member_id, _LOCK_AND_INSERT, _INSERT, params).scalar()
     if checkin_id is None:
         # Lost to a concurrent scan or a retry of this event: answer with that one. Otherwise the key was
         # taken meanwhile by a scan of another event.

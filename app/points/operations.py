@@ -177,6 +177,27 @@ def _lock_row(member_id: int) -> None:
         _run(_LOCK_MEMBER, params).first()
 
 
+# What an INSERT that needs lock_member() starts with to take the lock in its own round trip: reading the
+# member's id from `locked` (`(SELECT id FROM locked)`) makes PostgreSQL hold the gate and lock the row first.
+LOCKED_MEMBER = (
+    f"WITH locked AS (SELECT members.id, pg_advisory_xact_lock_shared({LEDGER_GATE}) FROM members "
+    "WHERE members.id = :member_id FOR UPDATE) "
+)
+
+
+def insert_locking_member(member_id: int, locking: HotStatement, plain: HotStatement, params: dict):
+    """lock_member(), then an insert; on PostgreSQL both in one statement, `locking` (LOCKED_MEMBER's form of
+    `plain`). Taking a lock the transaction already holds again is harmless, so it always runs whole."""
+    if db.session.connection().dialect.name != "postgresql":
+        lock_member(member_id)
+        return plain.run(params)
+    db.session.flush()  # as lock_member does
+    result = locking.run(params)
+    per_transaction(("member_lock", member_id), lambda: None)
+    enter_ledger(taken_by=lambda: None)
+    return result
+
+
 def _head(member_id: int) -> chain.Head:
     last = _run(_HEAD, {"member_id": member_id}).first()
     return chain.Head(member_id, last.seq, last.hash) if last else chain.Head(member_id)
