@@ -113,28 +113,6 @@ def advisory_lock(key: int, *, shared: bool, taken_by=None) -> None:
     per_transaction(("advisory", key, shared), taken_by or (lambda: db.session.execute(select(take(key))).scalar()))
 
 
-class HotStatement:
-    """A statement of the return day's hot path, run on the session's connection. On PostgreSQL it is compiled
-    once and sent with exec_driver_sql: SQLAlchemy's work per execution (cache key, compiled-parameter and
-    result processing) cost about as much again as the driver's own (bench/burst), while exec_driver_sql keeps
-    its events, its error translation and the pool's invalidation of a dead connection. So only for statements
-    whose values need no conversion on PostgreSQL: numbers, text, aware datetimes. SQLite runs it as Core."""
-
-    def __init__(self, statement) -> None:
-        self.statement = statement
-        self._compiled: tuple[str, dict] | None = None
-
-    def run(self, params: dict):
-        connection = db.session.connection()
-        if connection.dialect.name != "postgresql":
-            return connection.execute(self.statement, params)
-        if self._compiled is None:
-            compiled = self.statement.compile(dialect=connection.dialect)
-            self._compiled = (compiled.string, compiled.params)
-        sql, defaults = self._compiled
-        return connection.exec_driver_sql(sql, defaults | params)
-
-
 def insert(model):
     """The engine's own INSERT, which knows ON CONFLICT: the same code inserts once on SQLite and PostgreSQL."""
     dialect_insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 
 from app.auth.models import Account
-from app.db import HotStatement
+from app.hot_statements import HotStatement
 from app.members.models import Member
 
 

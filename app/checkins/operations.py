@@ -19,12 +19,13 @@ from app.auth import scope
 from app.auth.caller import Caller
 from app.auth.models import Account
 from app.checkins.models import Checkin
-from app.db import HotStatement, UTCDateTime, transaction
+from app.db import UTCDateTime, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.events import codes
 from app.events.models import Event
 from app.events.operations import managed_event
 from app.extensions import db
+from app.hot_statements import HotStatement
 from app.idempotency import require_same_target
 from app.members.models import Member
 from app.points.models import EntryStatus

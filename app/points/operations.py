@@ -12,9 +12,10 @@ from sqlalchemy import Insert, bindparam, case, func, select, text, true
 from sqlalchemy import insert as sql_insert
 
 from app.auth import scope
-from app.db import HotStatement, UTCDateTime, advisory_lock, insert, per_transaction, transaction
+from app.db import UTCDateTime, advisory_lock, insert, per_transaction, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
+from app.hot_statements import HotStatement
 from app.members.models import Member
 from app.org.models import ConfigVersion
 from app.periods.models import Period
