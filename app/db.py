@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
@@ -92,15 +92,24 @@ def lock(model, id_):
 
 def per_transaction(key, load):
     """`load()` once per transaction (the rules, the closed months): a new transaction reads afresh."""
-    cache = db.session.info.setdefault("per_transaction", {})
-    db.session.connection()  # begins the transaction if none has begun, so the cache belongs to it
-    current = db.session().get_transaction()
+    session = db.session()
+    current = session.get_transaction()
+    if current is None:
+        session.connection()  # begins the transaction, so that the cache belongs to it
+        current = session.get_transaction()
+    cache = session.info.setdefault("per_transaction", {})
     if cache.get("transaction") is not current:
         cache.clear()
         cache["transaction"] = current
     if key not in cache:
         cache[key] = load()
     return cache[key]
+
+
+def connection() -> Connection:
+    """The session's connection, looked up once per transaction: the hot path asks for it at every statement,
+    and each ask walks the session's state machine."""
+    return per_transaction("connection", db.session().connection)
 
 
 def advisory_lock(key: int, *, shared: bool, taken_by=None) -> None:

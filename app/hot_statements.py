@@ -5,7 +5,7 @@ import psycopg
 from psycopg.rows import namedtuple_row
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 
-from app.extensions import db
+from app.db import connection as session_connection
 
 
 class HotStatement:
@@ -23,7 +23,7 @@ class HotStatement:
 
     def run(self, params: dict):
         """The result: its first(), one(), scalar() and scalar_one(), rows read by attribute."""
-        connection = db.session.connection()
+        connection = session_connection()
         if connection.dialect.name != "postgresql":
             return connection.execute(self.statement, params)
         if self._compiled is None:
