@@ -9,11 +9,15 @@ import functools
 import logging
 import math
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 
 from flask import current_app, g, jsonify, render_template, request
-from flask_limiter import Limit, Limiter, RateLimitExceeded
+from flask.globals import request_ctx
+from flask_limiter import ExemptionScope, Limit, Limiter, RateLimitExceeded
+from flask_limiter._extension import LimiterContext
 from flask_limiter._limits import RuntimeLimit
+from flask_limiter._manager import LimitManager
 from limits import parse_many
 from limits.storage import MemoryStorage
 
@@ -76,14 +80,16 @@ def _storage_uri(configured: str) -> str:
 def _kind() -> str | None:
     """Which limits a request counts against: `login`, `register`, `needs`, `account` or `anonymous`; None for
     /healthz."""
-    if request.endpoint == "health.healthz":
+    endpoint = request.endpoint
+    if endpoint == "health.healthz":
         return None
-    if request.method == "POST" and request.endpoint in REGISTER_ENDPOINTS:
-        return "register"
-    if request.method == "POST" and request.endpoint in NEED_ENDPOINTS:
-        return "needs"
-    if request.method == "POST" and request.endpoint in LOGIN_ENDPOINTS:
-        return "login"
+    if request.method == "POST":
+        if endpoint in REGISTER_ENDPOINTS:
+            return "register"
+        if endpoint in NEED_ENDPOINTS:
+            return "needs"
+        if endpoint in LOGIN_ENDPOINTS:
+            return "login"
     return "account" if g.get("actor") is not None else "anonymous"
 
 
@@ -109,15 +115,27 @@ _SETTINGS = {
 }
 
 
+class _KeptLimit(RuntimeLimit):
+    """A limit built once and kept, its hash (a dataclass's, over every field) worked out once: Flask-Limiter
+    hashes each limit of a request some ten times."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._hash = super().__hash__()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
 @functools.cache
 def _limits_of(kind: str, limits: str, failures: str) -> tuple[RuntimeLimit, ...]:
     """A kind's limits, built once for each value of its settings. Shared, each kind with a scope of its own:
     one count across every endpoint, not one per endpoint. A login counts also against its address's failed
     logins, deducted once its answer says it failed."""
     key = _account_key if kind == "account" else _address_key
-    counted = [RuntimeLimit(item, key, scope=kind, shared=True) for item in parse_many(limits)]
+    counted = [_KeptLimit(item, key, scope=kind, shared=True) for item in parse_many(limits)]
     failed = [
-        RuntimeLimit(item, _address_key, scope="login-failures", shared=True, deduct_when=_failed)
+        _KeptLimit(item, _address_key, scope="login-failures", shared=True, deduct_when=_failed)
         for item in (parse_many(failures) if failures else ())
     ]
     return tuple(counted + failed)
@@ -138,16 +156,68 @@ class _LimitsOfKind(Limit):
         return iter(_limits_of(kind, config[_SETTINGS[kind]], failures))
 
 
+class _DefaultsOnly(LimitManager):
+    """Flask-Limiter's LimitManager, but for an app that declares no limit or exemption but the default Limit:
+    then every request's limits are the defaults and nothing is exempt from them, which it would otherwise
+    work out anew on every request (twice for the exemptions), endpoint and blueprint. Should a route or a
+    blueprint ever be decorated, it answers as Flask-Limiter does. A private class of Flask-Limiter 4.1.1
+    (pinned): a test holds it to its answers."""
+
+    def _declares_more(self) -> bool:
+        return bool(
+            self._application_limits
+            or self._decorated_limits
+            or self._blueprint_limits
+            or self._route_exemptions
+            or self._blueprint_exemptions
+            or self._endpoint_hints
+        )
+
+    def resolve_limits(self, app, *args, **kwargs) -> tuple[list[RuntimeLimit], ...]:
+        return super().resolve_limits(app, *args, **kwargs) if self._declares_more() else (self.default_limits, [])
+
+    def exemption_scope(self, app, endpoint, blueprint) -> ExemptionScope:
+        if self._route_exemptions or self._blueprint_exemptions:
+            return super().exemption_scope(app, endpoint, blueprint)
+        return ExemptionScope.NONE
+
+
+class _Limiter(Limiter):
+    """Flask-Limiter's Limiter with two changes, each for a private part of Flask-Limiter 4.1.1 (pinned;
+    tests/auth/test_limiter_hooks.py holds each to it):
+    - its LimitManager is the one above;
+    - its per-request state is found in one look-up of the request context, not three LocalProxy calls:
+      Flask-Limiter asks for it some eight times a request."""
+
+    def __init__(self, storage_uri: str) -> None:
+        super().__init__(_address_key, storage_uri=storage_uri, default_limits=[_LimitsOfKind("")])
+        made = self.limit_manager
+        self.limit_manager = _DefaultsOnly(
+            application_limits=made._application_limits,
+            default_limits=made._default_limits,
+            decorated_limits=made._decorated_limits,
+            blueprint_limits=made._blueprint_limits,
+            route_exemptions=made._route_exemptions,
+            blueprint_exemptions=made._blueprint_exemptions,
+        )
+
+    @property
+    def context(self) -> LimiterContext:
+        # The proxy's own object; Flask types the proxy as the object itself.
+        request_context = request_ctx._get_current_object()  # type: ignore[attr-defined]
+        try:
+            contexts = request_context._limiter_request_context
+        except AttributeError:
+            contexts = request_context._limiter_request_context = defaultdict(LimiterContext)
+        return contexts[self]
+
+
 def init_app(app) -> Limiter:
     """Bind a limiter of the app's own (tests build many apps, each with its own counts)."""
     for setting in (*_SETTINGS.values(), "RATELIMIT_LOGIN_FAILURES"):
         # A mistyped limit fails here, at start, not on every request.
         parse_many(app.config[setting])
-    limiter = Limiter(
-        _address_key,
-        storage_uri=_storage_uri(app.config["RATELIMIT_STORAGE_URI"]),
-        default_limits=[_LimitsOfKind("")],
-    )
+    limiter = _Limiter(_storage_uri(app.config["RATELIMIT_STORAGE_URI"]))
     limiter.init_app(app)
     app.extensions["rate_limiter"] = limiter
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
