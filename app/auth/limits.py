@@ -2,8 +2,9 @@
 per account and never per address, so that a hall of hundreds behind one address is never slowed.
 
 The limits are the RATELIMIT_* settings in config.py; the counts live in RATELIMIT_STORAGE_URI (memory://,
-each worker process on its own, or a shared redis://). Too many requests: 429 `rate_limited` with
-Retry-After, as {code, message} on the API and as a Chinese page (the login form, for a login) on pages."""
+each worker process on its own, or a shared redis://, while it is unreachable counted in each worker's
+memory). Too many requests: 429 `rate_limited` with Retry-After, as {code, message} on the API and as a
+Chinese page (the login form, for a login) on pages."""
 
 import functools
 import logging
@@ -183,11 +184,13 @@ class _DefaultsOnly(LimitManager):
 
 
 class _Limiter(Limiter):
-    """Flask-Limiter's Limiter with two changes, each for a private part of Flask-Limiter 4.1.1 (pinned;
-    tests/auth/test_limiter_hooks.py holds each to it):
+    """Flask-Limiter's Limiter with three changes, each for a private part of Flask-Limiter 4.1.1 (pinned;
+    tests/auth/test_limiter_hooks.py and test_limiter_fallback.py hold each to it):
     - its LimitManager is the one above;
     - its per-request state is found in one look-up of the request context, not three LocalProxy calls:
-      Flask-Limiter asks for it some eight times a request."""
+      Flask-Limiter asks for it some eight times a request;
+    - its in-memory fallback, while the configured store is unreachable, counts in SweptMemoryStorage, not
+      in limits' MemoryStorage and its timer thread per count."""
 
     def __init__(self, storage_uri: str) -> None:
         super().__init__(_address_key, storage_uri=storage_uri, default_limits=[_LimitsOfKind("")])
@@ -200,6 +203,13 @@ class _Limiter(Limiter):
             route_exemptions=made._route_exemptions,
             blueprint_exemptions=made._blueprint_exemptions,
         )
+
+    def init_app(self, app) -> None:
+        super().init_app(app)
+        # Flask-Limiter builds the fallback's MemoryStorage itself, with no setting to choose another.
+        if self._fallback_limiter is not None:
+            self._fallback_storage = SweptMemoryStorage()
+            self._fallback_limiter = type(self._fallback_limiter)(self._fallback_storage)
 
     @property
     def context(self) -> LimiterContext:
