@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
@@ -92,15 +92,24 @@ def lock(model, id_):
 
 def per_transaction(key, load):
     """`load()` once per transaction (the rules, the closed months): a new transaction reads afresh."""
-    cache = db.session.info.setdefault("per_transaction", {})
-    db.session.connection()  # begins the transaction if none has begun, so the cache belongs to it
-    current = db.session().get_transaction()
+    session = db.session()
+    current = session.get_transaction()
+    if current is None:
+        session.connection()  # begins the transaction, so that the cache belongs to it
+        current = session.get_transaction()
+    cache = session.info.setdefault("per_transaction", {})
     if cache.get("transaction") is not current:
         cache.clear()
         cache["transaction"] = current
     if key not in cache:
         cache[key] = load()
     return cache[key]
+
+
+def connection() -> Connection:
+    """The session's connection, looked up once per transaction: the hot path asks for it at every statement,
+    and each ask walks the session's state machine."""
+    return per_transaction("connection", db.session().connection)
 
 
 def advisory_lock(key: int, *, shared: bool, taken_by=None) -> None:
@@ -111,28 +120,6 @@ def advisory_lock(key: int, *, shared: bool, taken_by=None) -> None:
         return
     take = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
     per_transaction(("advisory", key, shared), taken_by or (lambda: db.session.execute(select(take(key))).scalar()))
-
-
-class HotStatement:
-    """A statement of the return day's hot path, run on the session's connection. On PostgreSQL it is compiled
-    once and sent with exec_driver_sql: SQLAlchemy's work per execution (cache key, compiled-parameter and
-    result processing) cost about as much again as the driver's own (bench/burst), while exec_driver_sql keeps
-    its events, its error translation and the pool's invalidation of a dead connection. So only for statements
-    whose values need no conversion on PostgreSQL: numbers, text, aware datetimes. SQLite runs it as Core."""
-
-    def __init__(self, statement) -> None:
-        self.statement = statement
-        self._compiled: tuple[str, dict] | None = None
-
-    def run(self, params: dict):
-        connection = db.session.connection()
-        if connection.dialect.name != "postgresql":
-            return connection.execute(self.statement, params)
-        if self._compiled is None:
-            compiled = self.statement.compile(dialect=connection.dialect)
-            self._compiled = (compiled.string, compiled.params)
-        sql, defaults = self._compiled
-        return connection.exec_driver_sql(sql, defaults | params)
 
 
 def insert(model):

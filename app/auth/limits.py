@@ -2,15 +2,23 @@
 per account and never per address, so that a hall of hundreds behind one address is never slowed.
 
 The limits are the RATELIMIT_* settings in config.py; the counts live in RATELIMIT_STORAGE_URI (memory://,
-each worker process on its own, or a shared redis://). Too many requests: 429 `rate_limited` with
-Retry-After, as {code, message} on the API and as a Chinese page (the login form, for a login) on pages."""
+each worker process on its own, or a shared redis://, while it is unreachable counted in each worker's
+memory). Too many requests: 429 `rate_limited` with Retry-After, as {code, message} on the API and as a
+Chinese page (the login form, for a login) on pages."""
 
+import functools
 import logging
 import math
 import time
+from collections import defaultdict
+from collections.abc import Iterator
 
 from flask import current_app, g, jsonify, render_template, request
-from flask_limiter import Limit, Limiter, RateLimitExceeded
+from flask.globals import request_ctx
+from flask_limiter import ExemptionScope, Limit, Limiter, RateLimitExceeded
+from flask_limiter._extension import LimiterContext
+from flask_limiter._limits import RuntimeLimit
+from flask_limiter._manager import LimitManager
 from limits import parse_many
 from limits.storage import MemoryStorage
 
@@ -72,23 +80,17 @@ def _storage_uri(configured: str) -> str:
 
 def _kind() -> str | None:
     """Which limits a request counts against: `login`, `register`, `needs`, `account` or `anonymous`; None for
-    /healthz.
-
-    Worked out once per request: the limiter asks it several times."""
-    if "limit_kind" not in g:
-        g.limit_kind = _kind_of_request()
-    return g.limit_kind
-
-
-def _kind_of_request() -> str | None:
-    if request.endpoint == "health.healthz":
+    /healthz."""
+    endpoint = request.endpoint
+    if endpoint == "health.healthz":
         return None
-    if request.method == "POST" and request.endpoint in REGISTER_ENDPOINTS:
-        return "register"
-    if request.method == "POST" and request.endpoint in NEED_ENDPOINTS:
-        return "needs"
-    if request.method == "POST" and request.endpoint in LOGIN_ENDPOINTS:
-        return "login"
+    if request.method == "POST":
+        if endpoint in REGISTER_ENDPOINTS:
+            return "register"
+        if endpoint in NEED_ENDPOINTS:
+            return "needs"
+        if endpoint in LOGIN_ENDPOINTS:
+            return "login"
     return "account" if g.get("actor") is not None else "anonymous"
 
 
@@ -104,9 +106,7 @@ def _failed(response) -> bool:
     return response.status_code >= 400
 
 
-# Each kind's limits, counted per address but for a logged-in account's. A request counts against one kind
-# (a login also against its failures, below): one Limit chooses it, since Flask-Limiter parses, hashes and
-# asks every Limit on every request, an exempt one too.
+# Each kind's limits, counted per address but for a logged-in account's.
 _SETTINGS = {
     "login": "RATELIMIT_LOGIN",
     "register": "RATELIMIT_REGISTER",
@@ -116,13 +116,110 @@ _SETTINGS = {
 }
 
 
-def _limits_of_kind() -> str:
-    kind = _kind()
-    return current_app.config[_SETTINGS[kind]] if kind else ""  # nothing to count for /healthz
+class _KeptLimit(RuntimeLimit):
+    """A limit built once and kept, its hash (a dataclass's, over every field) worked out once: Flask-Limiter
+    hashes each limit of a request some ten times."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._hash = super().__hash__()
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
-def _key_of_kind() -> str:
-    return _account_key() if _kind() == "account" else _address_key()
+@functools.cache
+def _limits_of(kind: str, limits: str, failures: str) -> tuple[RuntimeLimit, ...]:
+    """A kind's limits, built once for each value of its settings. Shared, each kind with a scope of its own:
+    one count across every endpoint, not one per endpoint. A login counts also against its address's failed
+    logins, deducted once its answer says it failed."""
+    key = _account_key if kind == "account" else _address_key
+    counted = [_KeptLimit(item, key, scope=kind, shared=True) for item in parse_many(limits)]
+    failed = [
+        _KeptLimit(item, _address_key, scope="login-failures", shared=True, deduct_when=_failed)
+        for item in (parse_many(failures) if failures else ())
+    ]
+    return tuple(counted + failed)
+
+
+class _LimitsOfKind(Limit):
+    """The one default Limit: the request's kind's limits, read from the settings on every request (a test may
+    change them) but parsed and built once per value. A plain Limit would parse its string and build its
+    limits anew on every request, and each limit would ask the request's kind for its key, its scope and
+    whether it is exempt. Flask-Limiter reads a Limit by iterating it (4.1.1, pinned; a test holds it to it)."""
+
+    def __iter__(self) -> Iterator[RuntimeLimit]:
+        kind = _kind()
+        if kind is None:  # nothing to count for /healthz
+            return iter(())
+        config = current_app.config
+        failures = config["RATELIMIT_LOGIN_FAILURES"] if kind == "login" else ""
+        return iter(_limits_of(kind, config[_SETTINGS[kind]], failures))
+
+
+class _DefaultsOnly(LimitManager):
+    """Flask-Limiter's LimitManager, but for an app that declares no limit or exemption but the default Limit:
+    then every request's limits are the defaults and nothing is exempt from them, which it would otherwise
+    work out anew on every request (twice for the exemptions), endpoint and blueprint. Should a route or a
+    blueprint ever be decorated, it answers as Flask-Limiter does. A private class of Flask-Limiter 4.1.1
+    (pinned): a test holds it to its answers."""
+
+    def _declares_more(self) -> bool:
+        return bool(
+            self._application_limits
+            or self._decorated_limits
+            or self._blueprint_limits
+            or self._route_exemptions
+            or self._blueprint_exemptions
+            or self._endpoint_hints
+        )
+
+    def resolve_limits(self, app, *args, **kwargs) -> tuple[list[RuntimeLimit], ...]:
+        return super().resolve_limits(app, *args, **kwargs) if self._declares_more() else (self.default_limits, [])
+
+    def exemption_scope(self, app, endpoint, blueprint) -> ExemptionScope:
+        if self._route_exemptions or self._blueprint_exemptions:
+            return super().exemption_scope(app, endpoint, blueprint)
+        return ExemptionScope.NONE
+
+
+class _Limiter(Limiter):
+    """Flask-Limiter's Limiter with three changes, each for a private part of Flask-Limiter 4.1.1 (pinned;
+    tests/auth/test_limiter_hooks.py and test_limiter_fallback.py hold each to it):
+    - its LimitManager is the one above;
+    - its per-request state is found in one look-up of the request context, not three LocalProxy calls:
+      Flask-Limiter asks for it some eight times a request;
+    - its in-memory fallback, while the configured store is unreachable, counts in SweptMemoryStorage, not
+      in limits' MemoryStorage and its timer thread per count."""
+
+    def __init__(self, storage_uri: str) -> None:
+        super().__init__(_address_key, storage_uri=storage_uri, default_limits=[_LimitsOfKind("")])
+        made = self.limit_manager
+        self.limit_manager = _DefaultsOnly(
+            application_limits=made._application_limits,
+            default_limits=made._default_limits,
+            decorated_limits=made._decorated_limits,
+            blueprint_limits=made._blueprint_limits,
+            route_exemptions=made._route_exemptions,
+            blueprint_exemptions=made._blueprint_exemptions,
+        )
+
+    def init_app(self, app) -> None:
+        super().init_app(app)
+        # Flask-Limiter builds the fallback's MemoryStorage itself, with no setting to choose another.
+        if self._fallback_limiter is not None:
+            self._fallback_storage = SweptMemoryStorage()
+            self._fallback_limiter = type(self._fallback_limiter)(self._fallback_storage)
+
+    @property
+    def context(self) -> LimiterContext:
+        # The proxy's own object; Flask types the proxy as the object itself.
+        request_context = request_ctx._get_current_object()  # type: ignore[attr-defined]
+        try:
+            contexts = request_context._limiter_request_context
+        except AttributeError:
+            contexts = request_context._limiter_request_context = defaultdict(LimiterContext)
+        return contexts[self]
 
 
 def init_app(app) -> Limiter:
@@ -130,22 +227,7 @@ def init_app(app) -> Limiter:
     for setting in (*_SETTINGS.values(), "RATELIMIT_LOGIN_FAILURES"):
         # A mistyped limit fails here, at start, not on every request.
         parse_many(app.config[setting])
-    # Shared, each kind with a scope of its own: one count across every endpoint, not one per endpoint.
-    limiter = Limiter(
-        _address_key,
-        storage_uri=_storage_uri(app.config["RATELIMIT_STORAGE_URI"]),
-        default_limits=[
-            Limit(_limits_of_kind, key_function=_key_of_kind, scope=lambda _endpoint: _kind() or "", shared=True),
-            Limit(
-                lambda: current_app.config["RATELIMIT_LOGIN_FAILURES"],
-                key_function=_address_key,
-                scope="login-failures",
-                shared=True,
-                exempt_when=lambda: _kind() != "login",
-                deduct_when=_failed,
-            ),
-        ],
-    )
+    limiter = _Limiter(_storage_uri(app.config["RATELIMIT_STORAGE_URI"]))
     limiter.init_app(app)
     app.extensions["rate_limiter"] = limiter
     app.register_error_handler(RateLimitExceeded, _too_many_requests)

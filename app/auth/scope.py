@@ -1,5 +1,6 @@
 """Who may see or change what: one place for every scope rule, called by operations, never by SQL in views."""
 
+from app.auth.caller import Caller
 from app.auth.models import Account
 from app.errors import Forbidden
 
@@ -8,7 +9,7 @@ def is_admin(account: Account) -> bool:
     return account.role == "admin"
 
 
-def secretary_of_community(account: Account, community_id: int | None) -> bool:
+def secretary_of_community(account: Account | Caller, community_id: int | None) -> bool:
     return account.role == "secretary" and account.community_id is not None and account.community_id == community_id
 
 
@@ -95,11 +96,9 @@ def sees_community(account: Account, community_id: int | None) -> bool:
     return manages_community(account, community_id) or (member is not None and member.community_id == community_id)
 
 
-def may_check_in(account: Account) -> bool:
+def may_check_in(caller: Caller) -> bool:
     """活动打卡 is an in-service member's own act; any community's event, so long as the account is active."""
-    return (
-        account.member_id is not None and not account.suspended and account.member is not None and account.member.active
-    )
+    return caller.member_id is not None and not caller.suspended and caller.member_active
 
 
 def may_close_month(account: Account) -> bool:

@@ -16,17 +16,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, bindparam, select, text
 
 from app.auth import scope
+from app.auth.caller import Caller
+from app.auth.models import Account
 from app.checkins.models import Checkin
-from app.db import HotStatement, UTCDateTime, transaction
+from app.db import UTCDateTime, transaction
 from app.errors import Forbidden, NotFound, Refusal
 from app.events import codes
 from app.events.models import Event
 from app.events.operations import managed_event
 from app.extensions import db
+from app.hot_statements import HotStatement
 from app.idempotency import require_same_target
 from app.members.models import Member
 from app.points.models import EntryStatus
-from app.points.operations import append_entry, lock_member
+from app.points.operations import LOCKED_MEMBER, append_entry, insert_locking_member
 from app.text import visible
 from ledger import periods
 
@@ -67,13 +70,22 @@ _SCAN = HotStatement(
 )
 # A text statement, which SQLAlchemy compiles once: it has no cache key for the dialects' INSERT ... ON CONFLICT,
 # and built afresh it cost more than the rest of the scan. The same SQL on SQLite and PostgreSQL.
-_INSERT = HotStatement(
-    text(
-        "INSERT INTO checkins (event_id, member_id, method, by_account_id, reason, latitude, longitude, "
-        "idempotency_key, created_at) VALUES (:event_id, :member_id, :method, :by_account_id, :reason, :latitude, "
-        ":longitude, :idempotency_key, :created_at) ON CONFLICT DO NOTHING RETURNING id"
-    ).bindparams(bindparam("created_at", type_=UTCDateTime()))
-)
+_COLUMNS = "event_id, member_id, method, by_account_id, reason, latitude, longitude, idempotency_key, created_at"
+_VALUES = ":method, :by_account_id, :reason, :latitude, :longitude, :idempotency_key, :created_at"
+
+
+def _insert(prefix: str, member: str) -> HotStatement:
+    return HotStatement(
+        text(
+            f"{prefix}INSERT INTO checkins ({_COLUMNS}) VALUES (:event_id, {member}, {_VALUES}) "
+            "ON CONFLICT DO NOTHING RETURNING id"
+        ).bindparams(bindparam("created_at", type_=UTCDateTime()))
+    )
+
+
+_INSERT = _insert("", ":member_id")
+# The same, taking the member's lock in the same round trip (PostgreSQL).
+_LOCK_AND_INSERT = _insert(LOCKED_MEMBER, "(SELECT id FROM locked)")
 _INSERT_KEYS = ("method", "by_account_id", "reason", "latitude", "longitude", "idempotency_key", "created_at")
 
 
@@ -124,7 +136,7 @@ def _replayed(member_id: int, idempotency_key: str | None) -> Checkin | None:
     ).first()
 
 
-def runs_event(account, event: Event | Row) -> bool:
+def runs_event(account: Account | Caller, event: Event | Row) -> bool:
     """Whether the account checking in manages the event itself (its community's secretary, or whoever made it):
     then its points wait for someone else's audit, so nobody earns points alone."""
     return scope.secretary_of_community(account, event.community_id) or event.created_by == account.id
@@ -133,11 +145,10 @@ def runs_event(account, event: Event | Row) -> bool:
 def _record(event: Event | Row, member_id: int, now: datetime, *, for_audit: bool, **values) -> Outcome:
     """Insert the check-in unless one exists; a new one gets its ledger entry in the same transaction,
     left pending when `for_audit`."""
-    lock_member(member_id)
     # An offline scan's check-in keeps the time it was made (given in `values`), before its ledger entry's.
     values.setdefault("created_at", now)
     params = {key: values.get(key) for key in _INSERT_KEYS} | {"event_id": event.id, "member_id": member_id}
-    checkin_id = _INSERT.run(params).scalar()
+    checkin_id = insert_locking_member(member_id, _LOCK_AND_INSERT, _INSERT, params).scalar()
     if checkin_id is None:
         # Lost to a concurrent scan or a retry of this event: answer with that one. Otherwise the key was
         # taken meanwhile by a scan of another event.
@@ -205,7 +216,7 @@ def _check_place(event: Event | Row, latitude: float | None, longitude: float | 
 
 
 def check_in(
-    account,
+    account: Account | Caller,
     token: str,
     *,
     now: datetime,
@@ -218,9 +229,12 @@ def check_in(
 ) -> Outcome:
     """A member's scan: once per event, whichever code (signed with `signing_key`), however often retried,
     judged as of `scanned_at` when the phone kept it offline."""
+    if isinstance(account, Account):
+        account = Caller.of(account)
     with transaction():
         event, claim = _scanned_event(account, token, signing_key, idempotency_key)
         member_id = account.member_id
+        assert member_id is not None  # refused by _scanned_event otherwise
         # A retried request is answered as the first one was, even after its screen code has expired or its
         # offline scan has grown old: whichever code of the same event it carries.
         replayed = _replayed(member_id, idempotency_key)
@@ -250,7 +264,7 @@ def check_in(
 
 
 def _scanned_event(
-    account, token: str, signing_key: str, idempotency_key: str | None
+    account: Caller, token: str, signing_key: str, idempotency_key: str | None
 ) -> tuple[Row | None, codes.Claim]:
     """The scanned event's row, with the member's check-in at it if any, and the code's claim."""
     if not scope.may_check_in(account):

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.auth import scope
+from app.auth.caller import Caller
 from app.checkins import operations
 from app.checkins.models import Checkin
 from app.errors import Forbidden, Refusal
@@ -49,7 +50,7 @@ def preview(account, token: str, now: datetime, *, signing_key: str, code_seen_a
     if event is None:
         return Preview(None, codes.InvalidToken())
     elsewhere = is_elsewhere(account, event)
-    if not scope.may_check_in(account):
+    if not scope.may_check_in(Caller.of(account)):
         return Preview(event, Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed"))
     entry = checkin_entry(event.id, account.member_id)
     if entry is not None:

@@ -12,9 +12,11 @@ from sqlalchemy import Insert, bindparam, case, func, select, text, true
 from sqlalchemy import insert as sql_insert
 
 from app.auth import scope
-from app.db import HotStatement, UTCDateTime, advisory_lock, insert, per_transaction, transaction
+from app.db import UTCDateTime, advisory_lock, insert, per_transaction, transaction
+from app.db import connection as session_connection
 from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
+from app.hot_statements import HotStatement
 from app.members.models import Member
 from app.org.models import ConfigVersion
 from app.periods.models import Period
@@ -150,7 +152,7 @@ _BALANCE_UPSERT: dict[str, Insert] = {}  # by dialect name
 
 def _run(statement, params):
     # Core on the session's own connection and transaction: no ORM bookkeeping per statement.
-    return db.session.connection().execute(statement, params)
+    return session_connection().execute(statement, params)
 
 
 def lock_member(member_id: int) -> None:
@@ -177,6 +179,27 @@ def _lock_row(member_id: int) -> None:
         _run(_LOCK_MEMBER, params).first()
 
 
+# What an INSERT that needs lock_member() starts with to take the lock in its own round trip: reading the
+# member's id from `locked` (`(SELECT id FROM locked)`) makes PostgreSQL hold the gate and lock the row first.
+LOCKED_MEMBER = (
+    f"WITH locked AS (SELECT members.id, pg_advisory_xact_lock_shared({LEDGER_GATE}) FROM members "
+    "WHERE members.id = :member_id FOR UPDATE) "
+)
+
+
+def insert_locking_member(member_id: int, locking: HotStatement, plain: HotStatement, params: dict):
+    """lock_member(), then an insert; on PostgreSQL both in one statement, `locking` (LOCKED_MEMBER's form of
+    `plain`). Taking a lock the transaction already holds again is harmless, so it always runs whole."""
+    if session_connection().dialect.name != "postgresql":
+        lock_member(member_id)
+        return plain.run(params)
+    db.session.flush()  # as lock_member does
+    result = locking.run(params)
+    per_transaction(("member_lock", member_id), lambda: None)
+    enter_ledger(taken_by=lambda: None)
+    return result
+
+
 def _head(member_id: int) -> chain.Head:
     last = _run(_HEAD, {"member_id": member_id}).first()
     return chain.Head(member_id, last.seq, last.hash) if last else chain.Head(member_id)
@@ -188,7 +211,7 @@ def _append(record: dict) -> int:
 
 
 def _move_balances(member_id: int, moves) -> None:
-    dialect = db.session.connection().dialect.name
+    dialect = session_connection().dialect.name
     if dialect not in _BALANCE_UPSERT:
         _BALANCE_UPSERT[dialect] = _balance_upsert()
     for period, delta in moves:
@@ -290,7 +313,7 @@ def _new_entry(record: dict, state: State, now: datetime) -> int:
     """Write an entry's record, its status and its balance move; returns its id."""
     member_id, period, points = record["chain"], record["period"], record["points"]
     moves = balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period)
-    if db.session.connection().dialect.name == "postgresql":
+    if session_connection().dialect.name == "postgresql":
         delta = moves[0][1] if moves else None
         params = {k: record.get(k) for k in _RECORD_COLUMNS} | {
             "now": now,

@@ -2,9 +2,11 @@
 
 `gunicorn bench.burst.counting_wsgi:app` serves the app unchanged but for an `X-DB-Round-Trips` header
 on every response; `trips` holds the current request's trips for an in-process caller. Counted: each
-statement the app executes, the pool's liveness ping on checkout (pool_pre_ping), and the BEGIN,
+statement the app executes (at psycopg's cursor: the hot path's statements, app.hot_statements, go there
+without SQLAlchemy's execute events), the pool's liveness ping on checkout (pool_pre_ping), and the BEGIN,
 COMMIT and ROLLBACK that psycopg sends as statements of their own."""
 
+import psycopg
 from sqlalchemy import event
 
 from app import create_app
@@ -18,9 +20,25 @@ def _note(what: str) -> None:
     trips.append(" ".join(what.split()))
 
 
+class _CountingCursor(psycopg.Cursor):
+    def execute(self, query, params=None, **kwargs):
+        _note(str(query))
+        return super().execute(query, params, **kwargs)
+
+    def executemany(self, query, params_seq, **kwargs):
+        _note(str(query))
+        return super().executemany(query, params_seq, **kwargs)
+
+
+def _count_cursors(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, psycopg.Connection):
+        dbapi_connection.cursor_factory = _CountingCursor
+
+
 with app.app_context():
     engine = db.engine
-    event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: _note(statement))
+    event.listen(engine, "connect", _count_cursors)
+    engine.dispose()  # so that every connection from here on is made, and counted, after the listener
     event.listen(engine, "begin", lambda conn: _note("BEGIN"))
     event.listen(engine, "commit", lambda conn: _note("COMMIT"))
     event.listen(engine, "rollback", lambda conn: _note("ROLLBACK"))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.auth.models import Account
 from app.checkins.models import Checkin
 from app.extensions import db
+from app.members.models import Member
 from app.points.models import EntryStatus, LedgerRecord
 
 
@@ -246,6 +247,26 @@ def test_a_suspended_member_cannot_check_in(app, client, auth, hall, printed):
         db.session.commit()
     response = client.post("/api/v1/checkins", json={"token": printed(hall.event)}, headers=headers)
     _refused(response, 403, "not_allowed")
+
+
+def test_a_scan_with_a_token_from_before_a_password_change_is_refused(app, client, auth, hall, printed):
+    headers = auth(hall.member.account)
+    with app.app_context():
+        db.session.get(Account, hall.member.account.id).token_version += 1
+        db.session.commit()
+    response = client.post("/api/v1/checkins", json={"token": printed(hall.event)}, headers=headers)
+    _refused(response, 401, "invalid_token_auth")
+    assert _count(app, Checkin) == 0
+
+
+def test_a_member_no_longer_in_service_cannot_check_in(app, client, auth, hall, printed):
+    headers = auth(hall.member.account)
+    with app.app_context():
+        db.session.get(Member, hall.member.id).active = False
+        db.session.commit()
+    response = client.post("/api/v1/checkins", json={"token": printed(hall.event)}, headers=headers)
+    _refused(response, 403, "not_allowed")
+    assert _count(app, Checkin) == 0
 
 
 def test_a_bad_body_is_a_400_and_changes_nothing(app, hall, printed, scan, client, auth):
