@@ -61,6 +61,8 @@ def test_a_unit_secretary_opens_the_year_record_and_follows_the_units_pdf_to_its
     rows = desk.locator("section.job-progress [data-rows]")
     expect(rows).to_have_text("第 1 / 2 名党员")  # the script moved it, or the page came in after the first
     expect(desk.locator("section.job-progress progress")).to_have_attribute("value", "1")
+    # With a script, no refresh reloads the page under it (the script moves the bar and reloads at the end).
+    assert desk.locator('meta[http-equiv="refresh"]').count() == 0
     assert serious_violations(desk) == []
     if SHOTS:
         desk.screenshot(path=f"{SHOTS}/year-record-job.png", full_page=True)
