@@ -1,7 +1,8 @@
 """年度记实 at the desk (/desk/year): a unit's secretary sees their unit's members' year in a table, and its
 buttons build the unit's PDF or workbook in the background (a unit of thousands takes longer than a
 request may), on a page with a progress bar and then the download; a community's secretary sees their
-community's members, each one's PDF page. Downloads go with the session cookie and are the API's own files
+community's members, each one's PDF page. The office's reports page starts the same jobs for an admin
+(`?from=office`), and the same job page then wears the office's menu and leads back there. Downloads go with the session cookie and are the API's own files
 (app.year_record.files)."""
 
 from io import BytesIO
@@ -74,18 +75,29 @@ def unit_download(year, kind):
     return _file(name, data)
 
 
+def _from_office() -> dict:
+    """`?from=office` when the job was started on the office's reports page, to be carried to its page."""
+    return {"from": "office"} if request.args.get("from") == "office" else {}
+
+
 @bp.post("/desk/year/<year>/unit.<any(pdf, xlsx):kind>/jobs")
 def start_unit_file(year, kind):
     # The form holds only its CSRF token, which Flask-WTF checks before any view: the rest is in the URL.
     account = desk_actor()
     job_id, _ = operations.start_unit_file(account, year, _unit_id(account), kind, utcnow())
-    return redirect(url_for("desk_year.unit_file_job", job_id=job_id), 303)
+    return redirect(url_for("desk_year.unit_file_job", job_id=job_id, **_from_office()), 303)
 
 
 @bp.get(f"/desk/year/jobs/<{ID_PATH}:job_id>")
 def unit_file_job(job_id):
     job = operations.unit_file_job(desk_actor(), job_id, utcnow())
-    return render_template("desk/year_job.html", job=job, poll_seconds=POLL_SECONDS, kept_hours=operations.KEPT_HOURS)
+    return render_template(
+        "desk/year_job.html",
+        job=job,
+        poll_seconds=POLL_SECONDS,
+        kept_hours=operations.KEPT_HOURS,
+        from_office=bool(_from_office()),
+    )
 
 
 @bp.get(f"/desk/year/jobs/<{ID_PATH}:job_id>.json")

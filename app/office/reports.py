@@ -1,6 +1,6 @@
 """/office/reports: the month's bulletin (xlsx, PDF) for the county, a community or a work unit, a work
-unit's year-end record (PDF, xlsx), and the ledger export for an outside auditor (a zip with its
-standalone checker and guide), all with the session."""
+unit's year-end record (PDF, xlsx: its buttons start the desk's background job, app.desk.year), and the
+ledger export for an outside auditor (a zip with its standalone checker and guide), all with the session."""
 
 from io import BytesIO
 
@@ -62,6 +62,7 @@ def month_report(period, kind):
 
 @bp.get(f"/office/reports/year/<year>/units/<{ID_PATH}:unit_id>.<any(pdf, xlsx):kind>")
 def year_record(year, unit_id, kind):
+    """The file built within the request, as before the buttons' jobs: no page links here, old bookmarks may."""
     [(name, data)] = unit_files(office_actor(), year, unit_id, kind, now=utcnow()).items()
     return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
 

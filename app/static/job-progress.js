@@ -1,11 +1,9 @@
 // A background job's progress (templates/_job_progress.html): poll the job's small JSON, move the bar, and
-// reload once it has finished. Without this script the page's <meta http-equiv="refresh"> reloads it instead.
+// reload once it has finished. Without scripts the page's <noscript> refresh reloads it instead.
 (function () {
   "use strict";
   var box = document.querySelector("[data-poll]");
   if (!box) { return; }
-  var refresh = document.querySelector('meta[http-equiv="refresh"]');
-  if (refresh) { refresh.parentNode.removeChild(refresh); }
   var bar = box.querySelector("progress");
   var rows = box.querySelector("[data-rows]");
   var stage = box.querySelector("[data-stage]");

@@ -136,7 +136,7 @@ def test_a_running_job_shows_a_progress_bar_that_refreshes_itself_with_and_witho
         db.session.commit()
         job_id = job.id
     html = client.get(f"/office/import/{job_id}").text
-    assert '<meta http-equiv="refresh" content="2">' in html and "job-progress.js" in html
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html and "job-progress.js" in html
     assert '<progress max="50000" value="2000"' in html and hook(html, "data-job-state") == "checking"
     assert client.get(f"/office/import/{job_id}.json").get_json() == {
         "id": job_id,

@@ -1,6 +1,7 @@
 """年度记实 at a desk: a unit's secretary logs in, opens /desk/year, sees their members' table, starts the
 unit's PDF and follows its progress bar, with JavaScript and without, to the download, with the session
-alone; axe-core on both pages; screenshots for a person to look at."""
+alone; an admin does the same from the office's reports page, on the same job page in the office's frame;
+axe-core on every page; screenshots for a person to look at."""
 
 import os
 import subprocess
@@ -60,6 +61,8 @@ def test_a_unit_secretary_opens_the_year_record_and_follows_the_units_pdf_to_its
     rows = desk.locator("section.job-progress [data-rows]")
     expect(rows).to_have_text("第 1 / 2 名党员")  # the script moved it, or the page came in after the first
     expect(desk.locator("section.job-progress progress")).to_have_attribute("value", "1")
+    # With a script, no refresh reloads the page under it (the script moves the bar and reloads at the end).
+    assert desk.locator('meta[http-equiv="refresh"]').count() == 0
     assert serious_violations(desk) == []
     if SHOTS:
         desk.screenshot(path=f"{SHOTS}/year-record-job.png", full_page=True)
@@ -76,11 +79,59 @@ def test_a_unit_secretary_opens_the_year_record_and_follows_the_units_pdf_to_its
     finally:
         plain.close()
 
-    link = desk.locator("a[data-job-file]")
+    text = downloaded_pdf(desk, tmp_path)
+    assert f"县财政局 · {YEAR}年 · 党员 2 人" in text and "张三" in text and "李四" in text
+
+
+def downloaded_pdf(page, tmp_path) -> str:
+    """The text of the file behind the job page's download link, once it shows."""
+    link = page.locator("a[data-job-file]")
     expect(link).to_be_visible(timeout=20_000)
-    with desk.expect_download() as download:
+    with page.expect_download() as download:
         link.click()
     pdf = tmp_path / download.value.suggested_filename
     download.value.save_as(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+
+
+def test_an_admin_starts_a_units_pdf_on_the_offices_reports_page_and_follows_it_to_its_download(
+    county,  # noqa: F811
+    desk,
+    monkeypatch,
+    tmp_path,
+):
+    log_in(desk, county.admin.phone, PASSWORD, next_path=f"/office/reports?year={YEAR}%26year_unit={county.unit.id}")
+    button = desk.locator('#year-record button[data-year-record="pdf"]')
+    expect(button).to_be_visible()
+    assert serious_violations(desk) == []
+    if SHOTS:
+        desk.screenshot(path=f"{SHOTS}/year-record-office.png", full_page=True)
+        desk.set_viewport_size({"width": 390, "height": 844})
+        desk.locator("#year-record").screenshot(path=f"{SHOTS}/year-record-office-phone.png")
+        desk.set_viewport_size({"width": 1366, "height": 768})
+
+    release = held_after_the_first_member(monkeypatch)
+    button.click()
+    desk.wait_for_url("**/desk/year/jobs/*?from=office")
+    expect(desk.locator("section.job-progress [data-rows]")).to_have_text("第 1 / 2 名党员")
+    # The desk's job page, in the office's frame: its menu, with 报表 marked, and no desk menu.
+    assert desk.locator('nav.office-menu a[href="/office/reports"]').get_attribute("aria-current") == "page"
+    assert desk.locator("nav.desk-menu").count() == 0
+    assert serious_violations(desk) == []
+    if SHOTS:
+        desk.screenshot(path=f"{SHOTS}/year-record-office-job.png", full_page=True)
+        desk.set_viewport_size({"width": 390, "height": 844})
+        desk.screenshot(path=f"{SHOTS}/year-record-office-job-phone.png", full_page=True)
+        desk.set_viewport_size({"width": 1366, "height": 768})
+    release.set()
+
+    text = downloaded_pdf(desk, tmp_path)
     assert f"县财政局 · {YEAR}年 · 党员 2 人" in text and "张三" in text and "李四" in text
+    assert serious_violations(desk) == []
+    if SHOTS:
+        desk.screenshot(path=f"{SHOTS}/year-record-office-done.png", full_page=True)
+        desk.set_viewport_size({"width": 390, "height": 844})
+        desk.screenshot(path=f"{SHOTS}/year-record-office-done-phone.png", full_page=True)
+    back = desk.locator("a", has_text="返回报表")
+    back.click()
+    desk.wait_for_url(f"**/office/reports?year={YEAR}&year_unit={county.unit.id}#year-record")

@@ -53,12 +53,14 @@ def test_a_bad_or_future_year_is_a_chinese_page_and_a_member_is_turned_away(clie
     assert client.get("/desk/year").status_code == 403
 
 
-def test_the_offices_reports_page_chooses_a_unit_and_year_and_downloads_its_record(client, county):
+def test_the_offices_reports_page_chooses_a_unit_and_year_and_its_old_download_still_answers(client, county):
     log_in(client, county.admin)
     page = client.get(f"/office/reports?year={YEAR}&year_unit={county.unit.id}")
     assert page.status_code == 200
     link = f"/office/reports/year/{YEAR}/units/{county.unit.id}.pdf"
-    assert f'href="{link}"' in page.text and 'data-year-record="xlsx"' in page.text
+    start = f"/desk/year/{YEAR}/unit.pdf/jobs?unit_id={county.unit.id}&amp;from=office"
+    assert f'action="{start}"' in page.text and 'data-year-record="xlsx"' in page.text
+    assert link not in page.text  # the buttons start the job (tests/year_record/test_year_record_jobs.py)
     answer = client.get(link)
     assert answer.status_code == 200 and answer.data.startswith(b"%PDF")
     assert client.get(f"/office/reports/year/{YEAR}/units/{county.unit.id}.xlsx").status_code == 200

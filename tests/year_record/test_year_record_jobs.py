@@ -196,6 +196,28 @@ def test_the_desk_buttons_start_the_job_and_its_page_follows_it_to_the_download(
     assert client.get(page).status_code == 403 and client.get(page + "/file").status_code == 403
 
 
+def test_the_offices_buttons_start_the_same_job_whose_page_wears_the_offices_menu(client, county, tmp_path):
+    log_in(client, county.admin)
+    started = client.post(f"/desk/year/{YEAR}/unit.pdf/jobs?unit_id={county.unit.id}&from=office")
+    assert started.status_code == 303
+    page = started.location
+    assert page.endswith("?from=office")
+    job_id = page.removeprefix("/desk/year/jobs/").removesuffix("?from=office")
+    deadline = time.monotonic() + 60
+    while client.get(f"/desk/year/jobs/{job_id}.json").get_json()["running"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    html = client.get(page).text
+    assert 'class="menu office-menu"' in html and "desk-menu" not in html
+    assert '<a href="/office/reports" aria-current="page">报表</a>' in html
+    assert f'href="/office/reports?year={YEAR}&amp;year_unit={county.unit.id}#year-record"' in html
+    answer = client.get(f"/desk/year/jobs/{job_id}/file")
+    assert answer.status_code == 200 and "张三" in pdf_text(answer.data, tmp_path)
+    # The same job from the desk's own address is the desk's page.
+    desk = client.get(f"/desk/year/jobs/{job_id}").text
+    assert 'class="menu desk-menu"' in desk and "office-menu" not in desk and "返回年度记实" in desk
+
+
 def test_a_fault_while_building_is_a_chinese_message_on_the_jobs_page_never_a_500(client, county, monkeypatch):
     def broken(record, kind, progress):
         raise RuntimeError("the disk is full")
