@@ -27,3 +27,4 @@ from app.points.models import Balance, EntryStatus, LedgerRecord  # noqa: F401
 from app.rankings.models import RankingRow  # noqa: F401
 from app.registrations.models import Registration  # noqa: F401
 from app.visits.models import Visit  # noqa: F401
+from app.year_record.models import UnitFileJob  # noqa: F401

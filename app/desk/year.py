@@ -1,17 +1,22 @@
-"""年度记实 at the desk (/desk/year): a unit's secretary sees their unit's members' year in a table with the
-unit's PDF and workbook to download; a community's secretary their community's members, each one's PDF
-page. Downloads go with the session cookie and are the API's own files (app.year_record.files)."""
+"""年度记实 at the desk (/desk/year): a unit's secretary sees their unit's members' year in a table, and its
+buttons build the unit's PDF or workbook in the background (a unit of thousands takes longer than a
+request may), on a page with a progress bar and then the download; a community's secretary sees their
+community's members, each one's PDF page. Downloads go with the session cookie and are the API's own files
+(app.year_record.files)."""
 
 from io import BytesIO
+from pathlib import Path
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, jsonify, redirect, render_template, request, send_file, url_for
 
+from app.background import progress_of
 from app.db import utcnow
 from app.desk.access import desk_actor, id_arg
 from app.errors import NotFound
 from app.org.queries import unit_choices
 from app.reports.files import MIMETYPES
 from app.schemas import ID_PATH
+from app.year_record import operations
 from app.year_record.files import member_file, unit_files
 from app.year_record.queries import community_record, unit_record
 from ledger import periods
@@ -19,6 +24,7 @@ from ledger import periods
 bp = Blueprint("desk_year", __name__)
 
 YEARS_PICKED = 5
+POLL_SECONDS = 2
 
 
 def _where(account) -> dict:
@@ -49,17 +55,50 @@ def year_page():
     )
 
 
-@bp.get("/desk/year/<year>/unit.<any(pdf, xlsx):kind>")
-def unit_download(year, kind):
-    account = desk_actor()
+def _file(name: str, data: bytes):
+    return send_file(BytesIO(data), mimetype=MIMETYPES[Path(name).suffix[1:]], as_attachment=True, download_name=name)
+
+
+def _unit_id(account) -> int:
     unit_id = _where(account)["unit_id"]
     if unit_id is None:
         raise NotFound("单位")
-    [(name, data)] = unit_files(account, year, unit_id, kind, now=utcnow()).items()
-    return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
+    return unit_id
+
+
+@bp.get("/desk/year/<year>/unit.<any(pdf, xlsx):kind>")
+def unit_download(year, kind):
+    """The file built within the request: for a small unit, or a link kept from before the buttons' jobs."""
+    account = desk_actor()
+    [(name, data)] = unit_files(account, year, _unit_id(account), kind, now=utcnow()).items()
+    return _file(name, data)
+
+
+@bp.post("/desk/year/<year>/unit.<any(pdf, xlsx):kind>/jobs")
+def start_unit_file(year, kind):
+    # The form holds only its CSRF token, which Flask-WTF checks before any view: the rest is in the URL.
+    account = desk_actor()
+    job_id, _ = operations.start_unit_file(account, year, _unit_id(account), kind, utcnow())
+    return redirect(url_for("desk_year.unit_file_job", job_id=job_id), 303)
+
+
+@bp.get(f"/desk/year/jobs/<{ID_PATH}:job_id>")
+def unit_file_job(job_id):
+    job = operations.unit_file_job(desk_actor(), job_id, utcnow())
+    return render_template("desk/year_job.html", job=job, poll_seconds=POLL_SECONDS, kept_hours=operations.KEPT_HOURS)
+
+
+@bp.get(f"/desk/year/jobs/<{ID_PATH}:job_id>.json")
+def unit_file_progress(job_id):
+    return jsonify(progress_of(operations.unit_file_job(desk_actor(), job_id, utcnow())))
+
+
+@bp.get(f"/desk/year/jobs/<{ID_PATH}:job_id>/file")
+def unit_file_download(job_id):
+    name, data = operations.unit_file_download(desk_actor(), job_id, utcnow())
+    return _file(name, data)
 
 
 @bp.get(f"/desk/year/<year>/members/<{ID_PATH}:member_id>.pdf")
 def member_download(year, member_id):
-    name, data = member_file(desk_actor(), year, member_id, now=utcnow())
-    return send_file(BytesIO(data), mimetype=MIMETYPES["pdf"], as_attachment=True, download_name=name)
+    return _file(*member_file(desk_actor(), year, member_id, now=utcnow()))

@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.background import BackgroundJob
 from app.db import UTCDateTime, utcnow
 from app.extensions import Model
 from app.org.models import Community, Grid, Unit
@@ -30,21 +31,15 @@ class Member(Model):
     grid: Mapped[Grid | None] = relationship()
 
 
-class ImportJob(Model):
+class ImportJob(BackgroundJob, Model):
     """One roster file uploaded on /office/import, checked and imported by a background thread of the web
-    process, which writes its progress here for the page to show (the next poll may reach another worker)."""
+    process, which writes its progress here for the page to show (the next poll may reach another worker).
+    Its state: queued, checking, importing (running); done, rejected (nothing imported), failed (nothing
+    imported); its result: the counts when done, the code, message and bad cells when rejected, the message
+    when failed."""
 
     __tablename__ = "import_jobs"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    running_states = ("queued", "checking", "importing")
+    own_fields = ("file_name",)
     file_name: Mapped[str] = mapped_column(String(200))  # as uploaded, for the page and the action log
     stored_path: Mapped[str] = mapped_column(String(500))  # in the instance folder; removed once done
-    # queued, checking, importing (running); done, rejected (nothing imported), failed (nothing imported)
-    state: Mapped[str] = mapped_column(String(20))
-    rows_done: Mapped[int] = mapped_column(default=0)
-    rows_total: Mapped[int] = mapped_column(default=0)
-    # done: the counts; rejected: the code, message and bad cells; failed: the message
-    result: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Moved on at every step: a running job that stops advancing has lost its thread (a restart).
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,33 +3,29 @@ the import jobs of the office's upload page, which run that same import in a bac
 
 import logging
 import secrets
-import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import insert, select
 
+from app import background
 from app.action_log.operations import record, request_address
 from app.auth import scope
 from app.auth.models import Account
 from app.auth.passwords import hash_password
-from app.db import lock, transaction, utcnow
-from app.errors import NotFound, Refusal
+from app.db import transaction, utcnow
+from app.errors import Refusal
 from app.extensions import db
 from app.members import importer
 from app.members.models import ImportJob, Member
 
 log = logging.getLogger(__name__)
 
-RUNNING = ("queued", "checking", "importing")
-# A running job whose row has not moved for this long has lost its thread (the worker restarted). Checking
-# moves it every PROGRESS_EVERY rows (well under a second); the writing of 50,000 rows, its one silent
-# stretch, took under a minute on a shared 2-core machine (bench figures in the commit).
-STALL_SECONDS = 10 * 60
 SUFFIXES = (".xlsx", ".csv")
 # SQLite binds at most 32,766 values per statement; a full roster has 50,000 phones.
 IN_CHUNK = 10_000
@@ -74,7 +70,7 @@ def import_members(
     lookups = importer.Lookups.read()
     records = importer.read(path, lookups, progress)
     if job_id is not None:
-        _advance(job_id, state="importing", rows_done=len(records), rows_total=len(records))
+        background.advance(ImportJob, job_id, state="importing", rows_done=len(records), rows_total=len(records))
     summary = Summary()
     with transaction():
         if importer.Lookups.read() != lookups:
@@ -129,8 +125,9 @@ def import_members(
                 db.session.execute(insert(Account), accounts)
             summary.accounts = len(accounts)
         record(actor, "members.import", name or path.name, address=address, file=name or path.name, **asdict(summary))
-        if job_id is not None:
-            _finish(job_id, "done", asdict(summary), abandon_if_stopped=True)
+        # Given up as stalled meanwhile: the import is abandoned too (nothing imported, as the page has said).
+        if job_id is not None and not background.finish(ImportJob, job_id, "done", asdict(summary)):
+            raise Refusal("import_stopped", "该导入已被标记为中断，未导入任何数据", 409)
     return summary
 
 
@@ -158,29 +155,12 @@ def start_import(account, file_name: str | None, upload: BinaryIO, now: datetime
                 )
             out.write(data)
         with transaction():
-            job = ImportJob(
-                account_id=account.id,
-                file_name=name,
-                stored_path=str(stored),
-                state="queued",
-                created_at=now,
-                updated_at=now,
-            )
-            db.session.add(job)
-            db.session.flush()
-            job_id = job.id
+            job_id = background.queue(ImportJob, account, now, file_name=name, stored_path=str(stored))
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    address = request_address()
-    threading.Thread(target=_work, args=(app, job_id, address), name=f"import-{job_id}", daemon=True).start()
+    background.start(partial(run_import_job, address=request_address()), job_id)
     return job_id
-
-
-def _work(app, job_id: int, address: str) -> None:
-    with app.app_context():
-        run_import_job(job_id, address)
 
 
 def run_import_job(job_id: int, address: str | None = None) -> None:
@@ -189,84 +169,44 @@ def run_import_job(job_id: int, address: str | None = None) -> None:
     job = db.session.get_one(ImportJob, job_id)
     path, name = Path(job.stored_path), job.file_name
     account = db.session.get(Account, job.account_id)
-    _advance(job_id, state="checking")
+    background.advance(ImportJob, job_id, state="checking")
     try:
-        import_members(
-            path,
-            None,
-            utcnow(),
-            actor=account,
-            name=name,
-            progress=lambda done, total: _advance(job_id, rows_done=done, rows_total=total),
-            job_id=job_id,
-            address=address,
-        )
-    except importer.ImportRejected as rejected:
-        _finish(
-            job_id,
-            "rejected",
-            {
-                "code": rejected.code,
-                "message": rejected.message,
-                "problems": [asdict(p) for p in rejected.problems],
-                "unlisted_rows": rejected.unlisted_rows,
-            },
-        )
-    except Refusal as refusal:
-        _finish(job_id, "rejected", {"code": refusal.code, "message": refusal.message})
-    except Exception:
-        log.exception("import job %s failed", job_id)
-        db.session.rollback()
-        _finish(job_id, "failed", {"message": "导入时出错，未导入任何数据；请稍后重试"})
+        with background.outcome(ImportJob, job_id, "导入时出错，未导入任何数据；请稍后重试"):
+            try:
+                import_members(
+                    path,
+                    None,
+                    utcnow(),
+                    actor=account,
+                    name=name,
+                    progress=background.reporter(ImportJob, job_id),
+                    job_id=job_id,
+                    address=address,
+                )
+            except importer.ImportRejected as rejected:
+                # Every bad cell, for the page to list; any other refusal is the outcome's code and message.
+                background.finish(
+                    ImportJob,
+                    job_id,
+                    "rejected",
+                    {
+                        "code": rejected.code,
+                        "message": rejected.message,
+                        "problems": [asdict(p) for p in rejected.problems],
+                        "unlisted_rows": rejected.unlisted_rows,
+                    },
+                )
     finally:
         path.unlink(missing_ok=True)
 
 
-def _advance(job_id: int, **changes) -> None:
-    """Progress, in its own short transaction so that the page sees it at once."""
-    with transaction():
-        job = lock(ImportJob, job_id)
-        if job is not None and job.state in RUNNING:
-            for key, value in changes.items():
-                setattr(job, key, value)
-            job.updated_at = utcnow()
-
-
-def _finish(job_id: int, state: str, result: dict, *, abandon_if_stopped: bool = False) -> None:
-    """The job's outcome, unless it was already given up as stalled; then the import, when it is this
-    transaction's, is abandoned too (nothing imported, as the page has said)."""
-    with transaction():
-        job = lock(ImportJob, job_id)
-        assert job is not None
-        if job.state not in RUNNING:
-            if abandon_if_stopped:
-                raise Refusal("import_stopped", "该导入已被标记为中断，未导入任何数据", 409)
-            return
-        job.state, job.result, job.updated_at = state, result, utcnow()
-        if state == "done":
-            job.rows_done = job.rows_total
-
-
 def import_job(account, job_id: int, now: datetime) -> dict:
-    """An import job as its page shows it; a running one that has stopped advancing is marked failed
-    (its thread died with its process), never left running forever."""
+    """An import job as its page shows it (a stalled one marked failed)."""
     scope.require(scope.is_admin(account), "只有组织部管理员可以查看导入")
-    with transaction():
-        job = lock(ImportJob, job_id)
-        if job is None:
-            raise NotFound("导入任务")
-        if job.state in RUNNING and now - job.updated_at > timedelta(seconds=STALL_SECONDS):
-            log.warning("import job %s stalled since %s: marked failed", job_id, job.updated_at)
-            job.state = "failed"
-            job.result = {"message": "导入已中断（服务曾重启），未导入任何数据；请重新上传文件"}
-            job.updated_at = now
-        return {
-            "id": job.id,
-            "file_name": job.file_name,
-            "state": job.state,
-            "running": job.state in RUNNING,
-            "rows_done": job.rows_done,
-            "rows_total": job.rows_total,
-            "result": job.result,
-            "created_at": job.created_at,
-        }
+    return background.follow(
+        ImportJob,
+        job_id,
+        now,
+        noun="导入任务",
+        stalled_message="导入已中断（服务曾重启），未导入任何数据；请重新上传文件",
+    )

@@ -1,6 +1,8 @@
 """The month's leaderboard workbook (.xlsx): one sheet each for members, units, communities, quarterly
 duty, pairing coverage, visits and residents' needs (群众点单), with Chinese headers and a frozen header row."""
 
+from collections.abc import Iterable
+
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -21,7 +23,7 @@ def add_sheet(
     book: Workbook,
     title: str,
     headers: list[str],
-    rows: list[list],
+    rows: Iterable[list],
     *,
     total: list | None = None,
     percent: tuple[int, ...] = (),

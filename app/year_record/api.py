@@ -1,18 +1,21 @@
-"""The year-end record (年度报到服务记实) on the API: a work unit's rows as JSON, its PDF and workbook, and
-one member's PDF page."""
+"""The year-end record (年度报到服务记实) on the API: a work unit's rows as JSON, its PDF and workbook (within
+the request, or as a job to follow and then download), and one member's PDF page."""
 
 from io import BytesIO
+from pathlib import Path
 
-from flask import send_file
+from flask import send_file, url_for
 from flask.views import MethodView
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import utcnow
 from app.reports.files import MIMETYPES
 from app.schemas import ID_PATH, YEAR, Id, Schema, Text
+from app.year_record import operations
 from app.year_record.files import member_file, unit_files
+from app.year_record.models import KINDS
 from app.year_record.queries import unit_record
 
 blp = Blueprint("year_record", __name__, url_prefix="/api/v1", description="年度报到服务记实（JSON、PDF、Excel）")
@@ -145,8 +148,47 @@ class YearRecordResponse(Schema):
     totals = fields.Nested(YearTotals)
 
 
+class UnitFileJobRequest(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS), metadata={"description": "pdf 或 xlsx"})
+
+
+class UnitFileJobResponse(Schema):
+    job_id = fields.Integer()
+    unit_id = fields.Integer()
+    year = fields.Integer()
+    kind = fields.String(metadata={"description": "pdf 或 xlsx"})
+    state = fields.String(
+        metadata={
+            "description": "queued、reading（读取台账）、writing（逐人生成）为进行中；done 可下载，"
+            "rejected、failed 未能生成（见 message），expired 文件已删除（保留 24 小时）"
+        }
+    )
+    running = fields.Boolean()
+    rows_done = fields.Integer(metadata={"description": "已生成的党员人数"})
+    rows_total = fields.Integer(metadata={"description": "单位在册党员人数（读取台账之后）"})
+    joined = fields.Boolean(metadata={"description": "POST：同一单位、年度和文件类型已有任务在生成，返回的是那个任务"})
+    file_name = fields.String(allow_none=True, metadata={"description": "done 时的文件名"})
+    file_url = fields.String(allow_none=True, metadata={"description": "done 时下载文件的地址"})
+    message = fields.String(allow_none=True, metadata={"description": "rejected、failed 时的中文原因"})
+    created_at = fields.DateTime()
+
+
 def _file(name: str, data: bytes, kind: str):
     return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
+
+
+def _job(view: dict, *, joined: bool = False) -> dict:
+    done = view["state"] == "done"
+    return {
+        **view,
+        "job_id": view["id"],
+        "joined": joined,
+        "file_name": view["result"].get("file_name") if done else None,
+        "file_url": url_for("year_record.UnitFile", year=view["year"], unit_id=view["unit_id"], job_id=view["id"])
+        if done
+        else None,
+        "message": view["result"].get("message") if view["state"] in ("rejected", "failed") else None,
+    }
 
 
 @blp.route("/year-records")
@@ -169,6 +211,41 @@ class UnitYearFile(MethodView):
     def get(self, year, unit_id, kind):
         [(name, data)] = unit_files(actor(), year, unit_id, kind, now=utcnow()).items()
         return _file(name, data, kind)
+
+
+UNIT_JOBS = f"/year-records/<year>/units/<{ID_PATH}:unit_id>/jobs"
+
+
+@blp.route(UNIT_JOBS, parameters=YEAR_IN_PATH)
+class UnitFileJobs(MethodView):
+    @blp.doc(operationId="startUnitYearRecordJob")
+    @blp.arguments(UnitFileJobRequest)
+    @blp.response(202, UnitFileJobResponse)
+    def post(self, body, year, unit_id):
+        """Start building the unit's PDF or workbook in the background (its secretary, an admin); while one
+        of the same kind is being built for the unit and year, its job is the answer (`joined`). Follow it
+        with GET …/jobs/{job_id}, then download …/jobs/{job_id}/file, kept 24 hours."""
+        now = utcnow()
+        job_id, joined = operations.start_unit_file(actor(), year, unit_id, body["kind"], now)
+        return _job(operations.unit_file_job(actor(), job_id, now), joined=joined), 202
+
+
+@blp.route(f"{UNIT_JOBS}/<{ID_PATH}:job_id>", parameters=YEAR_IN_PATH)
+class UnitFileJob(MethodView):
+    @blp.doc(operationId="getUnitYearRecordJob")
+    @blp.response(200, UnitFileJobResponse)
+    def get(self, year, unit_id, job_id):
+        """How far the job is: rows_done of rows_total members; a job of another unit or year is a 404."""
+        return _job(operations.unit_file_job(actor(), job_id, utcnow(), year=year, unit_id=unit_id))
+
+
+@blp.route(f"{UNIT_JOBS}/<{ID_PATH}:job_id>/file", parameters=YEAR_IN_PATH)
+class UnitFile(MethodView):
+    @blp.doc(operationId="getUnitYearRecordJobFile")
+    @blp.response(200, description="任务生成的 PDF 或 xlsx；仍在生成或未能生成为 409，已删除为 410")
+    def get(self, year, unit_id, job_id):
+        name, data = operations.unit_file_download(actor(), job_id, utcnow(), year=year, unit_id=unit_id)
+        return _file(name, data, Path(name).suffix[1:])
 
 
 @blp.route(f"/members/<{ID_PATH}:member_id>/year-record/<year>.pdf", parameters=YEAR_IN_PATH)

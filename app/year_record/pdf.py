@@ -9,8 +9,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
+from app.background import Progress
 from app.printing.fonts import cjk_font
 from app.reports.charts import RED
 from app.reports.pdf import header_table, styles
@@ -50,7 +51,7 @@ def _styles(font: str) -> dict:
     return base | {
         "year-title": ParagraphStyle("year-title", fontName=font, fontSize=18, leading=26, alignment=1, textColor=RED),
         "as-of": ParagraphStyle("as-of", parent=body, alignment=1),
-        "note": ParagraphStyle("note", parent=body, fontSize=9, leading=13),
+        "note": ParagraphStyle("note", parent=body, fontSize=9, leading=13, spaceBefore=2 * mm),
         "pledge": ParagraphStyle("pledge", parent=body, leftIndent=4 * mm, spaceBefore=3),
         "progress": ParagraphStyle("progress", parent=body, fontSize=10, leading=15, leftIndent=10 * mm),
         "review": ParagraphStyle("review", parent=body, spaceBefore=6),
@@ -101,16 +102,7 @@ def _member_page(font: str, record: dict, m: dict) -> list:
                 style["note"],
             ),
         ),
-        _section(
-            font,
-            "入户走访（按类别）" if kinds else "入户走访",
-            header_table(
-                font,
-                [*(VISIT_CATEGORIES[k] for k in kinds), "合计"],
-                [[*(m["visits"][k] for k in kinds), m["visits"]["total"]]],
-                [WIDTH / (len(kinds) + 1)] * (len(kinds) + 1),
-            ),
-        ),
+        _visits(font, kinds, m["visits"]),
         _section(
             font,
             "积分（已入账，按月）",
@@ -140,6 +132,23 @@ def _member_page(font: str, record: dict, m: dict) -> list:
         ),
         *_pledges(font, m["pledges"]),
     ]
+
+
+def _visits(font: str, kinds: tuple[str, ...], visits: dict) -> KeepTogether:
+    """By category where the record has them; a unit's copy counts visits in all, one line as the orders'."""
+    if not kinds:
+        line = f"全年入户走访（不含被驳回的）：{visits['total']} 次"
+        return _section(font, "入户走访", Paragraph(line, _styles(font)["body"]))
+    return _section(
+        font,
+        "入户走访（按类别）",
+        header_table(
+            font,
+            [*(VISIT_CATEGORIES[k] for k in kinds), "合计"],
+            [[*(visits[k] for k in kinds), visits["total"]]],
+            [WIDTH / (len(kinds) + 1)] * (len(kinds) + 1),
+        ),
+    )
 
 
 def _deliberation_words(d: dict) -> str:
@@ -190,8 +199,24 @@ def _frame(record: dict):
     return draw
 
 
-def year_pdf(record: dict) -> bytes:
-    """The record's members, each from a new page; a unit's or community's first page is its cover line."""
+class _Laid(Flowable):
+    """Nothing on the page: laid out after a member's last line, it tells `progress` that member is done.
+    Pages are laid out and drawn as the document builds, the slow part, so this is how far the build is."""
+
+    def __init__(self, progress: Progress, done: int, total: int) -> None:
+        super().__init__()
+        self.progress, self.done, self.total = progress, done, total
+
+    def wrap(self, *_):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.progress(self.done, self.total)
+
+
+def year_pdf(record: dict, progress: Progress | None = None) -> bytes:
+    """The record's members, each from a new page; a unit's or community's first page is its cover line.
+    `progress(done, total)` hears of each member as their pages are laid out."""
     font = cjk_font()
     style = _styles(font)
     story: list = []
@@ -206,10 +231,13 @@ def year_pdf(record: dict) -> bytes:
             ),
             Paragraph(as_of_words(record), style["subtitle"]),
         ]
-    for m in record["members"]:
+    total = len(record["members"])
+    for done, m in enumerate(record["members"], start=1):
         if story:
             story.append(PageBreak())
         story += _member_page(font, record, m)
+        if progress is not None:
+            story.append(_Laid(progress, done, total))
     out = BytesIO()
     doc = SimpleDocTemplate(
         out,

@@ -56,14 +56,19 @@ def year_span(year, now: datetime) -> dict:
     }
 
 
-def unit_record(account, year, unit_id: int, *, now: datetime) -> dict:
-    """A work unit's record: its secretary or an admin (account None: the command line)."""
+def require_unit(account, unit_id: int) -> None:
+    """Who may have a work unit's record: its secretary or an admin (account None: the command line)."""
     if account is not None:
         scope.require(
             scope.is_admin(account) or scope.secretary_of_unit(account, unit_id),
             "只能查看本单位党员的年度记实",
             code="out_of_scope",
         )
+
+
+def unit_record(account, year, unit_id: int, *, now: datetime) -> dict:
+    """A work unit's record, for those `require_unit` lets have it."""
+    require_unit(account, unit_id)
     return _record(year, now, unit_id=unit_id)
 
 
@@ -91,7 +96,7 @@ def _record(year, now: datetime, **where) -> dict:
     return on_replica(db.session, lambda: _assemble(span, **where))
 
 
-def _scope_name(*, unit_id=None, community_id=None) -> str:
+def scope_name(*, unit_id=None, community_id=None) -> str:
     """The unit's or community's name ("" for one member's record); 404 for an unknown one."""
     if unit_id is not None:
         name = db.session.scalar(select(Unit.name).where(Unit.id == unit_id))
@@ -107,7 +112,7 @@ def _scope_name(*, unit_id=None, community_id=None) -> str:
 
 
 def _assemble(span: dict, *, unit_id=None, community_id=None, member_id=None) -> dict:
-    name = _scope_name(unit_id=unit_id, community_id=community_id)
+    name = scope_name(unit_id=unit_id, community_id=community_id)
     members = _members(unit_id=unit_id, community_id=community_id, member_id=member_id)
     ids = [m["member_id"] for m in members]
     # A work unit's copy counts visits in all: what kind of household a member visits (hardship, illness,

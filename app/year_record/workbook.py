@@ -1,6 +1,7 @@
 """The year-end record as a work unit's workbook: a row per member, a column per figure, and a total row
 of numbers summed here (no formula: app.spreadsheets keeps every text a text)."""
 
+from app.background import Progress
 from app.reports.workbook import add_sheet
 from app.spreadsheets import Workbook
 from app.year_record.pdf import QUARTER_WORDS, as_of_words, met_words, title_words
@@ -79,15 +80,24 @@ def total_row(record: dict) -> list:
     ]
 
 
-def year_workbook(record: dict) -> bytes:
+def _rows(record: dict, progress: Progress | None):
+    """The members' rows as the sheet takes them, telling `progress` of each."""
+    kinds, total = record["visit_kinds"], len(record["members"])
+    for done, m in enumerate(record["members"], start=1):
+        yield row(m, kinds)
+        if progress is not None:
+            progress(done, total)
+
+
+def year_workbook(record: dict, progress: Progress | None = None) -> bytes:
+    """`progress(done, total)` hears of each member's row as it is written."""
     book = Workbook()
     book.remove(book.active)
-    kinds = record["visit_kinds"]
     add_sheet(
         book,
         f"{record['year']}年度记实",
-        headers(kinds),
-        [row(m, kinds) for m in record["members"]],
+        headers(record["visit_kinds"]),
+        _rows(record, progress),
         total=total_row(record),
     )
     book.properties.title = f"{record['scope']}{title_words(record)}（{as_of_words(record)}）"  # type: ignore[attr-defined]  # openpyxl-stubs omits Workbook.properties

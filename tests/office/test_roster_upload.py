@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from werkzeug.test import EnvironBuilder
 
 from app.action_log.models import ActionLogEntry
+from app.background import STALL_SECONDS
 from app.db import utcnow
 from app.extensions import db
 from app.members import importer
 from app.members.models import ImportJob, Member
-from app.members.operations import STALL_SECONDS
 from tests.office.conftest import hook
 
 GOOD = [
@@ -136,7 +136,7 @@ def test_a_running_job_shows_a_progress_bar_that_refreshes_itself_with_and_witho
         db.session.commit()
         job_id = job.id
     html = client.get(f"/office/import/{job_id}").text
-    assert '<meta http-equiv="refresh" content="2">' in html and "import-progress.js" in html
+    assert '<meta http-equiv="refresh" content="2">' in html and "job-progress.js" in html
     assert '<progress max="50000" value="2000"' in html and hook(html, "data-job-state") == "checking"
     assert client.get(f"/office/import/{job_id}.json").get_json() == {
         "id": job_id,

@@ -204,9 +204,16 @@ def test_a_year_under_way_runs_to_today(client, auth, county):
     assert body["as_of"] is not None and body["as_of"].startswith(str(this_year))
 
 
-def test_a_units_copy_counts_visits_in_all_and_never_by_the_households_kind(client, auth, county):
-    answer = client.get(f"/api/v1/year-records/{YEAR}/units/{county.unit.id}.xlsx", headers=auth(county.unit_secretary))
+def test_a_units_copy_counts_visits_in_all_and_never_by_the_households_kind(client, auth, county, tmp_path):
+    secretary = auth(county.unit_secretary)
+    answer = client.get(f"/api/v1/year-records/{YEAR}/units/{county.unit.id}.xlsx", headers=secretary)
     header = [c.value for c in next(load_workbook(BytesIO(answer.data)).active.iter_rows(max_row=1))]
 
     assert "走访合计" in header
     assert not any(words in cell for cell in header for words in ("困难", "生病", "异常", "纠纷"))
+    pdf = tmp_path / "unit.pdf"
+    pdf.write_bytes(client.get(f"/api/v1/year-records/{YEAR}/units/{county.unit.id}.pdf", headers=secretary).data)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    # A line, not a table of one column: 张三's two visits, the rejected one left out.
+    assert "全年入户走访（不含被驳回的）：2 次" in text
+    assert not any(words in text for words in ("困难群众", "生病", "异常家庭", "纠纷"))

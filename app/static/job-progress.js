@@ -1,5 +1,5 @@
-// The roster import's progress: poll the job's small JSON, move the bar, and reload once it has finished.
-// Without this script the page's <meta http-equiv="refresh"> reloads it instead.
+// A background job's progress (templates/_job_progress.html): poll the job's small JSON, move the bar, and
+// reload once it has finished. Without this script the page's <meta http-equiv="refresh"> reloads it instead.
 (function () {
   "use strict";
   var box = document.querySelector("[data-poll]");
@@ -9,7 +9,8 @@
   var bar = box.querySelector("progress");
   var rows = box.querySelector("[data-rows]");
   var stage = box.querySelector("[data-stage]");
-  var words = { queued: "排队中", checking: "正在逐行检查", importing: "检查通过，正在导入" };
+  var words = JSON.parse(box.getAttribute("data-stages"));
+  var count = box.getAttribute("data-count");
   function poll() {
     fetch(box.getAttribute("data-poll"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
@@ -18,7 +19,7 @@
         if (job.rows_total) {
           bar.max = job.rows_total;
           bar.value = job.rows_done;
-          rows.textContent = job.rows_done + " / " + job.rows_total + " 行";
+          rows.textContent = count.replace("{done}", job.rows_done).replace("{total}", job.rows_total);
         }
         stage.textContent = words[job.state] || stage.textContent;
         window.setTimeout(poll, 1000);
