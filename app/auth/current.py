@@ -5,8 +5,8 @@ from contextlib import suppress
 from flask import g, request, session
 from sqlalchemy.orm import joinedload
 
-from app.auth import caller, operations, tokens
-from app.auth.caller import Caller
+from app.auth import operations, tokens
+from app.auth.caller import STALE, SUSPENDED, Bearer, Caller, admitted_member
 from app.auth.models import Account
 from app.db import utcnow
 from app.errors import Forbidden, Unauthenticated
@@ -14,10 +14,10 @@ from app.extensions import db
 
 # Answered without asking who is there: the probe must stay cheap, static files are the same for all.
 _NOBODY_NEEDED = {"static", "health.healthz"}
-# Answered knowing only who asks (app.auth.caller), not the ORM's Account: a member's scan, the return day's
-# hot path. A view there that needs more gets the Account from optional_actor() all the same.
-_CALLER_ENOUGH = {"checkins.Checkins"}
-_SUSPENDED = ("账号已停用，请联系社区书记", "not_allowed")
+# Answered on the bearer token's word (an app.auth.caller.Bearer), its account read by the view's own first
+# statement: a member's scan, the return day's hot path. A view there that needs more gets the Account from
+# optional_actor() all the same.
+_BEARER_ENOUGH = {"checkins.Checkins"}
 
 
 def init_app(app) -> None:
@@ -39,22 +39,20 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _from_bearer() -> Account | Caller | None:
+def _from_bearer() -> Account | Bearer | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     found = tokens.read(token.strip())
     if found is None:
-        raise Unauthenticated("登录已失效，请重新登录", code="invalid_token_auth")
-    account: Account | Caller | None
-    if request.endpoint in _CALLER_ENOUGH:
-        account = caller.read(found[0])
-    else:
-        # With its member in the same query: most member calls ask for it next.
-        account = db.session.get(Account, found[0], options=[joinedload(Account.member)])
+        raise Unauthenticated(*STALE)
+    if request.endpoint in _BEARER_ENOUGH:
+        return Bearer(*found)
+    # With its member in the same query: most member calls ask for it next.
+    account = db.session.get(Account, found[0], options=[joinedload(Account.member)])
     if account is None or account.token_version != found[1]:
-        raise Unauthenticated("登录已失效，请重新登录", code="invalid_token_auth")
+        raise Unauthenticated(*STALE)
     return account
 
 
@@ -77,7 +75,7 @@ def login_session_id() -> int | None:
     return g.get("login_session_id")
 
 
-def _identified() -> Account | Caller | None:
+def _identified() -> Account | Bearer | None:
     if "actor" not in g:
         g.actor = _from_bearer() if request.path.startswith("/api/") else _from_session()
     return g.actor
@@ -85,8 +83,9 @@ def _identified() -> Account | Caller | None:
 
 def optional_actor() -> Account | None:
     found = _identified()
-    if isinstance(found, Caller):
-        found = g.actor = db.session.get(Account, found.id)
+    if isinstance(found, Bearer):
+        account = db.session.get(Account, found.id)
+        found = g.actor = account if account is not None and account.token_version == found.token_version else None
     return found
 
 
@@ -96,26 +95,19 @@ def actor() -> Account:
     if account is None:
         raise Unauthenticated()
     if account.suspended:
-        raise Forbidden(*_SUSPENDED)
+        raise Forbidden(*SUSPENDED)
     return account
 
 
 def member_actor():
     """The logged-in account's member record, for calls only an in-service member can make."""
-    return _member(actor())
+    return admitted_member(actor())
 
 
-def member_caller() -> Caller:
-    """member_actor() as a Caller: refused alike, for a view in _CALLER_ENOUGH."""
+def member_bearer() -> Bearer | Caller:
+    """member_actor() for a view in _BEARER_ENOUGH: the token's claim, which its operation verifies in its first
+    read (app.auth.caller.verified, admitted_member); 401 without a token."""
     found = _identified()
     if found is None:
         raise Unauthenticated()
-    if found.suspended:
-        raise Forbidden(*_SUSPENDED)
-    return _member(found if isinstance(found, Caller) else Caller.of(found))
-
-
-def _member(account):
-    if account.member_id is None:
-        raise Forbidden("该账号不是在职党员账号", code="not_allowed")
-    return account
+    return found if isinstance(found, Bearer) else admitted_member(Caller.of(found))

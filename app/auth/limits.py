@@ -99,7 +99,9 @@ def _address_key() -> str:
 
 
 def _account_key() -> str:
-    return f"account:{g.actor.id}"
+    # With the token's version: a check-in's account is counted on its token's word (app.auth.caller.Bearer)
+    # before the scan reads it, and a token from before a password change must not spend the owner's calls.
+    return f"account:{g.actor.id}:{g.actor.token_version}"
 
 
 def _failed(response) -> bool:

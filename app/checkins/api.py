@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import fields
 
 from app.api_base import Blueprint
-from app.auth.current import actor, member_caller
+from app.auth.current import actor, member_bearer
 from app.checkins import operations
 from app.db import utcnow
 from app.events.codes import signing_key
@@ -59,7 +59,7 @@ class Checkins(MethodView):
     @blp.alt_response(200, schema=CheckinResult, description="该党员已签到过此活动：原来的签到")
     def post(self, body, headers):
         outcome = operations.check_in(
-            member_caller(),
+            member_bearer(),
             body["token"],
             now=utcnow(),
             signing_key=signing_key(),

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Row, bindparam, select, text
 
-from app.auth import scope
-from app.auth.caller import Caller
+from app.auth import caller, scope
+from app.auth.caller import Bearer, Caller
 from app.auth.models import Account
 from app.checkins.models import Checkin
 from app.db import UTCDateTime, transaction
@@ -43,30 +43,35 @@ OFFLINE_LIMIT = timedelta(hours=2)
 LOGIN_GRACE = timedelta(minutes=5)
 EARTH_RADIUS_M = 6_371_008.8
 
-# What a scan reads, in one round trip: the event's columns the checks need, and the member's check-in at it
-# with its ledger entry if there is one. Core, not the ORM: on the return day it runs on every scan.
+# What a scan reads, in one round trip: who scans (app.auth.caller), the event's columns the checks need, and
+# the member's check-in at it with its ledger entry if there is one. Core, not the ORM: on the return day it runs
+# on every scan. Read from the account, so that an unknown event still reads the caller (its columns all NULL).
 _SCAN = HotStatement(
-    select(
-        Event.id,
-        Event.community_id,
-        Event.created_by,
-        Event.kind,
-        Event.category,
-        Event.starts_at,
-        Event.checkin_opens_at,
-        Event.checkin_closes_at,
-        Event.latitude,
-        Event.longitude,
-        Event.radius_m,
-        Event.key_version,
-        Checkin.id.label("checkin_id"),
-        Checkin.by_account_id,
-        EntryStatus.entry_id,
-        EntryStatus.state,
+    caller.joined(
+        select(
+            *caller.COLUMNS,
+            Event.id,
+            Event.community_id,
+            Event.created_by,
+            Event.kind,
+            Event.category,
+            Event.starts_at,
+            Event.checkin_opens_at,
+            Event.checkin_closes_at,
+            Event.latitude,
+            Event.longitude,
+            Event.radius_m,
+            Event.key_version,
+            Checkin.id.label("checkin_id"),
+            Checkin.by_account_id,
+            EntryStatus.entry_id,
+            EntryStatus.state,
+        )
     )
-    .outerjoin(Checkin, (Checkin.event_id == Event.id) & (Checkin.member_id == bindparam("member_id")))
+    .outerjoin(Event, Event.id == bindparam("event_id"))
+    .outerjoin(Checkin, (Checkin.event_id == Event.id) & (Checkin.member_id == Account.member_id))
     .outerjoin(EntryStatus, (EntryStatus.source == "checkin") & (EntryStatus.source_id == Checkin.id))
-    .where(Event.id == bindparam("event_id"))
+    .where(Account.id == bindparam("account_id"))
 )
 # A text statement, which SQLAlchemy compiles once: it has no cache key for the dialects' INSERT ... ON CONFLICT,
 # and built afresh it cost more than the rest of the scan. The same SQL on SQLite and PostgreSQL.
@@ -216,7 +221,7 @@ def _check_place(event: Event | Row, latitude: float | None, longitude: float | 
 
 
 def check_in(
-    account: Account | Caller,
+    account: Account | Caller | Bearer,
     token: str,
     *,
     now: datetime,
@@ -228,11 +233,12 @@ def check_in(
     idempotency_key: str | None = None,
 ) -> Outcome:
     """A member's scan: once per event, whichever code (signed with `signing_key`), however often retried,
-    judged as of `scanned_at` when the phone kept it offline."""
+    judged as of `scanned_at` when the phone kept it offline. A Bearer is taken at its word once the scan's
+    own read has found its account current."""
     if isinstance(account, Account):
         account = Caller.of(account)
     with transaction():
-        event, claim = _scanned_event(account, token, signing_key, idempotency_key)
+        account, event, claim = _scanned_event(account, token, signing_key, idempotency_key)
         member_id = account.member_id
         assert member_id is not None  # refused by _scanned_event otherwise
         # A retried request is answered as the first one was, even after its screen code has expired or its
@@ -241,7 +247,7 @@ def check_in(
         if replayed is not None:
             require_same_target(replayed.event_id == claim.event_id)
             return _outcome(replayed, new=False)
-        if event is None:
+        if event.id is None:
             raise codes.InvalidToken()
         if event.checkin_id is not None:
             return Outcome(
@@ -264,17 +270,25 @@ def check_in(
 
 
 def _scanned_event(
-    account: Caller, token: str, signing_key: str, idempotency_key: str | None
-) -> tuple[Row | None, codes.Claim]:
-    """The scanned event's row, with the member's check-in at it if any, and the code's claim."""
-    if not scope.may_check_in(account):
-        raise Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed")
+    account: Caller | Bearer, token: str, signing_key: str, idempotency_key: str | None
+) -> tuple[Caller, Row, codes.Claim]:
+    """Who scans, checked; the scanned event's row, with the member's check-in at it if any; the code's claim."""
+    if isinstance(account, Caller):
+        _may_check_in(account)
     if idempotency_key and "\x00" in idempotency_key:
         # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
         raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
     claim = codes.read(signing_key, token)
-    scan = _SCAN.run({"event_id": claim.event_id, "member_id": account.member_id})
-    return scan.first(), claim
+    row = _SCAN.run({"event_id": claim.event_id, "account_id": account.id}).first()
+    if isinstance(account, Bearer):
+        account = _may_check_in(caller.admitted_member(caller.verified(account, row)))
+    return account, row, claim
+
+
+def _may_check_in(account: Caller) -> Caller:
+    if not scope.may_check_in(account):
+        raise Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed")
+    return account
 
 
 @transaction()

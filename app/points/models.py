@@ -40,7 +40,6 @@ class LedgerRecord(Model):
     __table_args__ = (
         # The chain cannot fork: two writers racing for the same next link, one fails.
         UniqueConstraint("chain", "seq"),
-        Index("ix_ledger_records_source", "source", "source_id"),
     )
 
 

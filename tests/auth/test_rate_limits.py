@@ -10,7 +10,9 @@ import pytest
 
 from app import create_app
 from app.auth.limits import SweptMemoryStorage
+from app.auth.models import Account
 from app.events import codes as tokens
+from app.extensions import db
 from config import TestConfig
 from tests.auth.conftest import REAL_LIMITS, csrf_token, log_in_page, login, redis_config
 from tests.factories import PASSWORD
@@ -155,3 +157,24 @@ def test_the_in_memory_counts_start_no_thread_per_request_and_a_quiet_accounts_c
     monkeypatch.setattr(time, "monotonic", lambda: later)
     assert storage.acquire_entry("account:2", 40, 10)
     assert "account:1" not in storage.events and started == []
+
+
+@pytest.mark.slow
+def test_a_token_from_before_a_password_change_cannot_spend_its_owners_calls(app, client, make):
+    # The check-in counts its account on the token's word, before it reads the account: a stolen token
+    # revoked by a password change must not lock its owner out.
+    community = make.community()
+    member = make.member(community)
+    event = make.event(community)
+    stolen = _bearer(login(client, member.phone))
+    with app.app_context():
+        db.session.get(Account, member.account.id).token_version += 1
+        db.session.commit()
+    own = _bearer(login(client, member.phone))
+    code = tokens.printed(app.config["SECRET_KEY"], event.id, 1)
+    most = int(app.config["RATELIMIT_ACCOUNT"].split()[0])
+    answers = [client.post("/api/v1/checkins", json={"token": code}, headers=stolen) for _ in range(most + 1)]
+    assert {a.status_code for a in answers[:most]} == {401}
+    _assert_rate_limited(answers[-1])
+    assert client.post("/api/v1/checkins", json={"token": code}, headers=own).status_code == 201
+    assert client.get("/api/v1/me", headers=own).status_code == 200
