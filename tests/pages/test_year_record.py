@@ -17,6 +17,16 @@ from tests.year_record.conftest import YEAR, county  # noqa: F401  (the fixture,
 SHOTS = os.environ.get("SCREENSHOTS")  # a folder: the page at 1366×768 and at 390×844
 
 
+def at_both_sizes(page, desk_name: str, phone_name: str) -> None:
+    """With SCREENSHOTS set, the whole page at the desk's size and at a phone's, for a person to look at."""
+    if not SHOTS:
+        return
+    page.screenshot(path=f"{SHOTS}/{desk_name}.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=f"{SHOTS}/{phone_name}.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+
 def held_after_the_first_member(monkeypatch) -> threading.Event:
     """The unit's file job stops after its first member until the test lets it go: the page is seen running."""
     release, build = threading.Event(), operations.unit_file
@@ -49,11 +59,7 @@ def test_a_unit_secretary_opens_the_year_record_and_follows_the_units_pdf_to_its
     zhang = county.members[0]
     assert desk.locator(f'tr[data-member-id="{zhang.id}"]').get_attribute("data-points") == "18"
     assert serious_violations(desk) == []
-    if SHOTS:
-        desk.screenshot(path=f"{SHOTS}/year-record-desk.png", full_page=True)
-        desk.set_viewport_size({"width": 390, "height": 844})
-        desk.screenshot(path=f"{SHOTS}/year-record-phone.png", full_page=True)
-        desk.set_viewport_size({"width": 1366, "height": 768})
+    at_both_sizes(desk, "year-record-desk", "year-record-phone")
 
     release = held_after_the_first_member(monkeypatch)
     desk.click('button[data-year-download="pdf"]')
@@ -118,11 +124,7 @@ def test_an_admin_starts_a_units_pdf_on_the_offices_reports_page_and_follows_it_
     assert desk.locator('nav.office-menu a[href="/office/reports"]').get_attribute("aria-current") == "page"
     assert desk.locator("nav.desk-menu").count() == 0
     assert serious_violations(desk) == []
-    if SHOTS:
-        desk.screenshot(path=f"{SHOTS}/year-record-office-job.png", full_page=True)
-        desk.set_viewport_size({"width": 390, "height": 844})
-        desk.screenshot(path=f"{SHOTS}/year-record-office-job-phone.png", full_page=True)
-        desk.set_viewport_size({"width": 1366, "height": 768})
+    at_both_sizes(desk, "year-record-office-job", "year-record-office-job-phone")
     release.set()
 
     text = downloaded_pdf(desk, tmp_path)
