@@ -41,14 +41,17 @@ def year_page():
     this_year = periods.local(now).year
     year = request.args.get("year") or str(this_year)
     where = _where(account)
-    record = None
+    record, recent = None, []
     if where["unit_id"] is not None:
         record = unit_record(account, year, where["unit_id"], now=now)
+        recent = operations.recent_unit_files(account, year, where["unit_id"], now)
     elif where["community_id"] is not None:
         record = community_record(account, year, where["community_id"], now=now)
     return render_template(
         "desk/year.html",
         record=record,
+        recent=recent,
+        kept_hours=operations.KEPT_HOURS,
         year=year,
         years=[str(y) for y in range(this_year, this_year - YEARS_PICKED, -1)],
         where=where,

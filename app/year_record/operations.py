@@ -112,3 +112,33 @@ def unit_file_download(account, job_id: int, now: datetime, **where) -> tuple[st
     if view["state"] == "expired" or content is None:
         raise Refusal("expired", f"文件只保留 {KEPT_HOURS} 小时，已删除，请重新生成", 410)
     return view["result"]["file_name"], content
+
+
+RECENT_FILES = 6
+
+
+def recent_unit_files(account, year, unit_id: int, now: datetime) -> list[dict]:
+    """The unit's files of `year` built within the day and still kept, newest first: the desk's page lists
+    them, so that a secretary who left a job's page finds the file again without building it anew."""
+    require_unit(account, unit_id)
+    rows = db.session.execute(
+        select(UnitFileJob.id, UnitFileJob.kind, UnitFileJob.result, UnitFileJob.updated_at)
+        .where(
+            UnitFileJob.unit_id == unit_id,
+            UnitFileJob.year == parse_year(year),
+            UnitFileJob.state == "done",
+            UnitFileJob.updated_at >= now - KEPT,
+        )
+        .order_by(UnitFileJob.id.desc())
+        .limit(RECENT_FILES)
+    )
+    return [
+        {
+            "job_id": r.id,
+            "kind": r.kind,
+            "file_name": r.result["file_name"],
+            "bytes": r.result["bytes"],
+            "at": r.updated_at,
+        }
+        for r in rows
+    ]

@@ -50,7 +50,7 @@ def job_row(app, county, *, state: str, at, kind="pdf") -> int:
             state=state,
             rows_done=1,
             rows_total=2,
-            result={"file_name": "old.pdf"} if state == "done" else {},
+            result={"file_name": "old.pdf", "bytes": 8} if state == "done" else {},
             content=b"%PDF-old" if state == "done" else None,
             created_at=at,
             updated_at=at,
@@ -194,6 +194,21 @@ def test_the_desk_buttons_start_the_job_and_its_page_follows_it_to_the_download(
     client.post("/logout")
     log_in(client, county.other_secretary)
     assert client.get(page).status_code == 403 and client.get(page + "/file").status_code == 403
+
+
+def test_the_desk_lists_the_files_kept_and_only_those(app, client, county):
+    now = utcnow()
+    kept = job_row(app, county, state="done", at=now - timedelta(hours=2))
+    gone = job_row(app, county, state="done", at=now - operations.KEPT - timedelta(minutes=1))
+    failed = job_row(app, county, state="failed", at=now)
+    log_in(client, county.unit_secretary)
+    html = client.get(f"/desk/year?year={YEAR}").text
+    assert "最近生成的文件" in html and f'data-recent-file="{kept}"' in html
+    assert f'data-recent-file="{gone}"' not in html and f'data-recent-file="{failed}"' not in html
+    assert client.get(f"/desk/year/jobs/{kept}/file").data == b"%PDF-old"
+    client.post("/logout")
+    log_in(client, county.other_secretary)
+    assert "最近生成的文件" not in client.get(f"/desk/year?year={YEAR}").text
 
 
 def test_the_offices_buttons_start_the_same_job_whose_page_wears_the_offices_menu(client, county, tmp_path):
