@@ -88,6 +88,12 @@ def test_a_unit_secretary_opens_the_year_record_and_follows_the_units_pdf_to_its
     text = downloaded_pdf(desk, tmp_path)
     assert f"县财政局 · {YEAR}年 · 党员 2 人" in text and "张三" in text and "李四" in text
 
+    # Back on the year's page the file is listed, to be taken again without building it anew.
+    desk.click("text=返回年度记实")
+    expect(desk.locator("section.recent-files a[data-recent-file]")).to_have_count(1)
+    assert serious_violations(desk) == []
+    at_both_sizes(desk, "year-record-recent-desk", "year-record-recent-phone")
+
 
 def downloaded_pdf(page, tmp_path) -> str:
     """The text of the file behind the job page's download link, once it shows."""
