@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
@@ -235,11 +235,19 @@ class ChainVerifier:
 
     `start` gives known heads for an export that begins mid-chain (a --period export);
     with `partial=True` a chain not in `start` may begin anywhere and its first prev_hash
-    is taken on trust.
+    is taken on trust. `canonical` may be a faster encoder giving exactly `canonical`'s bytes
+    (the app's, on a C JSON library); it raises TypeError or ValueError where this one would.
     """
 
-    def __init__(self, start: Mapping[int, Head] | Iterable[Head] | None = None, *, partial: bool = False) -> None:
+    def __init__(
+        self,
+        start: Mapping[int, Head] | Iterable[Head] | None = None,
+        *,
+        partial: bool = False,
+        canonical: Callable[[Record], bytes] = canonical,
+    ) -> None:
         heads = start.values() if isinstance(start, Mapping) else (start or ())
+        self._canonical = canonical
         self._start = {h.chain: h for h in heads}
         self._partial = partial
         self._heads: dict[int, Head] = {}
@@ -314,7 +322,7 @@ class ChainVerifier:
         if prev_hash != head.hash:
             return self._fail(chain, seq, "prev_hash", "prev_hash 与上一条记录的 hash 不符 (prev_hash mismatch)")
         try:
-            computed = _sha256(_text_of(record).encode("utf-8")).hexdigest()
+            computed = _sha256(self._canonical(record)).hexdigest()
         except (TypeError, ValueError):
             return self._fail(chain, seq, "malformed", "记录无法序列化 (not JSON)")
         if computed != stored:
