@@ -108,8 +108,9 @@ def per_transaction(key, load):
 
 def connection() -> Connection:
     """The session's connection, looked up once per transaction: the hot path asks for it at every statement,
-    and each ask walks the session's state machine."""
-    return per_transaction("connection", db.session().connection)
+    and each ask walks the session's state machine. Inside app.hosts.on_replica it is the replica's."""
+    session = db.session()
+    return per_transaction(("connection", session.info.get("replica")), session.connection)
 
 
 def advisory_lock(key: int, *, shared: bool, taken_by=None) -> None:
