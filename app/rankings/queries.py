@@ -8,7 +8,7 @@ import time
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import BindParameter, bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, literal_column, select
 
 from app.errors import Refusal
 from app.extensions import db
@@ -137,8 +137,10 @@ def _member_source(closed: bool, community: bool, unit: bool):
             community=RankingRow.community_id,
             unit=RankingRow.unit_id,
         )
+    # The 0 is written into the SQL, not bound: a prepared statement's generic plan could not prove the
+    # partial index ix_balances_ranking's predicate (posted_entries > 0) from a parameter.
     open_query = select(Balance.member_id.label("member_id"), Balance.posted.label("points")).where(
-        Balance.period == bindparam("period"), Balance.posted_entries > 0
+        Balance.period == bindparam("period"), Balance.posted_entries > literal_column("0")
     )
     if community or unit:
         open_query = open_query.join(Member, Member.id == Balance.member_id)
