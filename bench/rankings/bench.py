@@ -85,10 +85,9 @@ def load(dsn: str, *, members: int, entries: int, communities: int, units: int, 
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     with psycopg.connect(dsn, autocommit=True) as conn:
         # What autovacuum does on a live server soon after a bulk load: the visibility map, then statistics.
-        # The throw-away server commits asynchronously, and VACUUM marks a page all-visible only once the
-        # commit of its rows is flushed (it cannot set their hint bits before): without the CHECKPOINT it
-        # marked none (relallvisible 0), and every index-only scan read the heap for each row, 5,050 heap
-        # fetches for the page at offset 5,000.
+        # Without the CHECKPOINT, VACUUM marked no page all-visible (relallvisible 0) and every index-only
+        # scan read the heap for each row, 5,050 heap fetches for the page at offset 5,000; most likely it
+        # could not set the rows' hint bits before their asynchronous commit was flushed (README.md).
         conn.execute("CHECKPOINT")
         conn.execute("VACUUM")
         conn.execute("ANALYZE")
