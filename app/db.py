@@ -108,10 +108,10 @@ def per_transaction(key, load):
 
 def connection() -> Connection:
     """The session's connection, looked up once per transaction: the hot path asks for it at every statement,
-    and each ask walks the session's state machine. Cached per bind, since a read sent to the replica
-    (app.hosts.on_replica) takes the replica's connection within the same session transaction."""
+    and each ask walks the session's state machine. Inside app.hosts.on_replica it is the replica's, which the
+    same session transaction holds beside the primary's."""
     session = db.session()
-    return per_transaction(("connection", session.get_bind()), session.connection)
+    return per_transaction(("connection", session.info.get("replica")), session.connection)
 
 
 def advisory_lock(key: int, *, shared: bool, taken_by=None) -> None:

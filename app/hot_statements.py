@@ -22,7 +22,7 @@ class HotStatement:
         self._compiled: tuple[str, dict] | None = None
 
     def run(self, params: dict):
-        """The result: its first(), one(), scalar() and scalar_one(), rows read by attribute."""
+        """The result: its rows iterated, first(), one(), scalar() and scalar_one(), rows read by attribute."""
         connection = session_connection()
         if connection.dialect.name != "postgresql":
             return connection.execute(self.statement, params)
@@ -52,6 +52,9 @@ class _Rows:
 
     def __init__(self, cursor) -> None:
         self._cursor = cursor
+
+    def __iter__(self):
+        return iter(self._cursor)
 
     def first(self):
         return self._cursor.fetchone()

@@ -37,3 +37,12 @@ def rank_rows(rows: Iterable[Any], key: Callable[[Any], float] | Hashable) -> li
     # sorted() is stable even with reverse=True, which is the tiebreak promised above.
     ordered = sorted(rows, key=get, reverse=True)
     return list(zip(competition_ranks([get(r) for r in ordered]), ordered, strict=True))
+
+
+def page_ranks(points: Sequence[float], *, offset: int, ahead: int) -> list[int]:
+    """Competition ranks of one page of a list sorted descending, the page starting `offset` rows in, known
+    from the page alone and `ahead`, how many rows of the whole list have more than the page's best.
+
+    A row tied with the page's best shares that best's rank, 1 + `ahead` (the tie may begin before the page);
+    any other row ranks among the page, after the `offset` rows before it, who all have more."""
+    return [ahead + 1 if rank == 1 else offset + rank for rank in competition_ranks(points)]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BindParameter, and_, func, or_, select
 
 from app.auth import scope
 from app.auth.models import Account
@@ -20,13 +20,14 @@ ENTRIES_SHOWN = 2000
 def in_scope(
     query,
     *,
-    community_id: int | None = None,
-    unit_id: int | None = None,
+    community_id: int | BindParameter[int] | None = None,
+    unit_id: int | BindParameter[int] | None = None,
     community=Member.community_id,
     unit=Member.unit_id,
 ):
     """The query narrowed to a community and a work unit, where named, on the given columns (a member's unless
-    said): the one scope filter of the lists and rankings a secretary reads."""
+    said): the one scope filter of the lists and rankings a secretary reads. An id may be a bound parameter, for
+    a statement compiled once (app.rankings)."""
     if community_id is not None:
         query = query.where(community == community_id)
     if unit_id is not None:

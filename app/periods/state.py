@@ -1,16 +1,20 @@
 """Which months are closed, and where a new entry lands: its own month if open, else the first open one."""
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 
 from app.db import per_transaction
 from app.extensions import db
+from app.hot_statements import HotStatement
 from app.periods.models import Period
 from app.points.models import EntryStatus
 from ledger import periods
 
+# Every ranking request asks it first: one statement compiled once, not an ORM load of the row.
+_CLOSED = HotStatement(select(exists().where(Period.period == bindparam("period"))))
+
 
 def is_closed(period: str) -> bool:
-    return db.session.get(Period, period) is not None
+    return bool(_CLOSED.run({"period": period}).scalar())
 
 
 def last_closed() -> str | None:

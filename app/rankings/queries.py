@@ -5,13 +5,15 @@ seconds; a closed month answers the snapshot written when it closed (DOMAIN rule
 The API, the /board page and the report all read through `ranking` / `standings` here."""
 
 import time
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import BindParameter, bindparam, func, literal_column, select
 
 from app.errors import Refusal
 from app.extensions import db
 from app.hosts import on_replica
+from app.hot_statements import HotStatement
 from app.members.models import Member
 from app.members.queries import in_scope
 from app.org.models import Community, Unit
@@ -20,7 +22,7 @@ from app.points.models import Balance
 from app.rankings.models import RankingRow
 from app.schemas import ID_MAX
 from ledger import periods
-from ledger.ranking import rank_rows
+from ledger.ranking import page_ranks, rank_rows
 
 BYS = ("member", "unit", "community")
 METRICS = ("total", "per_member")
@@ -98,13 +100,11 @@ def _cached(key, compute):
 
 def _page(period, by, closed, community_id, unit_id, metric, limit, offset) -> dict:
     if by == "member":
-        source = _member_source(period, closed, community_id, unit_id)
-        rows = _member_page(source, closed, limit, offset)
+        page, count = _member_statements(closed, community_id is not None, unit_id is not None)
+        params = {"period": period, "community_id": community_id, "unit_id": unit_id}
+        rows = _member_rows(page.run({**params, "limit": limit, "offset": offset}), offset)
         # Counting every ranked member costs more than a page, and every page of a list shares the count.
-        total = _cached(
-            (period, by, community_id, unit_id, closed),
-            lambda: db.session.scalar(select(func.count()).select_from(source.subquery())),
-        )
+        total = _cached((period, by, community_id, unit_id, closed), lambda: count.run(params).scalar())
     else:
         ranked = _rank_groups(_group_rows(period, by, closed, community_id, unit_id), by, metric)
         total, rows = len(ranked), ranked[offset : offset + limit]
@@ -114,11 +114,14 @@ def _page(period, by, closed, community_id, unit_id, metric, limit, offset) -> d
 # Members -----------------------------------------------------------------------------------------
 
 
-def _member_source(period: str, closed: bool, community_id, unit_id):
-    """The members in the ranking with their points: a member with a posted entry in the month.
+def _member_source(closed: bool, community: bool, unit: bool):
+    """The members in the ranking with their points: a member with a posted entry in the month; narrowed to
+    the community and the unit bound as parameters where `community` and `unit` say so.
 
     A closed month's rows carry the names as they were published, so a member who later moves unit or
     community does not move the closed ranking."""
+    community_id: BindParameter[int] | None = bindparam("community_id") if community else None
+    unit_id: BindParameter[int] | None = bindparam("unit_id") if unit else None
     if closed:
         query = select(
             RankingRow.subject_id.label("member_id"),
@@ -126,7 +129,7 @@ def _member_source(period: str, closed: bool, community_id, unit_id):
             RankingRow.name,
             RankingRow.unit,
             RankingRow.community,
-        ).where(RankingRow.period == period, RankingRow.by == "member")
+        ).where(RankingRow.period == bindparam("period"), RankingRow.by == "member")
         return in_scope(
             query,
             community_id=community_id,
@@ -134,50 +137,58 @@ def _member_source(period: str, closed: bool, community_id, unit_id):
             community=RankingRow.community_id,
             unit=RankingRow.unit_id,
         )
+    # The 0 is written into the SQL, not bound: a prepared statement's generic plan could not prove the
+    # partial index ix_balances_ranking's predicate (posted_entries > 0) from a parameter.
     open_query = select(Balance.member_id.label("member_id"), Balance.posted.label("points")).where(
-        Balance.period == period, Balance.posted_entries > 0
+        Balance.period == bindparam("period"), Balance.posted_entries > literal_column("0")
     )
-    if community_id is not None or unit_id is not None:
+    if community or unit:
         open_query = open_query.join(Member, Member.id == Balance.member_id)
     return in_scope(
         open_query, community_id=community_id, unit_id=unit_id, community=Member.community_id, unit=Member.unit_id
     )
 
 
-def _member_page(source, closed: bool, limit: int, offset: int) -> list[dict]:
+@cache
+def _member_statements(closed: bool, community: bool, unit: bool) -> tuple[HotStatement, HotStatement]:
+    """A member ranking's page and count, compiled once per shape: building and compiling the query cost
+    more than PostgreSQL's own work for a page."""
+    src = _member_source(closed, community, unit).subquery()
     # Cut the page first, ordered as the index ix_balances_ranking is, so PostgreSQL reads the index in order
-    # and stops after offset + limit rows; then rank it and only then fetch the page's names. A window over
-    # the whole list would rank offset + limit rows and sort them again for the tiebreak.
-    src = source.subquery()
-    page = select(src).order_by(src.c.points.desc(), src.c.member_id).limit(limit).offset(offset).cte("page")
-    # Competition ranks (1, 2, 2, 4): a row tied with the page's best shares its rank, 1 + the members ahead
-    # of the page's best (an index-only count); any other row is ranked among the page, after the offset
-    # members before it, who all have more points.
+    # and stops after offset + limit rows; only then fetch the page's names. A window over the whole list
+    # would rank offset + limit rows and sort them again for the tiebreak.
+    page = (
+        select(src)
+        .order_by(src.c.points.desc(), src.c.member_id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .cte("page")
+    )
+    # What ledger.ranking.page_ranks needs besides the page: the members with more points than its best (an
+    # index-only count).
     best = select(func.max(page.c.points)).scalar_subquery()
-    ahead = select(func.count()).select_from(src).where(src.c.points > best).scalar_subquery()
-    rank = case(
-        (page.c.points == best, ahead + 1), else_=offset + func.rank().over(order_by=page.c.points.desc())
-    ).label("rank")
-    ranked = select(rank, *page.c).subquery()
+    ahead = select(func.count()).select_from(src).where(src.c.points > best).scalar_subquery().label("ahead")
     if closed:
-        query = select(ranked)
+        query = select(page.c.points, page.c.name, page.c.unit, page.c.community, ahead)
     else:
         query = (
-            select(
-                ranked.c.rank,
-                ranked.c.points,
-                ranked.c.member_id,
-                Member.name,
-                Unit.name.label("unit"),
-                Community.name.label("community"),
-            )
-            .join(Member, Member.id == ranked.c.member_id)
+            select(page.c.points, Member.name, Unit.name.label("unit"), Community.name.label("community"), ahead)
+            .join(Member, Member.id == page.c.member_id)
             .join(Unit, Unit.id == Member.unit_id)
             .join(Community, Community.id == Member.community_id)
         )
+    return (
+        HotStatement(query.order_by(page.c.points.desc(), page.c.member_id)),
+        HotStatement(select(func.count()).select_from(src)),
+    )
+
+
+def _member_rows(result, offset: int) -> list[dict]:
+    rows = list(result)
+    ranks = page_ranks([r.points for r in rows], offset=offset, ahead=rows[0].ahead if rows else 0)
     return [
-        {"rank": r.rank, "name": r.name, "unit": r.unit, "community": r.community, "points": r.points}
-        for r in db.session.execute(query.order_by(ranked.c.rank, ranked.c.member_id))
+        {"rank": rank, "name": r.name, "unit": r.unit, "community": r.community, "points": r.points}
+        for rank, r in zip(ranks, rows, strict=True)
     ]
 
 

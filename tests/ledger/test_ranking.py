@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.ranking import competition_ranks, rank_rows
+from ledger.ranking import competition_ranks, page_ranks, rank_rows
 
 
 def test_ties_share_a_rank_and_the_next_rank_skips():
@@ -36,3 +36,20 @@ def test_a_rank_is_one_more_than_the_number_of_strictly_better_rows(values):
     ranked = rank_rows(list(enumerate(values)), lambda r: r[1])
     for rank, (_, value) in ranked:
         assert rank == 1 + sum(v > value for v in values)
+
+
+def test_a_page_tied_with_rows_before_it_shares_their_rank():
+    # The whole list 30, 20, 20, 20, 10 ranks 1, 2, 2, 2, 5; the page from offset 2 is 20, 20, 10.
+    assert page_ranks([20, 20, 10], offset=2, ahead=1) == [2, 2, 5]
+    assert page_ranks([], offset=4, ahead=0) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6)), st.integers(1, 5))
+def test_every_page_ranks_as_the_whole_list_does(values, size):
+    values = sorted(values, reverse=True)
+    whole = competition_ranks(values)
+    for offset in range(0, len(values), size):
+        page = values[offset : offset + size]
+        ahead = sum(v > page[0] for v in values)
+        assert page_ranks(page, offset=offset, ahead=ahead) == whole[offset : offset + size]

@@ -169,3 +169,27 @@ def test_every_page_of_every_size_ranks_as_the_whole_list_does_open_or_closed(ap
                 for row in _ranking(client, limit=size, offset=offset)["rows"]
             ]
             assert paged == whole
+
+
+def test_the_api_writes_a_ranking_byte_for_byte_as_its_schema_dumps_it(app):
+    from flask import jsonify
+
+    from app.rankings.api import Ranking, ranking_json
+
+    member = {"rank": 1, "name": "林志强", "unit": "县财政局", "community": "桃城社区", "points": 10}
+    answers = [
+        {"period": "2026-10", "closed": False, "total": 3, "rows": [member, {**member, "name": "陈"}, member]},
+        {
+            "period": "2026-09",
+            "closed": True,
+            "total": 2,
+            "rows": [
+                {"rank": 1, "name": "社区甲", "unit": None, "community": "社区甲", "points": 2.5, "members": 4},
+                {"rank": 1, "name": "社区乙", "unit": None, "community": "社区乙", "points": 2.5, "members": 2},
+            ],
+        },
+        {"period": "2026-08", "closed": False, "total": 0, "rows": []},
+    ]
+    with app.app_context():
+        for answer in answers:
+            assert jsonify(ranking_json(answer)).get_data() == jsonify(Ranking().dump(answer)).get_data()
