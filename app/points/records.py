@@ -26,7 +26,7 @@ _SORTED = orjson.OPT_SORT_KEYS
 def canonical(record) -> bytes:
     """ledger.chain.canonical's bytes, written by orjson: a third of its time, which is the most of verifying a
     million records. For str, int and None values orjson writes what json.dumps(sort_keys=True, separators=(",",
-    ":"), ensure_ascii=False) writes (tests/ledger/test_canonical_encoders.py holds it to that); anything else,
+    ":"), ensure_ascii=False) writes (tests/points/test_canonical_encoders.py holds it to that); anything else,
     and what orjson refuses (an int past 64 bits), goes the ledger's own way, which answers or raises as the
     verifier expects."""
     body = {k: v for k, v in record.items() if k != "hash"}
