@@ -29,7 +29,7 @@ from app.hot_statements import HotStatement
 from app.idempotency import require_same_target
 from app.members.models import Member
 from app.points.models import EntryStatus
-from app.points.operations import LOCKED_MEMBER, append_entry, insert_locking_member
+from app.points.operations import LOCKED_MEMBER, append_entry, priced, priced_insert, pricing_params
 from app.text import visible
 from ledger import periods
 
@@ -79,18 +79,16 @@ _COLUMNS = "event_id, member_id, method, by_account_id, reason, latitude, longit
 _VALUES = ":method, :by_account_id, :reason, :latitude, :longitude, :idempotency_key, :created_at"
 
 
-def _insert(prefix: str, member: str) -> HotStatement:
-    return HotStatement(
-        text(
-            f"{prefix}INSERT INTO checkins ({_COLUMNS}) VALUES (:event_id, {member}, {_VALUES}) "
-            "ON CONFLICT DO NOTHING RETURNING id"
-        ).bindparams(bindparam("created_at", type_=UTCDateTime()))
-    )
+def _insert(prefix: str, member: str):
+    return text(
+        f"{prefix}INSERT INTO checkins ({_COLUMNS}) VALUES (:event_id, {member}, {_VALUES}) "
+        "ON CONFLICT DO NOTHING RETURNING id"
+    ).bindparams(bindparam("created_at", type_=UTCDateTime()))
 
 
-_INSERT = _insert("", ":member_id")
-# The same, taking the member's lock in the same round trip (PostgreSQL).
-_LOCK_AND_INSERT = _insert(LOCKED_MEMBER, "(SELECT id FROM locked)")
+_INSERT = HotStatement(_insert("", ":member_id"))
+# The same, taking the member's lock and reading what its entry's pricing needs in the same round trip (PostgreSQL).
+_LOCK_INSERT_AND_PRICE = priced(_insert(LOCKED_MEMBER, "(SELECT id FROM locked)"))
 _INSERT_KEYS = ("method", "by_account_id", "reason", "latitude", "longitude", "idempotency_key", "created_at")
 
 
@@ -153,7 +151,9 @@ def _record(event: Event | Row, member_id: int, now: datetime, *, for_audit: boo
     # An offline scan's check-in keeps the time it was made (given in `values`), before its ledger entry's.
     values.setdefault("created_at", now)
     params = {key: values.get(key) for key in _INSERT_KEYS} | {"event_id": event.id, "member_id": member_id}
-    checkin_id = insert_locking_member(member_id, _LOCK_AND_INSERT, _INSERT, params).scalar()
+    natural_period = periods.month_of(event.starts_at)
+    pricing = pricing_params(member_id, natural_period, "checkin", event.kind, event.category, now)
+    checkin_id, known = priced_insert(member_id, _LOCK_INSERT_AND_PRICE, _INSERT, params, pricing)
     if checkin_id is None:
         # Lost to a concurrent scan or a retry of this event: answer with that one. Otherwise the key was
         # taken meanwhile by a scan of another event.
@@ -163,13 +163,14 @@ def _record(event: Event | Row, member_id: int, now: datetime, *, for_audit: boo
         return _outcome(existing, new=False)
     entry = append_entry(
         member_id,
-        natural_period=periods.month_of(event.starts_at),
+        natural_period=natural_period,
         source="checkin",
         source_id=checkin_id,
         now=now,
         kind=event.kind,
         category=event.category,
         force_pending=for_audit,
+        known=known,
     )
     log.info("member %s checked in at event %s (%s)", member_id, event.id, values["method"])
     return Outcome(checkin_id, event.id, member_id, entry.state, entry.id, True, values.get("by_account_id"))

@@ -8,7 +8,7 @@ transactions; the helpers the other domains call (append_entry, carry, lock_memb
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, bindparam, case, func, select, text, true
+from sqlalchemy import Insert, Integer, String, bindparam, case, column, func, select, text, true
 from sqlalchemy import insert as sql_insert
 
 from app.auth import scope
@@ -119,29 +119,48 @@ _head_row = _HEAD.subquery("head")
 _used_row = _USED.subquery("used")
 _VERSION = select(ConfigVersion.version).where(ConfigVersion.id == 1).scalar_subquery().label("version")
 _LAST_CLOSED = select(func.max(Period.period)).scalar_subquery().label("last_closed")
-_BEFORE_ENTRY = HotStatement(
-    select(
-        _head_row.c.seq,
-        _head_row.c.hash,
-        _used_row.c.by_rule,
-        _used_row.c.in_month,
-        _VERSION,
-        _LAST_CLOSED,
-    ).select_from(_used_row.outerjoin(_head_row, true()))
-)
+_PRICING = select(
+    _head_row.c.seq,
+    _head_row.c.hash,
+    _used_row.c.by_rule,
+    _used_row.c.in_month,
+    _VERSION,
+    _LAST_CLOSED,
+    # The rule the caps were summed for: this process's guess, which pricing checks against the fresh rulebook.
+    bindparam("rule", type_=String()).label("rule_guess"),
+).select_from(_used_row.outerjoin(_head_row, true()))
+_BEFORE_ENTRY = HotStatement(_PRICING)
+
+
+def pricing_params(
+    member_id: int, natural_period: str, source: str, kind: str | None, category: str | None, now: datetime
+) -> dict[str, Any]:
+    """What _PRICING needs: the member, the month, and the rule this process's kept rulebook expects."""
+    kept = kept_rulebook()
+    guess = kept.find(source, kind=kind, category=category, at=now) if kept is not None else None
+    return {"member_id": member_id, "period": natural_period, "rule": guess.code if guess else None}
+
+
 _APPEND = sql_insert(LedgerRecord).returning(LedgerRecord.id)
 _NEW_STATUS = sql_insert(EntryStatus)
 # On PostgreSQL a new entry's record, its status and its balance go in one statement of data-modifying CTEs
 # (one round trip, not three); SQLite, in the process, takes the three. An entry moves at most one balance.
+#
+# What pricing read may also have been read by the caller's own first statement, before that statement held the
+# gate and the row (`known`, see priced_insert): then this statement proves it first, in a snapshot taken under
+# both locks, and writes nothing when another write to the chain, a month close or a rules change came meanwhile.
 _NEW_ENTRY_PG = HotStatement(
     text(
         f"WITH record AS (INSERT INTO ledger_records ({', '.join(_RECORD_COLUMNS)}) "
-        f"VALUES ({', '.join(':' + c for c in _RECORD_COLUMNS)}) RETURNING id), "
+        f"SELECT {', '.join(':' + c for c in _RECORD_COLUMNS)} "
+        "WHERE :proven OR (NOT EXISTS (SELECT 1 FROM ledger_records WHERE chain = :chain AND seq >= :seq) "
+        "AND NOT EXISTS (SELECT 1 FROM periods WHERE period >= :still_open) "
+        "AND (SELECT version FROM config_version WHERE id = 1) IS NOT DISTINCT FROM :version) RETURNING id), "
         "status AS (INSERT INTO entry_status (entry_id, member_id, seq, period, state, points, rule, source, source_id, "
         "created_at, updated_at) SELECT id, :chain, :seq, :period, :state, :points, :rule, :source, :source_id, :now, :now "
         "FROM record), "
         "balance AS (INSERT INTO balances (member_id, period, posted, pending, posted_entries) "
-        "SELECT :chain, :period, :posted, :pending, :posted_entries WHERE :moves "
+        "SELECT :chain, :period, :posted, :pending, :posted_entries FROM record WHERE :moves "
         "ON CONFLICT (member_id, period) DO UPDATE SET posted = balances.posted + excluded.posted, "
         "pending = balances.pending + excluded.pending, posted_entries = balances.posted_entries + excluded.posted_entries) "
         "SELECT id FROM record"
@@ -187,17 +206,27 @@ LOCKED_MEMBER = (
 )
 
 
-def insert_locking_member(member_id: int, locking: HotStatement, plain: HotStatement, params: dict):
-    """lock_member(), then an insert; on PostgreSQL both in one statement, `locking` (LOCKED_MEMBER's form of
-    `plain`). Taking a lock the transaction already holds again is harmless, so it always runs whole."""
+def priced(locking_insert) -> HotStatement:
+    """`locking_insert` (a text INSERT ... RETURNING id that starts with LOCKED_MEMBER), and in the same round trip
+    what pricing the member's new entry reads: a row of its `id` (NULL when it inserted nothing) and _PRICING's
+    columns. Read in the statement's snapshot, taken before it waited for the gate and the row, so unproven."""
+    inserted = locking_insert.columns(column("id", Integer)).cte("inserted")
+    known = _PRICING.subquery("known")
+    return HotStatement(select(inserted.c.id, known).select_from(known.outerjoin(inserted, true())))
+
+
+def priced_insert(member_id: int, locking: HotStatement, plain: HotStatement, params: dict, pricing: dict):
+    """lock_member(), then an insert: (the id it returned or None, what append_entry may take as `known` or None).
+    On PostgreSQL one statement, `locking` (priced() of LOCKED_MEMBER's form of `plain`) with `pricing`
+    (pricing_params). Taking a lock the transaction already holds again is harmless, so it always runs whole."""
     if session_connection().dialect.name != "postgresql":
         lock_member(member_id)
-        return plain.run(params)
+        return plain.run(params).scalar(), None
     db.session.flush()  # as lock_member does
-    result = locking.run(params)
+    known = locking.run(params | pricing).one()
     per_transaction(("member_lock", member_id), lambda: None)
     enter_ledger(taken_by=lambda: None)
-    return result
+    return known.id, known
 
 
 def _head(member_id: int) -> chain.Head:
@@ -266,20 +295,24 @@ def append_entry(
     category: str | None = None,
     force_pending: bool = False,
     reason: str | None = None,
+    known=None,
 ) -> Appended:
     """A new entry priced by the rule in force at `now`, in its month or the next open one; pending when
-    its rule or the caller asks for an audit, unless a cap leaves it nothing to earn."""
-    lock_member(member_id)
-    kept = kept_rulebook()
-    guess = kept.find(source, kind=kind, category=category, at=now) if kept is not None else None
-    known = _BEFORE_ENTRY.run(
-        {"member_id": member_id, "period": natural_period, "rule": guess.code if guess else None}
-    ).one()
+    its rule or the caller asks for an audit, unless a cap leaves it nothing to earn.
+
+    `known`: what `_BEFORE_ENTRY` reads, read already by the caller's own statement (priced_insert), unproven."""
+    if known is None:
+        lock_member(member_id)
+        known = _BEFORE_ENTRY.run(pricing_params(member_id, natural_period, source, kind, category, now)).one()
+        proven = True
+    else:
+        proven = False
+    guess = known.rule_guess
     book = rulebook_as_of(known.version)
     rule = book.find(source, kind=kind, category=category, at=now)
     period = periods.landing_month(natural_period, known.last_closed)
     by_rule, in_month = known.by_rule, known.in_month
-    if period != natural_period or guess is None or rule.code != guess.code:
+    if period != natural_period or rule.code != guess:
         # Rarely: a closed month sends the entry on, or the rules changed since this process last read them.
         by_rule, in_month = _used(member_id, period, rule.code)
     points, state, reason = _priced(book, rule, int(by_rule), int(in_month), force_pending, reason)
@@ -295,7 +328,21 @@ def append_entry(
         now=now,
         reason=reason,
     )
-    entry_id = _new_entry(record, state, now)
+    entry_id = _new_entry(record, state, now, proven=proven, version=known.version)
+    if entry_id is None:
+        # The caller's early read was overtaken while its statement waited for the locks (rare): read again,
+        # now under them.
+        return append_entry(
+            member_id,
+            natural_period=natural_period,
+            source=source,
+            source_id=source_id,
+            now=now,
+            kind=kind,
+            category=category,
+            force_pending=force_pending,
+            reason=reason,
+        )
     return Appended(entry_id, record["seq"], state.value, period, points)
 
 
@@ -309,8 +356,12 @@ def _priced(
     return points, state, reason or (CAPPED if capped else None)
 
 
-def _new_entry(record: dict, state: State, now: datetime) -> int:
-    """Write an entry's record, its status and its balance move; returns its id."""
+def _new_entry(
+    record: dict, state: State, now: datetime, *, proven: bool = True, version: int | None = None
+) -> int | None:
+    """Write an entry's record, its status and its balance move; returns its id. Unless `proven`, first prove
+    the head, the last closed month and the config `version` it was priced on (PostgreSQL: see _NEW_ENTRY_PG);
+    None when they no longer hold, and nothing written."""
     member_id, period, points = record["chain"], record["period"], record["points"]
     moves = balance_moves(points=points, old_state=None, new_state=state, old_period=None, new_period=period)
     if session_connection().dialect.name == "postgresql":
@@ -321,8 +372,13 @@ def _new_entry(record: dict, state: State, now: datetime) -> int:
             "posted": delta.posted if delta else 0,
             "pending": delta.pending if delta else 0,
             "posted_entries": delta.posted_entries if delta else 0,
+            "proven": proven,
+            "version": version,
+            # :period again, under a name of its own: PostgreSQL infers one type per parameter, and the select
+            # list's text and the comparison's varchar differ.
+            "still_open": period,
         }
-        return _NEW_ENTRY_PG.run(params).scalar_one()
+        return _NEW_ENTRY_PG.run(params).scalar()
     entry_id = _append(record)
     _new_status(
         entry_id,
@@ -427,10 +483,10 @@ def reverse(actor, entry_id: int, reason: str | None, now: datetime) -> EntrySta
         reverses_seq=status.seq,
         reason=reason,
     )
-    entry_id = _new_entry(record, State.POSTED, now)
+    reversal_id = _new_entry(record, State.POSTED, now)  # proven: its head was read under the lock
     status.reversed_by = record["seq"]
     status.updated_at = now
-    return db.session.get_one(EntryStatus, entry_id)
+    return db.session.get_one(EntryStatus, reversal_id)
 
 
 def carry(status: EntryStatus, to_period: str, now: datetime) -> None:
