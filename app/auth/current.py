@@ -65,8 +65,9 @@ def _from_session() -> Account | None:
         # Logged out, ended by a password change or a reset, or silent past its lifetime.
         session.clear()
         return None
-    g.login_session_id = found.id
-    return db.session.get(Account, found.account_id)
+    login_session, account = found
+    g.login_session_id = login_session.id
+    return account
 
 
 def login_session_id() -> int | None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from app.action_log.operations import record
 from app.auth import scope
@@ -142,15 +143,23 @@ def start_session(account: Account, now: datetime) -> str:
     return token
 
 
-def find_session(token: str, now: datetime) -> LoginSession | None:
-    """The live session a cookie's token names; renewed now and then, as the lifetime rolls from its last use."""
-    found = db.session.scalars(select(LoginSession).where(LoginSession.token_digest == _digest(token))).first()
-    if found is None or found.seen_at <= now - current_app.permanent_session_lifetime:
+def find_session(token: str, now: datetime) -> tuple[LoginSession, Account] | None:
+    """The live session a cookie's token names, with its account and the account's member (read together: every
+    page asks for the account, most member pages for the member); renewed now and then, as the lifetime rolls
+    from its last use."""
+    row = db.session.execute(
+        select(LoginSession, Account)
+        .join(Account, Account.id == LoginSession.account_id)
+        .options(joinedload(Account.member))
+        .where(LoginSession.token_digest == _digest(token))
+    ).first()
+    if row is None or row[0].seen_at <= now - current_app.permanent_session_lifetime:
         return None
+    found, account = row
     if found.seen_at <= now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"]):
         with transaction():
             found.seen_at = now
-    return found
+    return found, account
 
 
 def end_session(token: str) -> None:

@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, bindparam, select, text
+from sqlalchemy import Row, String, bindparam, select, text
+from sqlalchemy.orm import aliased
 
 from app.auth import caller, scope
 from app.auth.caller import Bearer, Caller
@@ -43,9 +44,13 @@ OFFLINE_LIMIT = timedelta(hours=2)
 LOGIN_GRACE = timedelta(minutes=5)
 EARTH_RADIUS_M = 6_371_008.8
 
-# What a scan reads, in one round trip: who scans (app.auth.caller), the event's columns the checks need, and
-# the member's check-in at it with its ledger entry if there is one. Core, not the ORM: on the return day it runs
-# on every scan. Read from the account, so that an unknown event still reads the caller (its columns all NULL).
+# What a scan reads, in one round trip: who scans (app.auth.caller), the event's columns the checks need, the
+# member's check-in at it with its ledger entry if there is one, and the member's check-in under the request's
+# Idempotency-Key with its entry if that is a retry (the /c page sends one with every tap). Core, not the ORM: on
+# the return day it runs on every scan. Read from the account, so that an unknown event still reads the caller
+# (its columns all NULL).
+_Replayed = aliased(Checkin)
+_ReplayedEntry = aliased(EntryStatus)
 _SCAN = HotStatement(
     caller.joined(
         select(
@@ -66,11 +71,22 @@ _SCAN = HotStatement(
             Checkin.by_account_id,
             EntryStatus.entry_id,
             EntryStatus.state,
+            _Replayed.id.label("replayed_id"),
+            _Replayed.event_id.label("replayed_event_id"),
+            _Replayed.by_account_id.label("replayed_by"),
+            _ReplayedEntry.entry_id.label("replayed_entry_id"),
+            _ReplayedEntry.state.label("replayed_state"),
         )
     )
     .outerjoin(Event, Event.id == bindparam("event_id"))
     .outerjoin(Checkin, (Checkin.event_id == Event.id) & (Checkin.member_id == Account.member_id))
     .outerjoin(EntryStatus, (EntryStatus.source == "checkin") & (EntryStatus.source_id == Checkin.id))
+    .outerjoin(
+        _Replayed,
+        (_Replayed.member_id == Account.member_id)
+        & (_Replayed.idempotency_key == bindparam("idempotency_key", type_=String())),
+    )
+    .outerjoin(_ReplayedEntry, (_ReplayedEntry.source == "checkin") & (_ReplayedEntry.source_id == _Replayed.id))
     .where(Account.id == bindparam("account_id"))
 )
 # A text statement, which SQLAlchemy compiles once: it has no cache key for the dialects' INSERT ... ON CONFLICT,
@@ -128,14 +144,6 @@ def _outcome(checkin: Checkin, new: bool) -> Outcome:
 def _existing(event_id: int, member_id: int) -> Checkin | None:
     return db.session.scalars(
         select(Checkin).where(Checkin.event_id == event_id, Checkin.member_id == member_id)
-    ).first()
-
-
-def _replayed(member_id: int, idempotency_key: str | None) -> Checkin | None:
-    if not idempotency_key:
-        return None
-    return db.session.scalars(
-        select(Checkin).where(Checkin.member_id == member_id, Checkin.idempotency_key == idempotency_key)
     ).first()
 
 
@@ -244,10 +252,17 @@ def check_in(
         assert member_id is not None  # refused by _scanned_event otherwise
         # A retried request is answered as the first one was, even after its screen code has expired or its
         # offline scan has grown old: whichever code of the same event it carries.
-        replayed = _replayed(member_id, idempotency_key)
-        if replayed is not None:
-            require_same_target(replayed.event_id == claim.event_id)
-            return _outcome(replayed, new=False)
+        if event.replayed_id is not None:
+            require_same_target(event.replayed_event_id == claim.event_id)
+            return Outcome(
+                event.replayed_id,
+                event.replayed_event_id,
+                member_id,
+                event.replayed_state,
+                event.replayed_entry_id,
+                False,
+                event.replayed_by,
+            )
         if event.id is None:
             raise codes.InvalidToken()
         if event.checkin_id is not None:
@@ -280,7 +295,9 @@ def _scanned_event(
         # Only a forged form sends one (a header cannot); PostgreSQL could not even look it up.
         raise Refusal("invalid_idempotency_key", "Idempotency-Key 不能包含空字符")
     claim = codes.read(signing_key, token)
-    row = _SCAN.run({"event_id": claim.event_id, "account_id": account.id}).first()
+    row = _SCAN.run(
+        {"event_id": claim.event_id, "account_id": account.id, "idempotency_key": idempotency_key or None}
+    ).first()
     if isinstance(account, Bearer):
         account = _may_check_in(caller.admitted_member(caller.verified(account, row)))
     return account, row, claim

@@ -134,6 +134,7 @@ def tap(token):
     if account is None:
         return _to_login(token, request.form.get("grace"), LOGIN_AGAIN)
     key = (request.form.get("idempotency_key") or "").strip()[:100] or None
+    home = queries.home_community(account)
     seen = grace.seen_at(request.form.get("grace"), token, account=account, phone=request.cookies.get(grace.COOKIE))
     try:
         outcome = operations.check_in(
@@ -149,20 +150,19 @@ def tap(token):
         )
     except Refusal as refusal:
         log_refusal(refusal)
-        return _result(account, token, refusal.code, refusal.status, message=refusal.message)
-    return _result(
-        account, token, "checked_in" if outcome.new else "already", 200, entry=queries.entry(outcome.entry_id)
-    )
+        return _result(token, home, refusal.code, refusal.status, message=refusal.message)
+    return _result(token, home, "checked_in" if outcome.new else "already", 200, member_id=outcome.member_id)
 
 
-def _result(account, token: str, status: str, http_status: int, *, message: str | None = None, entry=None):
-    event = queries.event_for_token(token, signing_key())
+def _result(token: str, home: int | None, status: str, http_status: int, *, message: str | None = None, member_id=None):
+    """The tap's answer: the event, and the entry of the member's check-in at it when the tap checked them in."""
+    event, entry = queries.scanned(token, signing_key(), member_id)
     context = {
         "status": status,
         "message": message,
         "entry": entry,
         "event": event,
-        "elsewhere": queries.is_elsewhere(account, event),
+        "elsewhere": queries.is_elsewhere(home, event),
     }
     if _from_script():
         html = render_template("checkin/_result.html", **context)

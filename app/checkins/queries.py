@@ -27,17 +27,30 @@ class Preview:
     elsewhere: bool = False  # another community's event: it earns points but not the quarterly duty
 
 
-def event_for_token(token: str, signing_key: str) -> Event | None:
-    """The event an authentic code (signed with `signing_key`) names, for showing its title; None for a bad code."""
+def scanned(token: str, signing_key: str, member_id: int | None) -> tuple[Event | None, EntryStatus | None]:
+    """The event an authentic code (signed with `signing_key`) names, and the ledger entry of the member's check-in
+    at it if they have checked in, in one read; (None, None) for a bad code or an unknown event."""
     try:
         claim = codes.read(signing_key, token)
     except Refusal:
-        return None
-    return db.session.get(Event, claim.event_id)
+        return None, None
+    row = db.session.execute(
+        select(Event, EntryStatus)
+        .outerjoin(Checkin, (Checkin.event_id == Event.id) & (Checkin.member_id == member_id))
+        .outerjoin(EntryStatus, (EntryStatus.source == "checkin") & (EntryStatus.source_id == Checkin.id))
+        .where(Event.id == claim.event_id)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
-def is_elsewhere(account, event: Event | None) -> bool:
-    return event is not None and account.member is not None and account.member.community_id != event.community_id
+def home_community(account) -> int | None:
+    """The community the account's member lives in (None without a member): read before a tap's commit, which
+    would expire the account and have it read again."""
+    return account.member.community_id if account.member is not None else None
+
+
+def is_elsewhere(home: int | None, event: Event | None) -> bool:
+    return event is not None and home is not None and home != event.community_id
 
 
 def preview(account, token: str, now: datetime, *, signing_key: str, code_seen_at: datetime | None = None) -> Preview:
@@ -46,13 +59,12 @@ def preview(account, token: str, now: datetime, *, signing_key: str, code_seen_a
         claim = codes.read(signing_key, token)
     except Refusal as refusal:
         return Preview(None, refusal)
-    event = db.session.get(Event, claim.event_id)
+    event, entry = scanned(token, signing_key, account.member_id)
     if event is None:
         return Preview(None, codes.InvalidToken())
-    elsewhere = is_elsewhere(account, event)
+    elsewhere = is_elsewhere(home_community(account), event)
     if not scope.may_check_in(Caller.of(account)):
         return Preview(event, Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed"))
-    entry = checkin_entry(event.id, account.member_id)
     if entry is not None:
         return Preview(event, entry=entry, elsewhere=elsewhere)
     try:
@@ -64,16 +76,3 @@ def preview(account, token: str, now: datetime, *, signing_key: str, code_seen_a
     except Refusal as refusal:
         return Preview(event, refusal, elsewhere=elsewhere)
     return Preview(event, elsewhere=elsewhere)
-
-
-def checkin_entry(event_id: int, member_id: int) -> EntryStatus | None:
-    """The ledger entry of the member's check-in at the event, if they have checked in."""
-    return db.session.scalars(
-        select(EntryStatus)
-        .join(Checkin, EntryStatus.source_id == Checkin.id)
-        .where(EntryStatus.source == "checkin", Checkin.event_id == event_id, Checkin.member_id == member_id)
-    ).first()
-
-
-def entry(entry_id: int) -> EntryStatus:
-    return db.session.get_one(EntryStatus, entry_id)
