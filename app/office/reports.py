@@ -63,12 +63,13 @@ def month_report(period, kind):
 @bp.get(f"/office/reports/year/<year>/units/<{ID_PATH}:unit_id>.<any(pdf, xlsx):kind>")
 def year_record(year, unit_id, kind):
     """The file built within the request, as before the buttons' jobs: no page links here, old bookmarks may.
-    A unit too large for a request goes to this page's year-end buttons with a note why (a GET starts no job)."""
+    A unit too large for a request goes to this page, its year-end buttons for that unit below the note why at
+    the top (no #year-record: the jump would scroll the note out of sight); a GET starts no job."""
     try:
         name, data = unit_file_in_request(office_actor(), year, unit_id, kind, now=utcnow())
     except UseBackgroundJob as refusal:
         flash(refusal.page_words)
-        return redirect(url_for("office_reports.reports", year=year, year_unit=unit_id, _anchor="year-record"), 303)
+        return redirect(url_for("office_reports.reports", year=year, year_unit=unit_id), 303)
     return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
 
 

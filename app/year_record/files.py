@@ -13,11 +13,11 @@ from app.year_record.workbook import year_workbook
 
 RENDER = {"pdf": year_pdf, "xlsx": year_workbook}
 
-# Measured on the 2-core host, one core's CPU: a member's PDF page takes about 5 ms on the demo's data and up
-# to 12 ms for a page full of pledges and their progress (5 × 10 marks), their workbook row 0.3 ms, reading
-# the record 0.2 ms. 300 members is then at most about 4 s within the request, far inside gunicorn's 30 s
-# worker timeout even on a loaded host (2,000 members took 27 s there); a larger unit's file is the
-# background job's (app.year_record.operations.start_unit_file), whose page follows it to the download.
+# Measured on the 2-core host, one core's CPU: a member's PDF page takes about 5 ms on the demo's data (300
+# members 1.6 s, 1,200 members 5.8 s) and up to 12 ms for a page full of pledges and their progress (5 × 10
+# marks), their workbook row 0.3 ms, reading the record 0.2 ms. 300 members is then at most about 4 s within
+# the request, far inside gunicorn's 30 s worker timeout even on a loaded host, where 2,000 members once took
+# 27 s; a larger unit's file is the background job's (app.year_record.operations.start_unit_file).
 IN_REQUEST_MEMBERS = 300
 
 

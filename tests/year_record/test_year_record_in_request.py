@@ -112,7 +112,7 @@ def test_the_offices_old_link_sends_a_large_unit_to_its_reports_pages_buttons(ap
     log_in(client, over.admin)
     answer = client.get(f"/office/reports/year/{YEAR}/units/{over.unit.id}.xlsx")
     assert answer.status_code == 303
-    assert answer.location == f"/office/reports?year={YEAR}&year_unit={over.unit.id}#year-record"
+    assert answer.location == f"/office/reports?year={YEAR}&year_unit={over.unit.id}"
     html = client.get(answer.location).text
     assert PAGE_WORDS in html
     assert f'action="/desk/year/{YEAR}/unit.xlsx/jobs?unit_id={over.unit.id}&amp;from=office"' in html
