@@ -2,13 +2,14 @@
 buttons build the unit's PDF or workbook in the background (a unit of thousands takes longer than a
 request may), on a page with a progress bar and then the download; a community's secretary sees their
 community's members, each one's PDF page. The office's reports page starts the same jobs for an admin
-(`?from=office`), and the same job page then wears the office's menu and leads back there. Downloads go with the session cookie and are the API's own files
-(app.year_record.files)."""
+(`?from=office`), and the same job page then wears the office's menu and leads back there. Downloads go with
+the session cookie and are the API's own files (app.year_record.files); the file a link builds within the
+request is for a small unit only, a larger one is sent to the buttons instead."""
 
 from io import BytesIO
 from pathlib import Path
 
-from flask import Blueprint, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, send_file, url_for
 
 from app.background import progress_of
 from app.db import utcnow
@@ -18,7 +19,7 @@ from app.org.queries import unit_choices
 from app.reports.files import MIMETYPES
 from app.schemas import ID_PATH
 from app.year_record import operations
-from app.year_record.files import member_file, unit_files
+from app.year_record.files import UseBackgroundJob, member_file, unit_file_in_request
 from app.year_record.queries import community_record, unit_record
 from ledger import periods
 
@@ -72,9 +73,14 @@ def _unit_id(account) -> int:
 
 @bp.get("/desk/year/<year>/unit.<any(pdf, xlsx):kind>")
 def unit_download(year, kind):
-    """The file built within the request: for a small unit, or a link kept from before the buttons' jobs."""
+    """The file built within the request, for a small unit (a link kept from before the buttons' jobs); a
+    larger one is sent to this page's buttons with a note why, since a GET never starts a job."""
     account = desk_actor()
-    [(name, data)] = unit_files(account, year, _unit_id(account), kind, now=utcnow()).items()
+    try:
+        name, data = unit_file_in_request(account, year, _unit_id(account), kind, now=utcnow())
+    except UseBackgroundJob as refusal:
+        flash(refusal.page_words)
+        return redirect(url_for("desk_year.year_page", year=year, unit_id=id_arg("unit_id")), 303)
     return _file(name, data)
 
 

@@ -4,7 +4,7 @@ ledger export for an outside auditor (a zip with its standalone checker and guid
 
 from io import BytesIO
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
 from app.db import utcnow
 from app.office.access import office_actor
@@ -13,7 +13,7 @@ from app.pages import month_choices
 from app.points.export import auditor_package
 from app.reports.files import MIMETYPES, month_files
 from app.schemas import ID_PATH
-from app.year_record.files import unit_files
+from app.year_record.files import UseBackgroundJob, unit_file_in_request
 from ledger import periods
 
 bp = Blueprint("office_reports", __name__)
@@ -62,8 +62,14 @@ def month_report(period, kind):
 
 @bp.get(f"/office/reports/year/<year>/units/<{ID_PATH}:unit_id>.<any(pdf, xlsx):kind>")
 def year_record(year, unit_id, kind):
-    """The file built within the request, as before the buttons' jobs: no page links here, old bookmarks may."""
-    [(name, data)] = unit_files(office_actor(), year, unit_id, kind, now=utcnow()).items()
+    """The file built within the request, as before the buttons' jobs: no page links here, old bookmarks may.
+    A unit too large for a request goes to this page, its year-end buttons for that unit below the note why at
+    the top (no #year-record: the jump would scroll the note out of sight); a GET starts no job."""
+    try:
+        name, data = unit_file_in_request(office_actor(), year, unit_id, kind, now=utcnow())
+    except UseBackgroundJob as refusal:
+        flash(refusal.page_words)
+        return redirect(url_for("office_reports.reports", year=year, year_unit=unit_id), 303)
     return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
 
 

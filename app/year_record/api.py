@@ -12,9 +12,9 @@ from app.api_base import Blueprint
 from app.auth.current import actor
 from app.db import utcnow
 from app.reports.files import MIMETYPES
-from app.schemas import ID_PATH, YEAR, Id, Schema, Text
+from app.schemas import ID_PATH, YEAR, Error, Id, Schema, Text
 from app.year_record import operations
-from app.year_record.files import member_file, unit_files
+from app.year_record.files import IN_REQUEST_MEMBERS, member_file, unit_file_in_request
 from app.year_record.models import KINDS
 from app.year_record.queries import unit_record
 
@@ -208,9 +208,16 @@ class UnitYearFile(MethodView):
     @blp.response(
         200, description="pdf：封面一行，之后每名党员一页 A4（按姓名）；xlsx：每名党员一行、每项数字一列，末行合计"
     )
+    @blp.alt_response(
+        409,
+        schema=Error,
+        description=f"`use_background_job`：单位在册党员超过 {IN_REQUEST_MEMBERS} 人，文件不在请求内生成，"
+        "请用 POST …/jobs 在后台生成",
+    )
     def get(self, year, unit_id, kind):
-        [(name, data)] = unit_files(actor(), year, unit_id, kind, now=utcnow()).items()
-        return _file(name, data, kind)
+        """The unit's file built within the request, for a small unit; a larger one is a 409
+        `use_background_job` and nothing is built: start its job (POST …/jobs) instead."""
+        return _file(*unit_file_in_request(actor(), year, unit_id, kind, now=utcnow()), kind)
 
 
 UNIT_JOBS = f"/year-records/<year>/units/<{ID_PATH}:unit_id>/jobs"

@@ -143,11 +143,40 @@ def _assemble(span: dict, *, unit_id=None, community_id=None, member_id=None) ->
     }
 
 
+def unit_size(account, year, unit_id: int, *, now: datetime) -> int:
+    """How many rows the unit's record would have, counted without reading them, after the checks the record
+    itself makes (who may have it, the year, the unit): whether its file may be built within a request."""
+    require_unit(account, unit_id)
+    year_span(year, now)
+
+    def count() -> int:
+        scope_name(unit_id=unit_id)
+        return db.session.scalar(select(func.count()).select_from(_in_scope(unit_id=unit_id).subquery())) or 0
+
+    return on_replica(db.session, count)
+
+
 def _members(**where) -> list[dict]:
     """The active members in scope, in name order (the order the unit's PDF prints them in): by the names'
     characters as Unicode orders them (for 汉字 by radical and strokes), sorted here so that SQLite and
     PostgreSQL, whatever its collation, print the same order."""
-    member_id = where.pop("member_id")
+    rows = sorted(db.session.execute(_in_scope(**where)), key=lambda r: (r.name, r.id))
+    return [
+        {
+            "member_id": r.id,
+            "name": r.name,
+            "unit_id": r.unit_id,
+            "unit": r.unit,
+            "community_id": r.community_id,
+            "community": r.community,
+            "grid": r.grid,
+        }
+        for r in rows
+    ]
+
+
+def _in_scope(*, unit_id=None, community_id=None, member_id=None):
+    """The query of the record's members, one row each: the one member, else the scope's active members."""
     query = (
         select(
             Member.id,
@@ -163,22 +192,8 @@ def _members(**where) -> list[dict]:
         .outerjoin(Grid, Grid.id == Member.grid_id)
     )
     if member_id is not None:
-        query = query.where(Member.id == member_id)
-    else:
-        query = in_scope(query.where(Member.active), **where)
-    rows = sorted(db.session.execute(query), key=lambda r: (r.name, r.id))
-    return [
-        {
-            "member_id": r.id,
-            "name": r.name,
-            "unit_id": r.unit_id,
-            "unit": r.unit,
-            "community_id": r.community_id,
-            "community": r.community,
-            "grid": r.grid,
-        }
-        for r in rows
-    ]
+        return query.where(Member.id == member_id)
+    return in_scope(query.where(Member.active), unit_id=unit_id, community_id=community_id)
 
 
 def _quarter_bounds(year: int) -> list[tuple[str, datetime, datetime]]:
