@@ -1,7 +1,8 @@
 """Inside one process: a check-in's database round trips, its CPU and wall time in a loop, what one statement
 costs by each road (psycopg, SQLAlchemy Core, the ORM), and with --profile a cProfile of the loop.
 
-Drives the real app through its WSGI interface (Flask's test client: no HTTP server, no concurrency),
+Drives the real app through its WSGI interface (Flask's test client: no HTTP server, no concurrency): the API's
+check-in and the /c page's two requests (open, tap) that a member's phone makes,
 against the bench's database, with the events of one pool of events.tsv. Run with DATABASE_URL and
 SECRET_KEY set:  inside.py OUT POOL [--loop N] [--profile N]"""
 
@@ -40,6 +41,46 @@ def _bearers(member_ids: list[int]) -> dict[int, str]:
 
 def _scan(client, bearer: str, token: str):
     return client.post("/api/v1/checkins", json={"token": token}, headers={"Authorization": f"Bearer {bearer}"})
+
+
+def _page_clients(accounts: list[tuple[int, str, str]]) -> list:
+    """A test client per member, logged in through /login as a phone is (CSRF is not checked in this process:
+    one HMAC a form, the same on every page)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    clients = []
+    for _member, phone, password in accounts:
+        client = app.test_client()
+        assert client.post("/login", data={"phone": phone, "password": password}).status_code in (302, 303)
+        clients.append(client)
+    return clients
+
+
+def _pages(accounts: list[tuple[int, str, str]], token: str) -> None:
+    """The /c page's two requests, the way most members check in on the return day: round trips, then CPU."""
+    clients = _page_clients(accounts)
+    opened, tapped = [], []
+    for n, client in enumerate(clients[:SAMPLES]):
+        opened.append(_trips_of(lambda c=client: c.get(f"/c/{token}")))
+        tapped.append(_trips_of(lambda c=client, n=n: c.post(f"/c/{token}", data={"idempotency_key": f"s{n}"})))
+    _show("GET /c/<token>, the scan page", opened)
+    _show("POST /c/<token>, the tap, a new check-in", tapped)
+    timed = clients[SAMPLES:]
+    cpu_open = cpu_tap = wall_open = wall_tap = 0.0
+    statuses = Counter()
+    for n, client in enumerate(timed):
+        wall, cpu = _timed([lambda c=client: statuses.update([c.get(f"/c/{token}").status_code])])
+        wall_open, cpu_open = wall_open + wall, cpu_open + cpu
+        wall, cpu = _timed([lambda c=client, n=n: statuses.update([_tap(c, token, f"t{n}")])])
+        wall_tap, cpu_tap = wall_tap + wall, cpu_tap + cpu
+    k = len(timed)
+    print(f"\n== {k} members' scans through the /c page one after another in one process (statuses {dict(statuses)}):")
+    print(f"  /c page, GET: {wall_open / k * 1000:.2f} ms wall, {cpu_open / k * 1000:.2f} ms CPU in the app process")
+    print(f"  /c page, POST: {wall_tap / k * 1000:.2f} ms wall, {cpu_tap / k * 1000:.2f} ms CPU in the app process")
+
+
+def _tap(client, token: str, key: str) -> str:
+    answer = client.post(f"/c/{token}", data={"idempotency_key": key})
+    return "checked_in" if b'data-checkin-status="checked_in"' in answer.data else str(answer.status_code)
 
 
 def _trips_of(call) -> list[str]:
@@ -101,11 +142,13 @@ def main() -> None:
     parser.add_argument("--loop", type=int, default=200, metavar="N")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
-    members = [int(line.split("\t")[0]) for line in open(args.out / "accounts.tsv")]
+    accounts = [line.rstrip("\n").split("\t") for line in open(args.out / "accounts.tsv")]
+    members = [int(member) for member, _, _ in accounts]
     events = [
         line.rstrip("\n").split("\t")[2] for line in open(args.out / "events.tsv") if line.startswith(args.pool + "\t")
     ]
-    pairs = iter([(m, e) for e in events for m in members])
+    # The pool's last event is the /c page's; the API's scans walk the others.
+    pairs = iter([(m, e) for e in events[:-1] for m in members])
     bearers = _bearers(members)
     client = app.test_client()
     first = [next(pairs) for _ in range(SAMPLES)]
@@ -125,6 +168,7 @@ def main() -> None:
     print(
         f"  /healthz: {hwall / args.loop * 1000:.2f} ms wall, {hcpu / args.loop * 1000:.2f} ms CPU in the app process"
     )
+    _pages([(int(m), phone, password) for m, phone, password in accounts[: SAMPLES + args.loop]], events[-1])
     _statement_costs(members[0])
 
     if not args.profile:
