@@ -254,6 +254,49 @@ class Bench:
             db.engine.dispose()
         return minted
 
+    def page_cookies(self) -> dict[int, str]:
+        """A login session per member, made as /login makes it (app.auth.operations.start_session), and the
+        session cookie that carries it, signed as Flask signs it: the page phase is not a test of logging in, and
+        /login's limit per address would refuse a thousand phones behind one client."""
+        os.environ.update(DATABASE_URL=self.url, SECRET_KEY=SECRET_KEY)
+        from app import create_app
+        from app.auth.models import Account
+        from app.auth.operations import start_session
+        from app.db import utcnow
+        from app.extensions import db
+
+        app = create_app()
+        signer = app.session_interface.get_signing_serializer(app)
+        name = app.config["SESSION_COOKIE_NAME"]
+        with app.app_context():
+            accounts = db.session.query(Account).filter(Account.member_id.in_(self.members)).all()
+            cookies = {a.member_id: f"{name}={signer.dumps({'sid': start_session(a, utcnow())})}" for a in accounts}
+            db.engine.dispose()
+        return cookies
+
+    def page_phase(self, cookies: dict[int, str]) -> dict:
+        """Members scanning through the /c page, as their phones' cameras open it: GET, then the form's POST."""
+        pairs = self.pairs("page")
+        cpu = CPU(self)
+        started = time.perf_counter()
+        answers = loadgen.page_loop(
+            HOST, self.args.port, [(f"/c/{token}", cookies[m]) for m, token in pairs], 16, self.args.page_seconds
+        )
+        seconds = time.perf_counter() - started
+        sent = [(pair, a) for pair, a in zip(pairs, answers, strict=True) if a is not None]
+        results = Counter(a.body["result"] for _, a in sent)
+        lat = [a.latency_s * 1000 for _, a in sent if a.body["result"] == "checked_in"]
+        token_event = {token: event for event, token in self.events["page"]}
+        return {
+            "seconds": seconds,
+            "results": dict(results),
+            "scans_per_s": results.get("checked_in", 0) / seconds,
+            "latency_ms": {"p50": percentile(lat, 50), "p99": percentile(lat, 99)},
+            "cpu": cpu.spent(),
+            # (member, event) of every scan the page said was checked in
+            "answered": [(m, token_event[token]) for (m, token), a in sent if a.body["result"] == "checked_in"],
+        }
+
     # -- load ----------------------------------------------------------------------------------------------
     def load(self) -> None:
         log("migrating (flask db upgrade)")
@@ -290,6 +333,7 @@ class Bench:
             "inside": 2,  # the API's scans, then the /c page's
             "burst": a.events,
             "c16": math.ceil(a.c16_max_rate * a.c16_seconds / a.members),
+            "page": math.ceil(a.page_max_rate * a.page_seconds / a.members),
             "open": math.ceil(a.rate * a.open_seconds / a.members),
         }
 
@@ -562,7 +606,7 @@ class Bench:
             sys.exit(f"pgbench failed: {done.stderr[-2000:]}")
         return float(found.group(1))
 
-    def integrity(self, phases: dict, replayed: list) -> dict:
+    def integrity(self, phases: dict, replayed: list, page_answered: list) -> dict:
         with psycopg.connect(f"{self.dsn}/burst") as conn:
             rows = {
                 cid: (event, member)
@@ -590,9 +634,13 @@ class Bench:
         )
         added = [(m, token_event[token]) for m, token, status, _ in replayed if status == 201]
         lost.update(pair for pair in added if pair in acked)
+        # The page answers with a page, not the check-in's id: a scan it said was checked in must have its row.
+        kept = set(rows.values())
+        page_lost = sum(1 for member, event in page_answered if (event, member) not in kept)
         return {
-            "acked": len(acked),
-            "lost": len(lost),
+            "acked": len(acked) + len(page_answered),
+            "lost": len(lost) + page_lost,
+            "page_lost": page_lost,
             "replayed": len(replayed),
             "replay_statuses": dict(replay_status),
             "replay_added": len(added),
@@ -636,6 +684,8 @@ class Bench:
         healthz = self.wrk_healthz(a.healthz_seconds)
         log(f"wrk: POST /api/v1/checkins, 16 connections, {a.c16_seconds} s")
         phases["c16"] = self.wrk_checkins("c16", self.pairs("c16"), bearers, 16, a.c16_seconds)
+        log(f"the /c page: 16 phones, each opening the page and tapping, {a.page_seconds} s")
+        page = self.page_phase(self.page_cookies())
         pairs = self.pairs("open")[: int(a.rate * a.open_seconds)]
         log(f"open loop: {len(pairs)} check-ins offered at {a.rate:g}/s")
         phases["open"] = self.open_loop(pairs, bearers)
@@ -646,7 +696,7 @@ class Bench:
         replayed = self.replay(sent, bearers)
         self.server.terminate()
         self.server.wait(timeout=30)
-        checks = self.integrity(phases, replayed)
+        checks = self.integrity(phases, replayed, page["answered"])
         log("flask ledger verify")
         started = time.monotonic()
         verify = self.flask("ledger", "verify")
@@ -662,6 +712,7 @@ class Bench:
             tps[f"{script} -c {clients}"] = self.pgbench(script, clients, run)
         self.results.update(
             phases={k: {x: y for x, y in v.items() if x not in ("acks", "sent_pairs")} for k, v in phases.items()},
+            page={k: v for k, v in page.items() if k != "answered"},
             healthz=healthz,
             worker_rss_mb=memory,
             integrity=checks,
@@ -685,6 +736,8 @@ class Bench:
             return sum(phase["cpu"][who] for who in ("app", "postgres", "client")) / max(count, 1)
 
         n_burst = burst["statuses"].get("201", 0)
+        page = r["page"]
+        n_page = page["results"].get("checked_in", 0)
         lines = [
             "",
             f"bench/burst: {len(self.members)} members, gunicorn {self.args.workers} workers, {os.cpu_count()} CPUs "
@@ -716,6 +769,9 @@ class Bench:
             f"latency, 16 connections        p50 {c16['latency_ms']['p50']:.0f} ms, "
             f"p99 {c16['latency_ms']['p99']:.0f} ms "
             f"(goal p99 < 100 ms; {c16['new_per_s']:.0f} check-ins/s)",
+            f"the /c page, 16 phones         {page['scans_per_s']:8.1f}   scans/s (open and tap: GET and POST), p50 "
+            f"{page['latency_ms']['p50']:.0f} ms, p99 {page['latency_ms']['p99']:.0f} ms a scan; results {page['results']};"
+            f" CPU ms a scan: app {cpu_ms(page, n_page, 'app'):.1f}, postgres {cpu_ms(page, n_page, 'postgres'):.1f}",
             f"latency, 64 connections        p50 {burst['latency_ms']['p50']:.0f} ms, "
             f"p99 {burst['latency_ms']['p99']:.0f} ms",
             f"latency, {open_['offered_per_s']:g}/s offered (open loop) p50 {open_['latency_ms']['p50']:.0f} ms, "
@@ -767,6 +823,8 @@ def main() -> None:
     parser.add_argument("--healthz-seconds", type=int, default=10)
     parser.add_argument("--c16-seconds", type=int, default=10)
     parser.add_argument("--c16-max-rate", type=int, default=600, help="sizes the 16-connection pool of pairs")
+    parser.add_argument("--page-seconds", type=int, default=10, help="the /c page's run, 16 phones")
+    parser.add_argument("--page-max-rate", type=int, default=300, help="sizes the page's pool of pairs (scans/s)")
     parser.add_argument("--rate", type=float, default=400, help="the open loop's offered check-ins per second")
     parser.add_argument(
         "--open-seconds",
