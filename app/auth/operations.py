@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from app.action_log.operations import record
@@ -143,16 +143,20 @@ def start_session(account: Account, now: datetime) -> str:
     return token
 
 
+# Built once: every page request reads it.
+_SESSION_ACCOUNT = (
+    select(LoginSession, Account)
+    .join(Account, Account.id == LoginSession.account_id)
+    .options(joinedload(Account.member))
+    .where(LoginSession.token_digest == bindparam("digest"))
+)
+
+
 def find_session(token: str, now: datetime) -> tuple[LoginSession, Account] | None:
     """The live session a cookie's token names, with its account and the account's member (read together: every
     page asks for the account, most member pages for the member); renewed now and then, as the lifetime rolls
     from its last use."""
-    row = db.session.execute(
-        select(LoginSession, Account)
-        .join(Account, Account.id == LoginSession.account_id)
-        .options(joinedload(Account.member))
-        .where(LoginSession.token_digest == _digest(token))
-    ).first()
+    row = db.session.execute(_SESSION_ACCOUNT, {"digest": _digest(token)}).first()
     if row is None or row[0].seen_at <= now - current_app.permanent_session_lifetime:
         return None
     found, account = row

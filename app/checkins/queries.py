@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.auth import scope
 from app.auth.caller import Caller
@@ -34,13 +34,17 @@ def scanned(token: str, signing_key: str, member_id: int | None) -> tuple[Event 
         claim = codes.read(signing_key, token)
     except Refusal:
         return None, None
-    row = db.session.execute(
-        select(Event, EntryStatus)
-        .outerjoin(Checkin, (Checkin.event_id == Event.id) & (Checkin.member_id == member_id))
-        .outerjoin(EntryStatus, (EntryStatus.source == "checkin") & (EntryStatus.source_id == Checkin.id))
-        .where(Event.id == claim.event_id)
-    ).first()
+    row = db.session.execute(_SCANNED, {"event_id": claim.event_id, "member_id": member_id}).first()
     return (row[0], row[1]) if row is not None else (None, None)
+
+
+# Built once: every scan's page asks it twice (the page, the tap's answer), and building it cost as much as running it.
+_SCANNED = (
+    select(Event, EntryStatus)
+    .outerjoin(Checkin, (Checkin.event_id == Event.id) & (Checkin.member_id == bindparam("member_id")))
+    .outerjoin(EntryStatus, (EntryStatus.source == "checkin") & (EntryStatus.source_id == Checkin.id))
+    .where(Event.id == bindparam("event_id"))
+)
 
 
 def home_community(account) -> int | None:
