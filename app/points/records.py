@@ -29,7 +29,8 @@ def canonical(record) -> bytes:
     ":"), ensure_ascii=False) writes (tests/points/test_canonical_encoders.py holds it to that); anything else,
     and what orjson refuses (an int past 64 bits), goes the ledger's own way, which answers or raises as the
     verifier expects."""
-    body = {k: v for k, v in record.items() if k != "hash"}
+    body = dict(record)  # a copy and a del: a fifth of a comprehension's time
+    body.pop("hash", None)
     if _PLAIN.issuperset(map(type, body.values())):  # a float, say, where a SQLite column let one in
         try:
             return orjson.dumps(body, option=_SORTED)
