@@ -135,12 +135,12 @@ def _verify_share(conn, first, stop) -> dict:
         select(Balance.member_id, Balance.period, Balance.posted, Balance.pending, Balance.posted_entries).where(
             _in(Balance.member_id, first, stop)
         )
-    ):
+    ).all():  # fetched at once: psycopg's fetchone per row cost more than the comparisons
         balance_rows += 1
         if posted or pending or posted_entries:  # a row moved back to zero equals no row
             stored_balances[member][period] = Tally(posted, pending, posted_entries)
     sealed: dict[int, set] = defaultdict(set)
-    for chain, seq in conn.execute(select(SealHead.chain, SealHead.seq).where(_in(SealHead.chain, first, stop))):
+    for chain, seq in conn.execute(select(SealHead.chain, SealHead.seq).where(_in(SealHead.chain, first, stop))).all():
         sealed[chain].add(seq)
     hashes: dict[tuple[int, int], str] = {}
 
@@ -222,7 +222,7 @@ def _check_seals(conn, hashes: dict) -> int:
     heads_by_period: dict[str, list] = defaultdict(list)
     for period, chain, seq, digest in conn.execute(
         select(SealHead.period, SealHead.chain, SealHead.seq, SealHead.hash)
-    ):
+    ).all():
         heads_by_period[period].append(hash_chain.Head(chain, seq, digest))
     seals = conn.execute(select(Period.period, Period.seal, Period.prev_seal).order_by(Period.period)).all()
     previous = None  # (period, seal): each month's seal covers the one before it
