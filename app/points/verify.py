@@ -94,6 +94,8 @@ class _Chain:
 
     def check_balances(self, entries: dict[int, Entry], stored: dict[str, Tally]) -> None:
         rebuilt = balances(entries.values())
+        if rebuilt == stored:  # both hold only non-zero months, so this is every month below agreeing
+            return
         for period in sorted(set(rebuilt) | set(stored)):
             _compare_balance(self.chain, period, stored.get(period, Tally()), rebuilt.get(period, Tally()))
 
