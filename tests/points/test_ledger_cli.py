@@ -139,6 +139,16 @@ def test_a_changed_entry_status_is_named(app, runner, history):
     assert f"积分状态 entry_id={entry_id}" in result.output and "state" in result.output
 
 
+def test_a_changed_entry_status_names_both_states_as_text(app, runner, history):
+    entry_id = history["ids"]["alice_pending"]
+    sql(app, "UPDATE entry_status SET state = 'rejected' WHERE entry_id = :id", id=entry_id)
+
+    result = verify(runner)
+
+    assert result.exit_code == 1
+    assert "存储的 state='rejected'，按记录应为 'pending'" in result.output
+
+
 def test_a_rewritten_seal_is_named(app, runner, history):
     sql(app, "UPDATE periods SET seal = :s", s="f" * 64)
     result = verify(runner)
