@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select, true
 
 from app.periods.models import Period, SealHead
 from app.points.models import Balance, EntryStatus, LedgerRecord
-from app.points.records import COLUMNS, R, canonical, reading, records_query, stream
+from app.points.records import COLUMNS, R, canonical, canonical_of_typed_columns, reading, records_query, stream
 from app.points.records import record as stored_record
 from ledger import chain as hash_chain
 from ledger.balances import Balance as Tally
@@ -172,7 +172,8 @@ def _walk(conn, first, stop, *, by_place: bool) -> dict:
         sealed[chain].add(seq)
     hashes: dict[tuple[int, int], str] = {}
 
-    verifier = hash_chain.ChainVerifier(canonical=canonical)
+    typed = conn.dialect.name == "postgresql"  # the columns' own types: only int, str and None come back
+    verifier = hash_chain.ChainVerifier(canonical=canonical_of_typed_columns if typed else canonical)
     on = S.entry_id == R.id
     if by_place:  # the members' range lets the merge start its scan of entry_status where the share does
         on = and_(S.member_id == R.chain, S.seq == R.seq, on, _in(S.member_id, first, stop))
