@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, TypeAlias
 
 from .periods import parse_month
@@ -225,6 +226,8 @@ class Failure:
 
 
 _CHAIN_KEYS = ("chain", "seq", "prev_hash", "hash", "kind")
+# One C call for the five fields feed reads first; it raises KeyError or TypeError as indexing each would.
+_chain_fields = itemgetter(*_CHAIN_KEYS)
 
 
 class ChainVerifier:
@@ -252,12 +255,20 @@ class ChainVerifier:
         self._partial = partial
         self._heads: dict[int, Head] = {}
         self._chain: int | None = None
-        self._head = Head(0)
+        # The current chain's head as three plain fields: a Head per record was a tenth of feed's time.
+        self._head_chain, self._head_seq, self._head_hash = 0, 0, ""
         self._entries = bytearray()
         self._base = 0
         self.records = 0
         self.chains = 0
         self.failure: Failure | None = None
+
+    @property
+    def _head(self) -> Head:
+        return Head(self._head_chain, self._head_seq, self._head_hash)
+
+    def _set_head(self, head: Head) -> None:
+        self._head_chain, self._head_seq, self._head_hash = head.chain, head.seq, head.hash
 
     def heads(self) -> dict[int, Head]:
         heads = dict(self._heads)
@@ -273,22 +284,29 @@ class ChainVerifier:
         if self.failure is not None:
             return self.failure
         self.records += 1
-        head = self._head
         try:
-            chain, seq, prev_hash, stored, kind = (record[k] for k in _CHAIN_KEYS)
+            chain, seq, prev_hash, stored, kind = _chain_fields(record)
         except (KeyError, TypeError):
             return self._fail(
-                head.chain, head.seq + 1, "malformed", "记录缺少 chain/seq/kind/prev_hash/hash 字段 (missing key)"
+                self._head_chain,
+                self._head_seq + 1,
+                "malformed",
+                "记录缺少 chain/seq/kind/prev_hash/hash 字段 (missing key)",
             )
         if type(chain) is not int or type(seq) is not int or type(prev_hash) is not str or type(stored) is not str:
             return self._fail(
-                head.chain, head.seq + 1, "malformed", "chain/seq 须为整数，prev_hash/hash 须为字符串 (bad type)"
+                self._head_chain,
+                self._head_seq + 1,
+                "malformed",
+                "chain/seq 须为整数，prev_hash/hash 须为字符串 (bad type)",
             )
+        head_seq, head_hash = self._head_seq, self._head_hash
 
         # A record that hooks onto the current chain's head is that chain's next record,
         # whatever its own chain/seq fields now claim, so tampering with them is named right.
-        links = self._chain is not None and head.seq > 0 and prev_hash == head.hash
+        links = self._chain is not None and head_seq > 0 and prev_hash == head_hash
         if chain != self._chain:
+            head = self._head
             if self._chain is not None and chain < self._chain:
                 at = (head.chain, head.seq + 1) if links else (chain, seq)
                 return self._fail(*at, "order", f"成员链 {chain} 出现在链 {self._chain} 之后 (chains out of order)")
@@ -310,16 +328,18 @@ class ChainVerifier:
                 )
             if self._chain is not None:
                 self._heads[self._chain] = head
-            self._chain, self._head, head = chain, start, start
+            self._chain = chain
+            self._set_head(start)
+            head_seq, head_hash = start.seq, start.hash
             self._entries = bytearray()
             self._base = start.seq
             self.chains += 1
-        elif seq != head.seq + 1:
+        elif seq != head_seq + 1:
             return self._fail(
-                chain, head.seq + 1, "seq", f"应为第 {head.seq + 1} 条，实为第 {seq} 条 (seq gap or duplicate)"
+                chain, head_seq + 1, "seq", f"应为第 {head_seq + 1} 条，实为第 {seq} 条 (seq gap or duplicate)"
             )
 
-        if prev_hash != head.hash:
+        if prev_hash != head_hash:
             return self._fail(chain, seq, "prev_hash", "prev_hash 与上一条记录的 hash 不符 (prev_hash mismatch)")
         try:
             computed = _sha256(self._canonical(record)).hexdigest()
@@ -346,7 +366,7 @@ class ChainVerifier:
             self._entries.append(0)
         else:
             return self._fail(chain, seq, "kind", f"未知的记录类型 {kind!r} (unknown kind)")
-        self._head = Head(chain, seq, stored)
+        self._head_seq, self._head_hash = seq, stored
         return None
 
     def finish(self) -> Failure | None:

@@ -29,13 +29,28 @@ def canonical(record) -> bytes:
     ":"), ensure_ascii=False) writes (tests/points/test_canonical_encoders.py holds it to that); anything else,
     and what orjson refuses (an int past 64 bits), goes the ledger's own way, which answers or raises as the
     verifier expects."""
-    body = {k: v for k, v in record.items() if k != "hash"}
+    body = dict(record)  # a copy and a del: a fifth of a comprehension's time
+    body.pop("hash", None)
     if _PLAIN.issuperset(map(type, body.values())):  # a float, say, where a SQLite column let one in
         try:
             return orjson.dumps(body, option=_SORTED)
         except orjson.JSONEncodeError:
             pass
     return hash_chain.canonical(record)
+
+
+def canonical_of_typed_columns(record) -> bytes:
+    """canonical's bytes for a record read from PostgreSQL, without its type check (a fifth of its time).
+
+    There every column of ledger_records is an integer or a varchar (tests/points/test_canonical_encoders.py holds
+    the model to that), so psycopg hands back only int, str and None: the check could find nothing. SQLite keeps
+    whatever type was written into a column, a float among them, so it keeps `canonical`."""
+    body = dict(record)
+    body.pop("hash", None)
+    try:
+        return orjson.dumps(body, option=_SORTED)
+    except orjson.JSONEncodeError:  # an int past 64 bits, a lone surrogate: the ledger's way answers or raises
+        return hash_chain.canonical(record)
 
 
 def records_query():

@@ -5,8 +5,11 @@ import random
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import Integer, String
 
+from app.points.models import LedgerRecord
 from app.points.records import canonical as fast
+from app.points.records import canonical_of_typed_columns as typed
 from ledger import chain as hash_chain
 from ledger.chain import ChainVerifier, entry_record
 
@@ -19,7 +22,8 @@ def _text(rng: random.Random) -> str:
     return "".join(rng.choice(CHARACTERS) for _ in range(rng.randint(0, 30)))
 
 
-def test_both_encoders_write_the_same_bytes_for_every_str_int_and_none():
+@pytest.mark.parametrize("encoder", [fast, typed], ids=["checked", "typed-columns"])
+def test_both_encoders_write_the_same_bytes_for_every_str_int_and_none(encoder):
     rng = random.Random(19)
     for i in range(20_000):
         record = {
@@ -30,7 +34,19 @@ def test_both_encoders_write_the_same_bytes_for_every_str_int_and_none():
             _text(rng) or "k": _text(rng),
             "hash": "not hashed",
         }
-        assert fast(record) == hash_chain.canonical(record), record
+        assert encoder(record) == hash_chain.canonical(record), record
+
+
+def test_every_ledger_column_is_an_integer_or_a_varchar_so_postgresql_returns_only_int_str_and_none():
+    # canonical_of_typed_columns leaves out the type check on this promise: a float or numeric column would break it.
+    for column in LedgerRecord.__table__.c:
+        assert type(column.type) in (Integer, String), (column.name, column.type)
+
+
+@pytest.mark.parametrize("value", [2**64, -(2**70)], ids=["past-64-bits", "negative-past-64-bits"])
+def test_an_int_past_64_bits_goes_the_ledgers_way_with_the_typed_columns_encoder_too(value):
+    record = {"chain": 1, "seq": 1, "points": value, "hash": "x"}
+    assert typed(record) == hash_chain.canonical(record)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +61,7 @@ def test_what_orjson_would_write_otherwise_goes_the_ledgers_way(value):
 
 def test_a_record_the_ledger_cannot_encode_is_malformed_by_either_encoder():
     lone_surrogate = {"chain": 1, "seq": 1, "kind": "entry", "prev_hash": "", "hash": "x", "reason": "\ud800"}
-    for encoder in (hash_chain.canonical, fast):
+    for encoder in (hash_chain.canonical, fast, typed):
         verifier = ChainVerifier(canonical=encoder)
         assert verifier.feed(lone_surrogate).kind == "malformed"
 

@@ -139,6 +139,69 @@ def test_a_changed_entry_status_is_named(app, runner, history):
     assert f"积分状态 entry_id={entry_id}" in result.output and "state" in result.output
 
 
+def test_a_changed_entry_status_names_both_states_as_text(app, runner, history):
+    entry_id = history["ids"]["alice_pending"]
+    sql(app, "UPDATE entry_status SET state = 'rejected' WHERE entry_id = :id", id=entry_id)
+
+    result = verify(runner)
+
+    assert result.exit_code == 1
+    assert "存储的 state='rejected'，按记录应为 'pending'" in result.output
+
+
+def first_audit_of(app, member):
+    with app.app_context():
+        return db.session.scalar(
+            select(LedgerRecord.id)
+            .where(LedgerRecord.chain == member.id, LedgerRecord.kind == "audit")
+            .order_by(LedgerRecord.seq)
+        )
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_entry_status_moved_to_another_seq_is_named_by_that_column(app, runner, history, workers):
+    entry_id = history["ids"]["alice_pending"]
+    sql(app, "UPDATE entry_status SET seq = seq + 100 WHERE entry_id = :id", id=entry_id)
+
+    result = verify(runner, workers)
+
+    assert result.exit_code == 1
+    assert f"积分状态 entry_id={entry_id}" in result.output and "存储的 seq=" in result.output
+
+
+def test_a_later_entrys_status_moved_onto_an_earlier_audit_is_named_at_the_audit(app, runner, history):
+    audit_id = first_audit_of(app, history["alice"])
+    sql(
+        app,
+        "UPDATE entry_status SET entry_id = :audit WHERE entry_id = :id",
+        audit=audit_id,
+        id=history["ids"]["alice_pending"],
+    )
+
+    result = verify(runner)
+
+    assert result.exit_code == 1
+    assert f"积分状态 entry_id={audit_id}: 指向的是审核记录" in result.output
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_extra_status_on_an_audit_is_named_though_every_entry_has_its_own(app, runner, history, workers):
+    audit_id = first_audit_of(app, history["alice"])
+    sql(
+        app,
+        "INSERT INTO entry_status (entry_id, member_id, seq, period, state, points, rule, source, source_id, "
+        "reversed_by, created_at, updated_at) SELECT :audit, member_id, 999, period, state, points, rule, source, "
+        "source_id, reversed_by, created_at, updated_at FROM entry_status WHERE entry_id = :id",
+        audit=audit_id,
+        id=history["ids"]["alice_pending"],
+    )
+
+    result = verify(runner, workers)
+
+    assert result.exit_code == 1
+    assert f"积分状态 entry_id={audit_id}: 指向的是审核记录" in result.output
+
+
 def test_a_rewritten_seal_is_named(app, runner, history):
     sql(app, "UPDATE periods SET seal = :s", s="f" * 64)
     result = verify(runner)
