@@ -6,6 +6,8 @@ event's page still reads on a 390×844 phone."""
 import os
 from datetime import timedelta
 
+from playwright.sync_api import expect
+
 from app.db import utcnow
 from ledger import periods
 from tests.factories import PASSWORD
@@ -44,7 +46,9 @@ def test_a_secretary_publishes_an_event_prints_voids_and_proxies_a_member(make, 
     desk.context.grant_permissions(["geolocation"], origin=live_server)
     desk.context.set_geolocation({"latitude": 25.321, "longitude": 118.294})
     desk.click("#use-position")
-    desk.wait_for_function("document.getElementById('latitude').value !== ''")
+    # Playwright's own wait, not wait_for_function: a string predicate that has to poll is evaluated in the
+    # page, where its Content-Security-Policy forbids eval (a flaky failure whenever the position came late).
+    expect(desk.locator("#latitude")).not_to_have_value("")
     assert (desk.input_value("#latitude"), desk.input_value("#longitude")) == ("25.321000", "118.294000")
     assert desk.input_value("#radius_m") == "300"
     desk.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT%H:%M"))
