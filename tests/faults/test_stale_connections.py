@@ -48,9 +48,11 @@ def test_a_connection_terminated_by_an_administrator_is_not_served(own_database,
     client = served(False)
     admin = create_engine(own_database, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
+        # The timeout makes the call wait until each backend has exited and closed its socket; without it the
+        # signal is only sent, and the request could race the backend's farewell (a flaky 503 in CI).
         conn.execute(
             text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                 " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
             )
         )
