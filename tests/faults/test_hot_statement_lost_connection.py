@@ -18,7 +18,8 @@ _ONE_MEMBER = HotStatement(select(Member.id).where(Member.id == 1))
 def _terminate(url: str, pid: int) -> None:
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        # Wait (up to 5 s) for the backend to exit, so the lost connection is lost before the next statement.
+        conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
     admin.dispose()
 
 
