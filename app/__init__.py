@@ -20,8 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Alembic lists every plugin it loads at INFO: noise on every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    # models: the whole schema, for migrations; outage: its pool listener drops connections the server closed.
-    from app import hosts, models, outage, pages, security  # noqa: F401
+    # models: the whole schema, for migrations; outage: its pool listener drops connections the server closed;
+    # prepared: PostgreSQL connections keep their prepared statements across the rollback ending each read.
+    from app import hosts, models, outage, pages, prepared, security  # noqa: F401
     from app.auth import current, limits
     from app.desk import access
     from app.extensions import api, csrf, db, migrate

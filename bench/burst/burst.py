@@ -343,7 +343,8 @@ class Bench:
         return [(m, token) for _, token in self.events[pool] for m in self.members]
 
     def prepare_pgbench_copy(self) -> None:
-        """A copy of the loaded database for pgbench, with a first record on every chain and spare events."""
+        """A copy of the loaded database for pgbench, with a first record on every chain that has none yet (the
+        history gave most of them theirs) and spare events."""
         with psycopg.connect(f"{self.dsn}/postgres", autocommit=True) as conn:
             conn.execute("CREATE DATABASE burst_pgbench TEMPLATE burst")
         with psycopg.connect(f"{self.dsn}/burst_pgbench") as conn:
@@ -353,7 +354,7 @@ class Bench:
                                             source, state)
                 SELECT id, 1, 'entry', '', md5(id::text) || md5(id::text), %s, '2026-01-01T00:00:00.000000Z', 0,
                        'manual.adjust', 'manual', 'posted'
-                FROM members""",
+                FROM members WHERE NOT EXISTS (SELECT 1 FROM ledger_records WHERE chain = members.id)""",
                 (self.period(),),
             )
             first = conn.execute(
