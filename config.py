@@ -120,8 +120,10 @@ class Config:
     # Rolling: each visit renews it, so a member who checks in once a month stays logged in, and a lost
     # phone's session ends after six weeks of silence. SESSION_COOKIE_SECURE follows BASE_URL (app.security).
     PERMANENT_SESSION_LIFETIME = 45 * 24 * 3600
-    # The server-side record of a session is renewed at most this often (a write per request would be waste).
+    # The server-side record of a session is renewed at most this often (a write per request would be waste),
+    # and the cookie with it (app.auth.current), not on every answer.
     SESSION_TOUCH_SECONDS = 3600
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None
     JSON_AS_ASCII = False
     # Every body the API takes is a few hundred bytes; a megabyte is generous and stops a flood early (413).

@@ -139,9 +139,9 @@ def _cache_static(response):
 
 
 def current_account():
-    """The account the layout names: whoever this request was identified as (no query of its own, so an
-    error page renders even when the database does not answer)."""
-    return g.get("actor")
+    """The account the layout names: whoever this request was identified as, as it was found (no query of its own,
+    so an error page renders even when the database does not answer)."""
+    return g.get("shown")
 
 
 WEEKDAYS = "一二三四五六日"

@@ -8,6 +8,7 @@ import logging
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, select
@@ -152,7 +153,14 @@ _SESSION_ACCOUNT = (
 )
 
 
-def find_session(token: str, now: datetime) -> tuple[LoginSession, Account] | None:
+class FoundSession(NamedTuple):
+    login_session: LoginSession
+    account: Account
+    # Whether this use renewed it: its lifetime rolls from now, and the browser's cookie should roll with it.
+    renewed: bool
+
+
+def find_session(token: str, now: datetime) -> FoundSession | None:
     """The live session a cookie's token names, with its account and the account's member (read together: every
     page asks for the account, most member pages for the member); renewed now and then, as the lifetime rolls
     from its last use."""
@@ -160,10 +168,11 @@ def find_session(token: str, now: datetime) -> tuple[LoginSession, Account] | No
     if row is None or row[0].seen_at <= now - current_app.permanent_session_lifetime:
         return None
     found, account = row
-    if found.seen_at <= now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"]):
+    renewed = found.seen_at <= now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"])
+    if renewed:
         with transaction():
             found.seen_at = now
-    return found, account
+    return FoundSession(found, account, renewed)
 
 
 def end_session(token: str) -> None:

@@ -4,10 +4,13 @@ Secure under https and rolls over 45 days (issue 14, finding 6)."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from app.auth import operations
 from app.auth.current import actor, login_session_id
+from app.auth.models import LoginSession
 from app.events import codes as tokens
+from app.extensions import db
 from tests.auth.conftest import csrf_token, log_in_page, login
 from tests.factories import PASSWORD
 
@@ -115,3 +118,23 @@ def test_the_session_cookie_is_http_only_same_site_and_not_for_ninety_days(brows
 def test_the_session_cookie_is_secure_when_the_site_is_https(browser, make):
     cookie = log_in_page(browser(), make.member().account).headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def _session_cookie_set(answer) -> str | None:
+    return next((c for c in answer.headers.getlist("Set-Cookie") if c.startswith("session=")), None)
+
+
+def test_the_cookie_is_signed_anew_only_when_the_server_renews_the_session(app, browser, make, checkin_page):
+    phone = browser()
+    log_in_page(phone, make.member().account)
+    phone.get(checkin_page)  # the first page may still add its CSRF token to the session
+    assert _session_cookie_set(phone.get(checkin_page)) is None
+    with app.app_context():
+        # The session was last seen more than SESSION_TOUCH_SECONDS ago: this visit renews it.
+        db.session.execute(update(LoginSession).values(seen_at=datetime.now(UTC) - timedelta(days=20)))
+        db.session.commit()
+    cookie = _session_cookie_set(phone.get(checkin_page))
+    assert cookie is not None
+    expires = datetime.strptime(cookie.split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT")
+    assert 44 <= (expires.replace(tzinfo=UTC) - datetime.now(UTC)).days <= 45
+    assert _session_cookie_set(phone.get(checkin_page)) is None
