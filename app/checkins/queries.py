@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from app.auth import scope
 from app.auth.caller import Caller
@@ -12,7 +12,7 @@ from app.checkins.models import Checkin
 from app.errors import Forbidden, Refusal
 from app.events import codes
 from app.events.models import Event
-from app.extensions import db
+from app.hot_statements import HotStatement
 from app.points.models import EntryStatus
 
 
@@ -20,27 +20,44 @@ from app.points.models import EntryStatus
 class Preview:
     """What the page shows before the tap: the event, and what a tap now would meet."""
 
-    event: Event | None
+    event: Row | None  # the columns of scanned()
     refusal: Refusal | None = None  # the tap would be refused: said before it, not after
     opens_at: datetime | None = None  # check-in has not opened yet: the tap works from then on
-    entry: EntryStatus | None = None  # already checked in: that check-in's ledger entry
+    entry: Row | None = None  # already checked in: that check-in's ledger entry (its state and points)
     elsewhere: bool = False  # another community's event: it earns points but not the quarterly duty
 
 
-def scanned(token: str, signing_key: str, member_id: int | None) -> tuple[Event | None, EntryStatus | None]:
-    """The event an authentic code (signed with `signing_key`) names, and the ledger entry of the member's check-in
-    at it if they have checked in, in one read; (None, None) for a bad code or an unknown event."""
+def scanned(token: str, signing_key: str, member_id: int | None) -> tuple[Row | None, Row | None]:
+    """The event an authentic code (signed with `signing_key`) names, and the ledger entry (its state and points) of
+    the member's check-in at it if they have checked in, in one read; (None, None) for a bad code or an unknown
+    event. Rows, not entities: every scan's page asks it twice (the page, the tap's answer), and loading them into
+    the ORM cost three times the read."""
     try:
         claim = codes.read(signing_key, token)
     except Refusal:
         return None, None
-    row = db.session.execute(_SCANNED, {"event_id": claim.event_id, "member_id": member_id}).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    row = _SCANNED.run({"event_id": claim.event_id, "member_id": member_id}).first()
+    if row is None:
+        return None, None
+    return row, (row if row.state is not None else None)
 
 
-# Built once: every scan's page asks it twice (the page, the tap's answer), and building it cost as much as running it.
-_SCANNED = (
-    select(Event, EntryStatus)
+# What the page shows of the event (_event.html) and judges the code by (operations.check_code), and of the entry.
+_SCANNED = HotStatement(
+    select(
+        Event.id,
+        Event.community_id,
+        Event.title,
+        Event.place,
+        Event.starts_at,
+        Event.ends_at,
+        Event.checkin_opens_at,
+        Event.checkin_closes_at,
+        Event.key_version,
+        Event.radius_m,
+        EntryStatus.state,
+        EntryStatus.points,
+    )
     .outerjoin(Checkin, (Checkin.event_id == Event.id) & (Checkin.member_id == bindparam("member_id")))
     .outerjoin(EntryStatus, (EntryStatus.source == "checkin") & (EntryStatus.source_id == Checkin.id))
     .where(Event.id == bindparam("event_id"))
@@ -53,7 +70,7 @@ def home_community(account) -> int | None:
     return account.member.community_id if account.member is not None else None
 
 
-def is_elsewhere(home: int | None, event: Event | None) -> bool:
+def is_elsewhere(home: int | None, event: Row | None) -> bool:
     return event is not None and home is not None and home != event.community_id
 
 
