@@ -36,6 +36,8 @@ class Caller:
     suspended: bool
     # Whether the account's member is in service (False without a member).
     member_active: bool
+    # The community the account's member lives in (None without a member): a scan elsewhere earns points, not duty.
+    home_community_id: int | None
 
     @classmethod
     def of(cls, account: Account) -> "Caller":
@@ -49,6 +51,36 @@ class Caller:
             account.member_id,
             account.suspended,
             member is not None and member.active,
+            member.community_id if member is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Who a page's layout names (its header, its menus): the account as the request found it. A write's commit
+    expires the ORM's copy, and the /c tap's answer then read the account again only to print the name."""
+
+    id: int
+    name: str
+    role: str
+    community_id: int | None
+    unit_id: int | None
+    member_id: int | None
+
+    @classmethod
+    def of(cls, account: Account) -> "Shown":
+        return cls(account.id, account.name, account.role, account.community_id, account.unit_id, account.member_id)
+
+    @classmethod
+    def of_row(cls, row) -> "Shown":
+        """From a row of COLUMNS and the account's name as `caller_name`."""
+        return cls(
+            row.caller_id,
+            row.caller_name,
+            row.caller_role,
+            row.caller_community_id,
+            row.caller_unit_id,
+            row.caller_member_id,
         )
 
 
@@ -64,6 +96,7 @@ COLUMNS = (
     Account.member_id.label("caller_member_id"),
     Account.suspended.label("caller_suspended"),
     Member.active.label("caller_member_active"),
+    Member.community_id.label("caller_home_community_id"),
 )
 
 
@@ -77,6 +110,11 @@ def verified(bearer: Bearer, row) -> Caller:
     """The bearer's caller from a row of COLUMNS (None: no such account); 401 when the token is stale."""
     if row is None or row.caller_token_version != bearer.token_version:
         raise Unauthenticated(*STALE)
+    return of_row(row)
+
+
+def of_row(row) -> Caller:
+    """The caller a row of COLUMNS reads."""
     # A member-less account's outer join reads NULL for the member's flag.
     return Caller(
         row.caller_id,
@@ -87,6 +125,7 @@ def verified(bearer: Bearer, row) -> Caller:
         row.caller_member_id,
         row.caller_suspended,
         bool(row.caller_member_active),
+        row.caller_home_community_id,
     )
 
 

@@ -1,7 +1,6 @@
 """Who is asking, and from where: the bearer token on /api/v1, the session cookie on pages."""
 
 from contextlib import suppress
-from dataclasses import dataclass
 
 from flask import g, request, session
 from sqlalchemy.orm import joinedload
@@ -19,6 +18,10 @@ _NOBODY_NEEDED = {"static", "health.healthz"}
 # statement: a member's scan, the return day's hot path. A view there that needs more gets the Account from
 # optional_actor() all the same.
 _BEARER_ENOUGH = {"checkins.Checkins"}
+# Answered on the login session's word read as a Caller (one row, not the ORM's account, member and session): the
+# page a member's phone opens from the QR code and its tap, the same hot path. A view there that needs the Account
+# gets it from optional_actor() all the same.
+_CALLER_ENOUGH = {"checkin_pages.scan", "checkin_pages.tap"}
 
 
 def init_app(app) -> None:
@@ -57,38 +60,22 @@ def _from_bearer() -> Account | Bearer | None:
     return account
 
 
-@dataclass(frozen=True)
-class Shown:
-    """Who a page's layout names (its header, its menus): the account as this request found it. A write's commit
-    expires the ORM's copy, and the /c tap's answer then read the account again only to print the name."""
-
-    id: int
-    name: str
-    role: str
-    community_id: int | None
-    unit_id: int | None
-    member_id: int | None
-
-    @classmethod
-    def of(cls, account: Account) -> "Shown":
-        return cls(account.id, account.name, account.role, account.community_id, account.unit_id, account.member_id)
-
-
-def _from_session() -> Account | None:
+def _from_session() -> Account | Caller | None:
     token = session.get("sid")
     if not isinstance(token, str):
         return None
-    found = operations.find_session(token, utcnow())
+    find = operations.find_session_caller if request.endpoint in _CALLER_ENOUGH else operations.find_session
+    found = find(token, utcnow())
     if found is None:
         # Logged out, ended by a password change or a reset, or silent past its lifetime.
         session.clear()
         return None
-    g.login_session_id = found.login_session.id
+    g.login_session_id = found.session_id
     if found.renewed:
         # The cookie is signed anew only when the server renewed the session, and its lifetime rolls with it:
         # SESSION_REFRESH_EACH_REQUEST is off, as re-signing it on every answer was a twentieth of a scan's CPU.
         session.modified = True
-    g.shown = Shown.of(found.account)
+    g.shown = found.shown
     return found.account
 
 
@@ -98,7 +85,7 @@ def login_session_id() -> int | None:
     return g.get("login_session_id")
 
 
-def _identified() -> Account | Bearer | None:
+def _identified() -> Account | Bearer | Caller | None:
     if "actor" not in g:
         g.actor = _from_bearer() if request.path.startswith("/api/") else _from_session()
     return g.actor
@@ -106,10 +93,19 @@ def _identified() -> Account | Bearer | None:
 
 def optional_actor() -> Account | None:
     found = _identified()
-    if isinstance(found, Bearer):
+    if isinstance(found, Bearer | Caller):
         account = db.session.get(Account, found.id)
         found = g.actor = account if account is not None and account.token_version == found.token_version else None
     return found
+
+
+def page_caller() -> Caller | None:
+    """The logged-in account of a page in _CALLER_ENOUGH, as a Caller; None for nobody."""
+    found = _identified()
+    if found is None or isinstance(found, Caller):
+        return found
+    assert isinstance(found, Account)  # a page is identified by its session, never by a bearer token
+    return Caller.of(found)
 
 
 def actor() -> Account:
@@ -133,4 +129,6 @@ def member_bearer() -> Bearer | Caller:
     found = _identified()
     if found is None:
         raise Unauthenticated()
-    return found if isinstance(found, Bearer) else admitted_member(Caller.of(found))
+    if isinstance(found, Bearer):
+        return found
+    return admitted_member(found if isinstance(found, Caller) else Caller.of(found))

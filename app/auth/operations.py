@@ -11,16 +11,18 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from app.action_log.operations import record
-from app.auth import scope
+from app.auth import caller, scope
+from app.auth.caller import Caller, Shown
 from app.auth.models import Account, LoginFailure, LoginSession
 from app.auth.passwords import check_password, dummy_hash, hash_password
 from app.db import insert, lock, transaction, utcnow
 from app.errors import Forbidden, NotFound, Refusal
 from app.extensions import db
+from app.hot_statements import HotStatement
 from app.members.models import Member
 from app.org.models import Community, Unit
 from app.text import person_text
@@ -146,16 +148,25 @@ def start_session(account: Account, now: datetime) -> str:
 
 # Built once: every page request reads it.
 _SESSION_ACCOUNT = (
-    select(LoginSession, Account)
+    select(LoginSession.id, LoginSession.seen_at, Account)
     .join(Account, Account.id == LoginSession.account_id)
     .options(joinedload(Account.member))
+    .where(LoginSession.token_digest == bindparam("digest"))
+)
+# The same session read for the /c page, the return day's hot path: who it is as a scan needs to know it
+# (app.auth.caller) and the name the page shows, one row through HotStatement instead of the ORM's entities.
+_SESSION_CALLER = HotStatement(
+    caller.joined(select(LoginSession.id, LoginSession.seen_at, Account.name.label("caller_name"), *caller.COLUMNS))
+    .join(LoginSession, LoginSession.account_id == Account.id)
     .where(LoginSession.token_digest == bindparam("digest"))
 )
 
 
 class FoundSession(NamedTuple):
-    login_session: LoginSession
-    account: Account
+    session_id: int
+    account: Account | Caller
+    # Who the page's layout names, as found (before a renewal's or a write's commit expires the account).
+    shown: Shown
     # Whether this use renewed it: its lifetime rolls from now, and the browser's cookie should roll with it.
     renewed: bool
 
@@ -165,14 +176,31 @@ def find_session(token: str, now: datetime) -> FoundSession | None:
     page asks for the account, most member pages for the member); renewed now and then, as the lifetime rolls
     from its last use."""
     row = db.session.execute(_SESSION_ACCOUNT, {"digest": _digest(token)}).first()
-    if row is None or row[0].seen_at <= now - current_app.permanent_session_lifetime:
+    if row is None or not _live(row.seen_at, now):
         return None
-    found, account = row
-    renewed = found.seen_at <= now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"])
-    if renewed:
-        with transaction():
-            found.seen_at = now
-    return FoundSession(found, account, renewed)
+    shown = Shown.of(row.Account)
+    return FoundSession(row.id, row.Account, shown, _renewed(row.id, row.seen_at, now))
+
+
+def find_session_caller(token: str, now: datetime) -> FoundSession | None:
+    """find_session() with the account as a Caller: for a page that needs no more of it (the /c page's scan)."""
+    row = _SESSION_CALLER.run({"digest": _digest(token)}).first()
+    if row is None or not _live(row.seen_at, now):
+        return None
+    return FoundSession(row.id, caller.of_row(row), Shown.of_row(row), _renewed(row.id, row.seen_at, now))
+
+
+def _live(seen_at: datetime, now: datetime) -> bool:
+    return seen_at > now - current_app.permanent_session_lifetime
+
+
+def _renewed(session_id: int, seen_at: datetime, now: datetime) -> bool:
+    """Renew the session's record once its last renewal is SESSION_TOUCH_SECONDS old; whether it did."""
+    if seen_at > now - timedelta(seconds=current_app.config["SESSION_TOUCH_SECONDS"]):
+        return False
+    with transaction():
+        db.session.execute(update(LoginSession).where(LoginSession.id == session_id).values(seen_at=now))
+    return True
 
 
 def end_session(token: str) -> None:

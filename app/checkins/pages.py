@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
-from app.auth.current import optional_actor
+from app.auth.current import page_caller
 from app.checkins import grace, operations, queries
 from app.db import utcnow
 from app.errors import Refusal, log_refusal
@@ -96,7 +96,7 @@ def _page(template: str, http_status: int = 200, **context):
 
 @bp.get("/c/<token>")
 def scan(token):
-    account, now, offered = optional_actor(), utcnow(), request.args.get("g")
+    account, now, offered = page_caller(), utcnow(), request.args.get("g")
     if account is None:
         phone = request.cookies.get(grace.COOKIE)
         kept = offered if grace.seen_at(offered, token, account=None, phone=phone) else None
@@ -130,11 +130,11 @@ def scan(token):
 
 @bp.post("/c/<token>")
 def tap(token):
-    account = optional_actor()
+    account = page_caller()
     if account is None:
         return _to_login(token, request.form.get("grace"), LOGIN_AGAIN)
     key = (request.form.get("idempotency_key") or "").strip()[:100] or None
-    home = queries.home_community(account)
+    home = account.home_community_id
     seen = grace.seen_at(request.form.get("grace"), token, account=account, phone=request.cookies.get(grace.COOKIE))
     try:
         outcome = operations.check_in(

@@ -64,17 +64,13 @@ _SCANNED = HotStatement(
 )
 
 
-def home_community(account) -> int | None:
-    """The community the account's member lives in (None without a member): read before a tap's commit, which
-    would expire the account and have it read again."""
-    return account.member.community_id if account.member is not None else None
-
-
 def is_elsewhere(home: int | None, event: Row | None) -> bool:
     return event is not None and home is not None and home != event.community_id
 
 
-def preview(account, token: str, now: datetime, *, signing_key: str, code_seen_at: datetime | None = None) -> Preview:
+def preview(
+    account: Caller, token: str, now: datetime, *, signing_key: str, code_seen_at: datetime | None = None
+) -> Preview:
     """The scan as the operation would judge it now, short of the phone's position (asked for on the tap)."""
     try:
         claim = codes.read(signing_key, token)
@@ -83,8 +79,8 @@ def preview(account, token: str, now: datetime, *, signing_key: str, code_seen_a
     event, entry = scanned(token, signing_key, account.member_id)
     if event is None:
         return Preview(None, codes.InvalidToken())
-    elsewhere = is_elsewhere(home_community(account), event)
-    if not scope.may_check_in(Caller.of(account)):
+    elsewhere = is_elsewhere(account.home_community_id, event)
+    if not scope.may_check_in(account):
         return Preview(event, Forbidden("该账号不能签到（不是在职党员账号或已停用）", code="not_allowed"))
     if entry is not None:
         return Preview(event, entry=entry, elsewhere=elsewhere)

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from app.auth.models import Account
 from app.checkins.models import Checkin
 from app.events.models import Event
 from app.extensions import db
@@ -195,4 +196,28 @@ def test_a_forged_key_with_a_nul_character_checks_nobody_in(app, phone, hall, pr
     form = _form(phone.get(path).get_data(as_text=True))
     refused = phone.post(path, data={**form, "idempotency_key": "key\x00"})
     assert refused.status_code == 400 and _status(refused.get_data(as_text=True)) == "invalid_idempotency_key"
+    assert _checkins(app) == 0
+
+
+def test_an_account_suspended_while_logged_in_is_told_before_the_tap_and_its_tap_checks_nobody_in(
+    app, phone, hall, printed
+):
+    path = f"/c/{printed(hall.event)}"
+    _log_in(phone, hall.member.account, path)
+    form = _form(phone.get(path).get_data(as_text=True))
+    with app.app_context():
+        db.session.get(Account, hall.member.account.id).suspended = True
+        db.session.commit()
+    page = phone.get(path).get_data(as_text=True)
+    assert _status(page) == "not_allowed" and "<button" not in page
+    refused = phone.post(path, data=form)
+    assert refused.status_code == 403 and _status(refused.get_data(as_text=True)) == "not_allowed"
+    assert _checkins(app) == 0
+
+
+def test_a_secretary_without_a_member_record_is_told_the_page_is_for_members(app, phone, hall, printed):
+    path = f"/c/{printed(hall.event)}"
+    _log_in(phone, hall.secretary, path)
+    page = phone.get(path).get_data(as_text=True)
+    assert _status(page) == "not_allowed" and "<button" not in page
     assert _checkins(app) == 0
