@@ -22,19 +22,21 @@ def _prepared(app) -> list[str]:
         return names
 
 
-def test_read_only_requests_leave_their_statements_prepared(app, client, postgresql):
-    with app.app_context():
-        db.engine.dispose()  # one connection from here on, made by the app's engine as a worker makes it
-    for _ in range(8):  # psycopg prepares from the fifth use; each of these requests ends with a ROLLBACK
-        assert client.get("/healthz").status_code == 200
-    assert "SELECT 1" in _prepared(app)
-
-
-def test_a_statement_that_drops_something_still_forgets_them(app, client, postgresql):
+@pytest.fixture
+def served(app, client, postgresql):
+    """Eight /healthz on one connection, made by the app's engine as a worker makes it: psycopg prepares `SELECT 1`
+    from its fifth use, and each of these requests ends with a ROLLBACK."""
     with app.app_context():
         db.engine.dispose()
     for _ in range(8):
-        client.get("/healthz")
+        assert client.get("/healthz").status_code == 200
+
+
+def test_read_only_requests_leave_their_statements_prepared(app, served):
+    assert "SELECT 1" in _prepared(app)
+
+
+def test_a_statement_that_drops_something_still_forgets_them(app, served):
     with app.app_context():
         db.session.execute(text("CREATE TEMPORARY TABLE scratch (id integer)"))
         db.session.execute(text("DROP TABLE scratch"))
@@ -42,12 +44,8 @@ def test_a_statement_that_drops_something_still_forgets_them(app, client, postgr
     assert "SELECT 1" not in _prepared(app)
 
 
-def test_a_transaction_that_failed_on_the_server_forgets_them(app, client, postgresql):
+def test_a_transaction_that_failed_on_the_server_forgets_them(app, served):
     # As a statement whose plan a migration made stale would fail: the next request must prepare afresh.
-    with app.app_context():
-        db.engine.dispose()
-    for _ in range(8):
-        client.get("/healthz")
     with app.app_context():
         with pytest.raises(DBAPIError):
             db.session.execute(text("SELECT 1 / 0"))
