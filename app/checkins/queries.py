@@ -13,7 +13,7 @@ from app.errors import Forbidden, Refusal
 from app.events import codes
 from app.events.models import Event
 from app.hot_statements import HotStatement
-from app.points.models import EntryStatus
+from app.points.models import EntryStatus, LedgerRecord
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ class Preview:
 
 
 def scanned(token: str, signing_key: str, member_id: int | None) -> tuple[Row | None, Row | None]:
-    """The event an authentic code (signed with `signing_key`) names, and the ledger entry (its state and points) of
+    """The event an authentic code (signed with `signing_key`) names, and the ledger entry (its state, points, and
+    why it earned none past a cap) of
     the member's check-in at it if they have checked in, in one read; (None, None) for a bad code or an unknown
     event. Rows, not entities: every scan's page asks it twice (the page, the tap's answer), and loading them into
     the ORM cost three times the read."""
@@ -42,7 +43,8 @@ def scanned(token: str, signing_key: str, member_id: int | None) -> tuple[Row | 
     return row, (row if row.state is not None else None)
 
 
-# What the page shows of the event (_event.html) and judges the code by (operations.check_code), and of the entry.
+# What the page shows of the event (_event.html) and judges the code by (operations.check_code), and of the entry:
+# a check-in's record has a reason only when a cap left it at 0 points (app.points.operations.CAPPED).
 _SCANNED = HotStatement(
     select(
         Event.id,
@@ -57,9 +59,11 @@ _SCANNED = HotStatement(
         Event.radius_m,
         EntryStatus.state,
         EntryStatus.points,
+        LedgerRecord.reason,
     )
     .outerjoin(Checkin, (Checkin.event_id == Event.id) & (Checkin.member_id == bindparam("member_id")))
     .outerjoin(EntryStatus, (EntryStatus.source == "checkin") & (EntryStatus.source_id == Checkin.id))
+    .outerjoin(LedgerRecord, LedgerRecord.id == EntryStatus.entry_id)
     .where(Event.id == bindparam("event_id"))
 )
 

@@ -12,6 +12,7 @@ from app.auth.models import Account
 from app.checkins.models import Checkin
 from app.events.models import Event
 from app.extensions import db
+from app.org.models import CountySettings
 from tests.factories import PASSWORD
 
 
@@ -148,6 +149,20 @@ def test_after_the_tap_the_page_shows_the_points_and_whether_they_wait_for_audit
     _log_in(phone, secretary, path)
     html = _tap(phone, path).get_data(as_text=True)
     assert _status(html) == "checked_in" and "待社区书记审核后计入" in html and 'href="/me"' in html
+
+
+def test_a_check_in_past_the_months_cap_says_it_is_recorded_without_points(app, make, phone, hall, printed):
+    with app.app_context():
+        db.session.add(CountySettings(month_cap=5))
+        db.session.commit()
+    _log_in(phone, hall.member.account, f"/c/{printed(hall.event)}")
+    assert "获得 5 积分，已计入" in _tap(phone, f"/c/{printed(hall.event)}").get_data(as_text=True)
+    path = f"/c/{printed(make.event(hall.community, title='第二场'))}"
+    html = _tap(phone, path).get_data(as_text=True)
+    assert _status(html) == "checked_in" and "本月积分已达上限，记录保留，不计分。" in html
+    assert "获得 0 积分" not in html
+    again = phone.get(path).get_data(as_text=True)  # opened again, the page says the same before any tap
+    assert _status(again) == "already" and "本月积分已达上限" in again
 
 
 def test_an_event_of_another_community_says_it_does_not_count_for_the_quarterly_duty(make, phone, hall, printed):
