@@ -25,7 +25,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 
 from app.auth.current import page_caller
-from app.checkins import grace, operations, queries
+from app.checkins import answer, grace, queries
 from app.db import utcnow
 from app.errors import Refusal, log_refusal
 from app.events.codes import signing_key
@@ -137,7 +137,7 @@ def tap(token):
     home = account.home_community_id
     seen = grace.seen_at(request.form.get("grace"), token, account=account, phone=request.cookies.get(grace.COOKIE))
     try:
-        outcome = operations.check_in(
+        outcome, event, entry = answer.check_in_and_read(
             account,
             token,
             now=utcnow(),
@@ -150,13 +150,13 @@ def tap(token):
         )
     except Refusal as refusal:
         log_refusal(refusal)
-        return _result(token, home, refusal.code, refusal.status, message=refusal.message)
-    return _result(token, home, "checked_in" if outcome.new else "already", 200, member_id=outcome.member_id)
+        event, _ = queries.scanned(token, signing_key(), None)
+        return _result(home, refusal.code, refusal.status, event, None, message=refusal.message)
+    return _result(home, "checked_in" if outcome.new else "already", 200, event, entry)
 
 
-def _result(token: str, home: int | None, status: str, http_status: int, *, message: str | None = None, member_id=None):
+def _result(home: int | None, status: str, http_status: int, event, entry, *, message: str | None = None):
     """The tap's answer: the event, and the entry of the member's check-in at it when the tap checked them in."""
-    event, entry = queries.scanned(token, signing_key(), member_id)
     context = {
         "status": status,
         "message": message,

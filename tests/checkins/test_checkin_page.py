@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.auth.models import Account
 from app.checkins.models import Checkin
@@ -149,6 +149,24 @@ def test_after_the_tap_the_page_shows_the_points_and_whether_they_wait_for_audit
     _log_in(phone, secretary, path)
     html = _tap(phone, path).get_data(as_text=True)
     assert _status(html) == "checked_in" and "待社区书记审核后计入" in html and 'href="/me"' in html
+
+
+def test_the_tap_and_its_answer_are_one_transaction(app, phone, hall, printed):
+    """The answer's points are read in the check-in's own transaction, not in a second one after its commit."""
+    path = f"/c/{printed(hall.event)}"
+    _log_in(phone, hall.member.account, path)
+    form = _form(phone.get(path).get_data(as_text=True))
+    with app.app_context():
+        engine = db.engine
+    begun = []
+    listener = lambda _conn: begun.append(1)  # noqa: E731
+    event.listen(engine, "begin", listener)
+    try:
+        html = phone.post(path, data=form).get_data(as_text=True)
+    finally:
+        event.remove(engine, "begin", listener)
+    assert _status(html) == "checked_in" and "获得 5 积分，已计入" in html
+    assert len(begun) == 1
 
 
 def test_a_check_in_past_the_months_cap_says_it_is_recorded_without_points(app, make, phone, hall, printed):
