@@ -273,6 +273,9 @@ def reset_password(actor: Account, account_id: int) -> tuple[Account, str]:
         if account is None:
             raise NotFound("账号")
         scope.require(scope.may_reset_password(actor, account), "只有管理员或该党员所在社区的书记可以重置密码")
+        if account.id == actor.id:
+            # It would end the very session or token that asked, and one's own password has its own form.
+            raise Refusal("own_account", "不能重置自己的密码，请在“修改密码”中修改", status=409)
         account.password_hash = password_hash
         account.must_change_password = True
         _end_sessions(account)

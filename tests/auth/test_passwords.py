@@ -93,6 +93,14 @@ def test_a_member_resets_nobody_and_an_unknown_account_is_404(client, make, auth
     assert client.post(f"/api/v1/accounts/{other.account.id}/password-reset").status_code == 401
 
 
+def test_an_admin_cannot_reset_their_own_password_and_keeps_their_token(client, make, auth):
+    admin = make.admin()
+    headers = auth(admin)
+    refused = client.post(f"/api/v1/accounts/{admin.id}/password-reset", headers=headers)
+    assert refused.status_code == 409 and refused.get_json()["code"] == "own_account"
+    assert client.get("/api/v1/accounts", headers=headers).status_code == 200
+
+
 def test_both_calls_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "post" in paths["/api/v1/me/password"]
