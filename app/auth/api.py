@@ -85,7 +85,7 @@ class PasswordResetCall(MethodView):
     def post(self, account_id):
         """Reset a forgotten password (an admin; for a member's account, the secretary of their community
         too): a one-time password, shown once; the account must change it, and every session and token
-        it had ends."""
+        it had ends. One's own: 409 `own_account` (change it with POST /me/password)."""
         account, password = operations.reset_password(actor(), account_id)
         return {
             "account_id": account.id,
