@@ -67,3 +67,14 @@ def test_the_offices_reports_page_chooses_a_unit_and_year_and_its_old_download_s
     client.post("/logout")
     log_in(client, county.unit_secretary)
     assert client.get(link).status_code == 403
+
+
+def test_a_large_units_table_comes_in_pages_under_the_whole_units_totals(client, county, monkeypatch):
+    monkeypatch.setattr("app.desk.year.PAGE_SIZE", 1)  # the county's unit has two members
+    log_in(client, county.unit_secretary)
+    pages = [client.get(f"/desk/year?year={YEAR}&page={n}").get_data(as_text=True) for n in (1, 2, 99)]
+    shown = [{m.id for m in county.members if f'data-member-pdf="{m.id}"' in html} for html in pages]
+    assert len(shown[0]) == 1 and len(shown[1]) == 1 and shown[0] | shown[1] == {m.id for m in county.members}
+    assert shown[2] == shown[1]  # past the end: the last page
+    totals = {html[html.index("data-total-points") :].split('"')[1] for html in pages}
+    assert len(totals) == 1 and "第 1 / 2 页" in pages[0] and "page=2" in pages[0]
