@@ -36,14 +36,19 @@ class Schema(_Schema):
 
     @validates_schema
     def refuse_unstorable_text(self, data, **_):
-        bad = {name: ["不能包含空字符或无效的 Unicode 字符"] for name, value in data.items() if _unstorable(value)}
+        bad = {
+            name: ["不能包含空字符、控制字符或无效的 Unicode 字符"]
+            for name, value in data.items()
+            if _unstorable(value)
+        }
         if bad:
             raise ValidationError(bad)
 
 
-# U+0000, which PostgreSQL text cannot hold, and lone surrogates ("\ud800" in JSON), which no database
-# driver can encode as UTF-8. No person types either.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# U+0000, which PostgreSQL text cannot hold; the other control characters but tab, line feed and carriage
+# return, which no workbook's XML can carry (a stored one would spoil every spreadsheet that shows it); and
+# lone surrogates ("\ud800" in JSON), which no database driver can encode as UTF-8. No person types any.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 def _unstorable(value) -> bool:

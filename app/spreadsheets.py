@@ -3,6 +3,8 @@
 from io import BytesIO
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,10 +23,35 @@ def _hold_as_text(cell) -> None:
         cell.quotePrefix = True
 
 
+def _writable(value):
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+class _Sheet(Worksheet):
+    """A sheet whose rows keep every text but the control characters a workbook's XML cannot carry: no person
+    types them, a forged form may have stored one, and openpyxl would refuse the whole file for it."""
+
+    def append(self, iterable) -> None:
+        if isinstance(iterable, dict):
+            super().append({key: _writable(value) for key, value in iterable.items()})
+        else:
+            super().append([_writable(value) for value in iterable])
+
+
 class Workbook(openpyxl.Workbook):
     """openpyxl's workbook, saved with every text cell as text. The software writes no formula of its
     own (totals are summed in Python), so a cell that would be one holds user data: a member's name, a
     unit's, a community's. Every writer in the app builds its workbook from this class."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.remove(self.active)
+        self.create_sheet()
+
+    def create_sheet(self, title=None, index=None) -> Worksheet:
+        sheet = _Sheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
 
     def save(self, filename) -> None:
         for sheet in self.worksheets:

@@ -70,3 +70,11 @@ def test_a_lone_surrogate_in_json_text_is_a_400(client, county):
         "/api/v1/events", data=json.dumps(event), content_type="application/json", headers=county["admin"]
     )
     assert response.status_code == 400 and "title" in response.get_json()["message"]
+
+
+def test_a_control_character_in_text_is_a_400_as_no_workbook_could_hold_it(make, client, auth):
+    community = make.community()
+    answer = client.patch(
+        f"/api/v1/org/communities/{community.id}", json={"name": "东关\x1b社区"}, headers=auth(make.admin())
+    )
+    assert answer.status_code == 400 and answer.get_json()["code"] == "invalid_request"

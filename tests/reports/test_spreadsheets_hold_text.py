@@ -91,3 +91,13 @@ def test_every_workbook_the_app_writes_is_built_from_the_one_that_holds_text():
             ):
                 users.append(f"{path.relative_to(APP)}: openpyxl.Workbook")
     assert users == []
+
+
+def test_a_control_character_stored_in_a_name_is_dropped_from_the_workbook_not_fatal_to_it(app, make, client, auth):
+    """XML cannot carry most control characters: a forged form that stored one must not stop the month's report."""
+    community = make.community("东关\x01社区")
+    earn(app, make.member(community), "return_day")
+    response = client.get("/api/v1/reports/2026-10.xlsx", headers=auth(make.admin()))
+    assert response.status_code == 200
+    names = [row[1] for row in load_workbook(BytesIO(response.data))["社区排名"].iter_rows(min_row=2, values_only=True)]
+    assert "东关社区" in names
