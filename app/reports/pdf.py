@@ -2,6 +2,7 @@
 with the CJK font embedded (app.printing.fonts), so a county office prints it the same anywhere."""
 
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -75,12 +76,13 @@ def _cover(font: str, report: dict, month: str, state: str) -> list:
     big = ParagraphStyle("cover-title", fontName=font, fontSize=34, leading=46, alignment=1, textColor=RED)
     return [
         Spacer(1, 38 * mm),
-        Paragraph(report["county"], style["subtitle"]),
+        # A Paragraph reads its text as markup: a name is escaped, so "<" or "&" in one is shown, not parsed.
+        Paragraph(escape(report["county"]), style["subtitle"]),
         Spacer(1, 4 * mm),
         Paragraph(f"{month}", big),
         Paragraph("在职党员回社区报到积分通报", big),
         Spacer(1, 6 * mm),
-        Paragraph(f"范围：{report['scope']}", style["subtitle"]),
+        Paragraph(f"范围：{escape(report['scope'])}", style["subtitle"]),
         Paragraph(f"状态：{state}", style["subtitle"]),
         Spacer(1, 12 * mm),
         grid,

@@ -142,3 +142,14 @@ def test_any_month_the_calendar_knows_has_a_report_empty_when_nothing_happened(m
     header, rows, _ = _sheet_rows(load_workbook(BytesIO(workbook.data)), "党员排名")
     assert rows == []
     assert client.get(f"/api/v1/reports/{period}.pdf", headers=admin).data.startswith(b"%PDF")
+
+
+def test_a_name_with_markup_or_a_control_character_is_printed_as_it_reads(app, make, client, auth, tmp_path):
+    """A Paragraph reads markup: a community called "<b>" once made its own report a 500."""
+    community = make.community("东关<b>&社区\x01")
+    earn(app, make.member(community, name="张\x02三"), "return_day")
+    pdf = client.get(f"/api/v1/reports/2026-10.pdf?community_id={community.id}", headers=auth(make.admin()))
+    assert pdf.status_code == 200
+    (tmp_path / "r.pdf").write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, check=True, text=True)
+    assert "东关<b>&社区" in text.stdout
